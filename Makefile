@@ -1,0 +1,121 @@
+# ngidx - n-gram and actor co-occurrence indexer.
+#
+# `make help` lists the targets (generated from the ## comments below).
+# Variables: BUILD (output folder), CC, CFLAGS, DEV=1 (adds -Werror),
+# SAN=address,undefined (sanitizer build; uses libc malloc and NGIDX_NO_MMAP),
+# PREFIX/DESTDIR (install).
+
+CC      ?= gcc
+CXX     ?= g++
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+WARN := -Wall -Wextra -Wcast-qual -Wcast-align -Wshadow -Wstrict-aliasing=1 \
+        -Wswitch-enum -Wstrict-prototypes -Wundef -Wpointer-arith -Wvla \
+        -Wformat=2 -Wredundant-decls -Wmissing-prototypes -Wconversion \
+        -Wno-sign-conversion
+OPT     ?= -O2 -g
+CFLAGS  ?= $(OPT)
+ALL_CFLAGS := -std=c17 $(CFLAGS) $(WARN) -fopenmp -fvisibility=hidden \
+        -D_GNU_SOURCE -Iinclude -Isrc -MMD -MP
+LDLIBS  := -lutf8proc -lzstd -lz -lm
+ifeq ($(DEV),1)
+ALL_CFLAGS += -Werror
+endif
+
+ifneq ($(SAN),)
+ALL_CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all -DNGIDX_NO_MMAP
+LDFLAGS += -fsanitize=$(SAN)
+MALLOC_LIB :=
+else
+MALLOC_LIB := -ljemalloc
+endif
+ifneq ($(WEAK_HASH),)
+ALL_CFLAGS += -DNGIDX_WEAK_HASH
+endif
+
+LIB_SRC  := $(sort $(wildcard src/common/*.c src/text/*.c src/corpus/*.c \
+              src/codec/*.c src/format/*.c src/build/*.c src/query/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*_test.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libngidx.a
+BIN      := $(BUILD)/ngidx
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all demo test check unit cli-test asan ubsan weakhash bench-micro bench \
+        deps install clean help
+
+all: $(BIN) ## build the ngidx tool and libngidx.a (default)
+
+# Every dependency is a Debian package; scripts/install-deps.sh installs the
+# missing ones. The stamp is remade whenever a header is missing.
+$(DEPS_OK):
+	@mkdir -p $(BUILD)
+	@scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
+	@touch $@
+
+deps: ## install the Debian packages the project needs
+	scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS) $(MALLOC_LIB)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(LIB) \
+	    -lcriterion $(LDLIBS) $(MALLOC_LIB)
+
+demo: $(BIN) ## index the bundled sample articles and run example queries
+	@scripts/demo.sh $(BIN)
+
+unit: $(TEST_BIN) ## build and run the Criterion unit tests
+	@scripts/run-unit.sh $(TEST_BIN)
+
+cli-test: $(BIN) ## run the shell tests of the command-line tool
+	@NGIDX=$(BIN) tests/cli/run.sh
+
+weakhash: ## rebuild with a 3-bit hash and rerun the collision-sensitive tests
+	@$(MAKE) --no-print-directory BUILD=build-weak WEAK_HASH=1 all build-weak/tests/build_test
+	@build-weak/tests/build_test
+	@NGIDX=build-weak/ngidx tests/cli/compare.sh --quick
+
+test: ## build and run the whole test suite (unit, CLI, weak hash)
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory cli-test
+	@$(MAKE) --no-print-directory weakhash
+
+check: test ## same as test
+
+asan: ## the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=address,undefined OPT="-O1 -g" unit cli-test
+
+ubsan: asan ## alias of asan (both sanitizers run together)
+
+bench-micro: $(LIB) ## Google Benchmark micro-benchmarks
+	@$(MAKE) --no-print-directory -f bench/micro.mk BUILD=$(BUILD)
+
+install: $(BIN) ## install ngidx, libngidx.a and headers under PREFIX
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ngidx
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ngidx
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libngidx.a
+	install -m 644 include/ngidx/*.h $(DESTDIR)$(PREFIX)/include/ngidx/
+
+clean: ## remove every build folder
+	rm -rf build build-asan build-weak
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Install the Debian packages ngidx needs to build, test and benchmark.
+#   scripts/install-deps.sh          install what is missing (needs root or sudo)
+#   scripts/install-deps.sh --check  exit 0 if everything is there, 1 otherwise
+set -eu
+
+# header or program -> Debian package
+DEPS="
+/usr/include/xxhash.h:libxxhash-dev
+/usr/include/jemalloc/jemalloc.h:libjemalloc-dev
+/usr/include/criterion/criterion.h:libcriterion-dev
+/usr/include/benchmark/benchmark.h:libbenchmark-dev
+/usr/include/utf8proc.h:libutf8proc-dev
+/usr/include/zstd.h:libzstd-dev
+/usr/include/zlib.h:zlib1g-dev
+/usr/bin/python3:python3
+/usr/bin/g++:g++
+"
+missing=""
+for d in $DEPS; do
+	f=${d%%:*}; p=${d##*:}
+	[ -e "$f" ] || missing="$missing $p"
+done
+# benchmark tools, only for `make bench`
+if [ "${1:-}" = "--bench" ]; then
+	for d in /usr/bin/sqlite3:sqlite3 /usr/bin/rg:ripgrep /usr/bin/hyperfine:hyperfine; do
+		f=${d%%:*}; p=${d##*:}
+		[ -e "$f" ] || missing="$missing $p"
+	done
+fi
+if [ "${1:-}" = "--check" ]; then
+	[ -z "$missing" ] && exit 0
+	echo "missing:$missing" >&2
+	exit 1
+fi
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

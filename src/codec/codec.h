@@ -1,0 +1,59 @@
+/*
+ * codec.h - integer codecs for postings: LEB128 varints and a patched
+ * frame-of-reference block codec (bit-packing with exceptions) for blocks of
+ * up to NGIDX_BLOCK integers.
+ *
+ * Ownership: codecs write into caller-owned buffers and allocate nothing;
+ * size the output with the _bound functions. They do no I/O.
+ *
+ * Every decoder takes an end pointer and never reads at or past it; on
+ * malformed input it returns 0 (block codec) or -1 (varint) and leaves the
+ * output undefined. Decoders never read past the end (no over-read slack
+ * is needed).
+ */
+#ifndef NGIDX_CODEC_CODEC_H
+#define NGIDX_CODEC_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NGIDX_BLOCK 128 /* integers per full block */
+
+/* Bytes at most for one varint of a u32 / u64. */
+#define NGIDX_VARINT32_MAX 5
+#define NGIDX_VARINT64_MAX 10
+
+/* Write @v as LEB128 at @p; @return the bytes written (1..10). */
+size_t ngidx_varint_put(uint8_t *p, uint64_t v);
+
+/*
+ * Read one LEB128 value from *@p (advanced past it), never reading at or
+ * past @end. @return 0, or -1 if truncated or longer than 10 bytes or
+ * overflowing 64 bits.
+ */
+int ngidx_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
+
+/* Same, but the value must fit in 32 bits (else -1). */
+int ngidx_varint_get32(const uint8_t **p, const uint8_t *end, uint32_t *v);
+
+/* Worst-case bytes of ngidx_pfor_encode for @n integers (n <= NGIDX_BLOCK). */
+size_t ngidx_pfor_bound(size_t n);
+
+/*
+ * ngidx_pfor_encode - encode @n (1..NGIDX_BLOCK) unsigned integers.
+ * The codec chooses a bit width b so that most values fit in b bits and
+ * stores the rest as exceptions (their positions and high bits); the
+ * choice minimises the encoded size. @return bytes written, at most
+ * ngidx_pfor_bound(n). Deterministic: the same input gives the same bytes.
+ */
+size_t ngidx_pfor_encode(const uint32_t *in, size_t n, uint8_t *out);
+
+/*
+ * ngidx_pfor_decode - decode @n integers encoded by ngidx_pfor_encode with
+ * the same @n from [@in, @end). @return bytes consumed (> 0), or 0 if the
+ * input is malformed or would need bytes at or past @end.
+ * Thread-safe. Cost: O(n), no branches per integer on the packed part.
+ */
+size_t ngidx_pfor_decode(const uint8_t *in, const uint8_t *end, uint32_t *out, size_t n);
+
+#endif
