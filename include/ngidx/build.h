@@ -1,0 +1,92 @@
+/*
+ * ngidx/build.h - building an index from a corpus.
+ *
+ * Ownership: options and inputs are borrowed for the duration of
+ * ngidx_build only; statistics are written into caller-owned storage.
+ */
+#ifndef NGIDX_BUILD_H
+#define NGIDX_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "errors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Input formats (ngidx_build_opts.format). */
+enum { NGIDX_FORMAT_AUTO = 0, NGIDX_FORMAT_TEXT = 1, NGIDX_FORMAT_LINES = 2, NGIDX_FORMAT_JSONL = 3 };
+
+/* A snapshot passed to the progress callback. */
+typedef struct ngidx_build_progress {
+	int phase;              /* 0 reading and indexing, 1 merging, 2 writing */
+	uint64_t docs;          /* documents indexed so far */
+	uint64_t bytes;         /* input bytes indexed so far */
+	uint64_t done, total;   /* units of the current phase (0 total: unknown) */
+} ngidx_build_progress;
+
+typedef struct ngidx_build_opts {
+	const char *output;                /* index path, written atomically */
+	const char *const *inputs;         /* files, directories or "-" */
+	size_t ninputs;
+	int format;                        /* NGIDX_FORMAT_* */
+	const char *text_field, *id_field, *date_field; /* jsonl; NULL = default */
+	unsigned max_n;                    /* 1..16, default 3 */
+	uint32_t min_df;                   /* drop n >= 2 with df below; default 1 */
+	int threads;                       /* 0 = all cores */
+	uint64_t memory;                   /* bytes; default 1 GiB */
+	const char *tmpdir;                /* NULL = the output's folder */
+	int store_text;                    /* default 1 */
+	int strict;                        /* fail on the first bad input */
+	void (*warn)(void *ctx, const char *msg); /* bad input, one line each */
+	void *warn_ctx;
+	void (*progress)(void *ctx, const ngidx_build_progress *p);
+	void *progress_ctx;
+} ngidx_build_opts;
+
+typedef struct ngidx_build_stats {
+	uint64_t docs, tokens, sentences;
+	uint64_t terms_n[16];              /* distinct n-grams by n (index n-1) */
+	uint64_t terms;                    /* all distinct n-grams kept */
+	uint64_t input_bytes;              /* document text bytes */
+	uint64_t index_bytes;
+	uint64_t skipped_docs, skipped_files, bad_utf8_docs;
+	uint64_t runs;                     /* sorted runs spilled */
+	uint64_t run_bytes;                /* their total size */
+	double seconds;
+} ngidx_build_stats;
+
+/* Fill @o with the defaults (everything zero but max_n 3, min_df 1,
+ * memory 1 GiB, store_text 1). */
+NGIDX_API void ngidx_build_opts_init(ngidx_build_opts *o);
+
+/*
+ * ngidx_build - read every input, index it and write o->output.
+ *
+ * The index is first written to a temporary file beside the output, synced
+ * and renamed into place: on any failure the previous file at o->output, if
+ * any, is untouched and every temporary file is removed. The result is
+ * byte-identical for any thread count and memory bound. Peak memory stays
+ * near o->memory (plus a few MB) whatever the input size: accumulated
+ * postings spill to sorted runs in o->tmpdir and are merged at the end.
+ *
+ * @return NGIDX_OK; NGIDX_ERR_ARG (bad option); NGIDX_ERR_IO (output or
+ *   temporary files); NGIDX_ERR_INPUT (strict mode, bad input);
+ *   NGIDX_ERR_NOMEM; NGIDX_ERR_NOSPACE (disk full).
+ * Thread-safety: uses its own OpenMP team; do not run two builds at once
+ * in one process with the same tmpdir... they are independent otherwise.
+ */
+NGIDX_API int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *err);
+
+/*
+ * ngidx_parse_size - parse "1G", "512M", "64k", "1000" (bytes; suffixes
+ * k/M/G/T are powers of 1024, optionally followed by "B" or "iB").
+ * @return 0 or -1 if malformed or overflowing.
+ */
+NGIDX_API int ngidx_parse_size(const char *s, uint64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

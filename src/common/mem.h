@@ -30,6 +30,11 @@ int ngidx_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 /* Type-safe wrapper: ensure array @a (capacity @c) holds at least @n items. */
 #define NGIDX_RESERVE(a, c, n)                                                \
-	(((n) <= (c)) ? 0 : ngidx_grow((void **)&(a), &(c), (n), sizeof *(a)))
+	(((n) <= (c)) ? 0 : __extension__({                                   \
+		void *rsv_p_ = (a);                                           \
+		int rsv_rc_ = ngidx_grow(&rsv_p_, &(c), (n), sizeof *(a));    \
+		(a) = rsv_p_;                                                 \
+		rsv_rc_;                                                      \
+	}))
 
 #endif

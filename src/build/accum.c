@@ -1,0 +1,365 @@
+/*
+ * accum.c - counting n-grams of documents into per-term postings buffers.
+ *
+ * For each document the tokens are first joined by single spaces into one
+ * string J, so that every n-gram is a substring of J and its canonical text
+ * (the lexicon key) needs no copying to be hashed or compared. For each
+ * start i and each n, the n-gram's hash is XXH3 of its text, and an
+ * open-addressing table (linear probing, power-of-two size, load <= 1/2)
+ * maps it to a term record. Equal hashes are always confirmed by comparing
+ * the text, so a collision never merges two n-grams.
+ *
+ * Within a document a term only counts (cur_tf) and, for unigrams, chains
+ * its positions through a per-document array next[] (head/tail in the
+ * term): no allocation per occurrence. When the document ends, each term it
+ * touched appends "gap, tf[, positions]" to its postings buffer in the
+ * postings arena; a buffer that fills moves to the arena's end with twice
+ * the room (the old space is simply left behind until the next spill, so the
+ * waste is bounded by the live data).
+ *
+ * Memory is the sum of the capacities of the arenas, the term array and the
+ * table; the pipeline spills when it would pass the worker's share.
+ */
+#include "accum.h"
+#include "run.h"
+#include "codec/codec.h"
+#include "common/endian.h"
+#include "common/err.h"
+#include "common/hash.h"
+#include "common/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NONE UINT32_MAX
+
+typedef struct term {
+	uint64_t hash;
+	uint64_t cf;
+	uint64_t key_off;   /* in keys */
+	uint64_t post_off;  /* in post */
+	uint32_t key_len;
+	uint32_t post_len, post_cap;
+	uint32_t prev1;     /* last document + 1 (0: none yet) */
+	uint32_t df;
+	uint32_t cur_tf;    /* occurrences in the current document */
+	uint32_t head, tail;/* position chain in the current document */
+	uint32_t n;
+} term;
+
+struct accum {
+	unsigned max_n;
+	/* term records, and the table of (hash high 32 bits, index + 1) */
+	term *terms;
+	size_t nterms, terms_cap;
+	uint64_t *table;
+	size_t table_cap;   /* power of two */
+	/* arenas */
+	unsigned char *keys;
+	size_t keys_len, keys_cap;
+	unsigned char *post;
+	size_t post_len, post_cap;
+	/* per-document scratch */
+	char *joined;
+	size_t joined_cap;
+	uint32_t *tstart, *next;
+	size_t tstart_cap, next_cap;
+	uint32_t *touched;
+	size_t ntouched, touched_cap;
+};
+
+int accum_create(accum **out, unsigned max_n)
+{
+	accum *a = ngidx_calloc(1, sizeof *a);
+	if (!a)
+		return NGIDX_ERR_NOMEM;
+	a->max_n = max_n;
+	a->table_cap = 1024;
+	a->table = ngidx_calloc(a->table_cap, sizeof *a->table);
+	if (!a->table) {
+		ngidx_free(a);
+		return NGIDX_ERR_NOMEM;
+	}
+	*out = a;
+	return NGIDX_OK;
+}
+
+void accum_free(accum *a)
+{
+	if (!a)
+		return;
+	ngidx_free(a->terms);
+	ngidx_free(a->table);
+	ngidx_free(a->keys);
+	ngidx_free(a->post);
+	ngidx_free(a->joined);
+	ngidx_free(a->tstart);
+	ngidx_free(a->next);
+	ngidx_free(a->touched);
+	ngidx_free(a);
+}
+
+uint64_t accum_mem(const accum *a)
+{
+	return a->terms_cap * sizeof(term) + a->table_cap * 8 + a->keys_cap + a->post_cap +
+	       a->joined_cap + (a->tstart_cap + a->next_cap + a->touched_cap) * 4;
+}
+
+size_t accum_size(const accum *a) { return a->nterms; }
+
+uint64_t accum_live(const accum *a)
+{
+	return a->nterms * (sizeof(term) + 16) + a->keys_len + a->post_len;
+}
+
+uint64_t accum_doc_need(const accum *a, const ngidx_tokens *t)
+{
+	/* Keys: an n-gram's text is at most n times the longest... bounded by
+	 * n * |J| summed over n; postings: <= 15 bytes per (term, doc) pair plus
+	 * 5 per position, doubled for relocation; terms and table entries. */
+	uint64_t jl = (uint64_t)t->off[t->ntok] + t->ntok;
+	uint64_t n = a->max_n, T = t->ntok;
+	return n * (n + 1) / 2 * jl + 2 * (n * T * 15 + T * 5) + n * T * (sizeof(term) + 16) + jl + 12 * T;
+}
+
+static int grow_table(accum *a)
+{
+	size_t ncap = a->table_cap * 2;
+	uint64_t *nt = ngidx_calloc(ncap, sizeof *nt);
+	if (!nt)
+		return NGIDX_ERR_NOMEM;
+	for (size_t i = 0; i < a->table_cap; i++) {
+		uint64_t e = a->table[i];
+		if (!e)
+			continue;
+		const term *t = &a->terms[(uint32_t)e - 1];
+		size_t j = (size_t)t->hash & (ncap - 1);
+		while (nt[j])
+			j = (j + 1) & (ncap - 1);
+		nt[j] = e;
+	}
+	ngidx_free(a->table);
+	a->table = nt;
+	a->table_cap = ncap;
+	return NGIDX_OK;
+}
+
+/* Find or insert the n-gram @s[0, @len) with hash @h; @return its index,
+ * or NONE on allocation failure. */
+static uint32_t find_or_add(accum *a, uint64_t h, const char *s, uint32_t len, unsigned n)
+{
+	uint32_t tag = (uint32_t)(h >> 32);
+	size_t mask = a->table_cap - 1, j = (size_t)h & mask;
+	for (;;) {
+		uint64_t e = a->table[j];
+		if (!e)
+			break;
+		if ((uint32_t)(e >> 32) == tag) {
+			term *t = &a->terms[(uint32_t)e - 1];
+			if (t->hash == h && t->key_len == len && !memcmp(a->keys + t->key_off, s, len))
+				return (uint32_t)e - 1;
+		}
+		j = (j + 1) & mask;
+	}
+	if (NGIDX_RESERVE(a->terms, a->terms_cap, a->nterms + 1) ||
+	    NGIDX_RESERVE(a->keys, a->keys_cap, a->keys_len + len))
+		return NONE;
+	uint32_t idx = (uint32_t)a->nterms++;
+	term *t = &a->terms[idx];
+	memset(t, 0, sizeof *t);
+	t->hash = h;
+	t->key_off = a->keys_len;
+	t->key_len = len;
+	t->n = n;
+	t->head = t->tail = NONE;
+	memcpy(a->keys + a->keys_len, s, len);
+	a->keys_len += len;
+	a->table[j] = ((uint64_t)tag << 32) | (idx + 1);
+	if (a->nterms * 2 > a->table_cap && grow_table(a))
+		return NONE;
+	return idx;
+}
+
+/* Make room for @need more bytes in term @t's postings buffer. */
+static int post_room(accum *a, term *t, size_t need)
+{
+	if ((size_t)t->post_len + need <= t->post_cap)
+		return NGIDX_OK;
+	size_t ncap = 2 * ((size_t)t->post_len + need);
+	if (ncap < 16)
+		ncap = 16;
+	if (ncap > UINT32_MAX)
+		return NGIDX_ERR_NOMEM;
+	/* The buffer at the end of the arena grows in place. */
+	if (t->post_off + t->post_cap == a->post_len && t->post_cap) {
+		if (NGIDX_RESERVE(a->post, a->post_cap, (size_t)t->post_off + ncap))
+			return NGIDX_ERR_NOMEM;
+		a->post_len = (size_t)t->post_off + ncap;
+		t->post_cap = (uint32_t)ncap;
+		return NGIDX_OK;
+	}
+	if (NGIDX_RESERVE(a->post, a->post_cap, a->post_len + ncap))
+		return NGIDX_ERR_NOMEM;
+	memcpy(a->post + a->post_len, a->post + t->post_off, t->post_len);
+	t->post_off = a->post_len;
+	t->post_cap = (uint32_t)ncap;
+	a->post_len += ncap;
+	return NGIDX_OK;
+}
+
+static inline void put_varint(accum *a, term *t, uint64_t v)
+{
+	t->post_len += (uint32_t)ngidx_varint_put(a->post + t->post_off + t->post_len, v);
+}
+
+int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
+{
+	size_t T = tk->ntok;
+	if (T == 0)
+		return NGIDX_OK;
+	size_t jl = (size_t)tk->off[T] + T;
+	if (NGIDX_RESERVE(a->joined, a->joined_cap, jl) ||
+	    NGIDX_RESERVE(a->tstart, a->tstart_cap, T + 1) ||
+	    NGIDX_RESERVE(a->next, a->next_cap, T))
+		return NGIDX_ERR_NOMEM;
+	/* J = tokens joined by spaces; tstart[i] = where token i starts;
+	 * tstart[T] = |J| + 1 so that token i ends at tstart[i + 1] - 1. */
+	size_t o = 0;
+	for (size_t i = 0; i < T; i++) {
+		size_t l;
+		const char *s = ngidx_tok(tk, i, &l);
+		a->tstart[i] = (uint32_t)o;
+		memcpy(a->joined + o, s, l);
+		o += l;
+		a->joined[o++] = ' ';
+	}
+	a->tstart[T] = (uint32_t)o;
+	a->ntouched = 0;
+	for (size_t i = 0; i < T; i++) {
+		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
+		uint32_t s = a->tstart[i];
+		for (size_t n = 1; n <= maxn; n++) {
+			uint32_t len = a->tstart[i + n] - 1 - s;
+			uint64_t h = ngidx_hash64(a->joined + s, len);
+			uint32_t idx = find_or_add(a, h, a->joined + s, len, (unsigned)n);
+			if (idx == NONE)
+				return NGIDX_ERR_NOMEM;
+			term *t = &a->terms[idx];
+			if (t->cur_tf++ == 0) {
+				if (NGIDX_RESERVE(a->touched, a->touched_cap, a->ntouched + 1))
+					return NGIDX_ERR_NOMEM;
+				a->touched[a->ntouched++] = idx;
+			}
+			if (n == 1) {
+				a->next[i] = NONE;
+				if (t->head == NONE)
+					t->head = (uint32_t)i;
+				else
+					a->next[t->tail] = (uint32_t)i;
+				t->tail = (uint32_t)i;
+			}
+		}
+	}
+	for (size_t k = 0; k < a->ntouched; k++) {
+		term *t = &a->terms[a->touched[k]];
+		uint32_t tf = t->cur_tf;
+		size_t need = 2 * NGIDX_VARINT32_MAX + (t->n == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
+		if (post_room(a, t, need))
+			return NGIDX_ERR_NOMEM;
+		put_varint(a, t, doc - t->prev1);
+		put_varint(a, t, tf);
+		if (t->n == 1) {
+			uint32_t prev1 = 0;
+			for (uint32_t p = t->head; p != NONE; p = a->next[p]) {
+				put_varint(a, t, p - prev1);
+				prev1 = p + 1;
+			}
+			t->head = t->tail = NONE;
+		}
+		t->prev1 = doc + 1;
+		t->df++;
+		t->cf += tf;
+		t->cur_tf = 0;
+	}
+	return NGIDX_OK;
+}
+
+static int cmp_terms(const void *x, const void *y, void *ctx)
+{
+	const accum *a = ctx;
+	const term *s = &a->terms[*(const uint64_t *)x], *t = &a->terms[*(const uint64_t *)y];
+	if (s->hash != t->hash)
+		return s->hash < t->hash ? -1 : 1;
+	uint32_t m = s->key_len < t->key_len ? s->key_len : t->key_len;
+	int c = memcmp(a->keys + s->key_off, a->keys + t->key_off, m);
+	if (c)
+		return c;
+	return (s->key_len > t->key_len) - (s->key_len < t->key_len);
+}
+
+int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
+{
+	/* Sort term indexes in the table's memory: it holds >= 2 * nterms
+	 * entries and is cleared afterwards anyway. */
+	uint64_t *order = a->table;
+	for (size_t i = 0; i < a->nterms; i++)
+		order[i] = i;
+	qsort_r(order, a->nterms, sizeof *order, cmp_terms, a);
+
+	ngidx_wfile w;
+	FORWARD_IF_ERROR(ngidx_wfile_open(&w, path, 1u << 20, err));
+	ngidx_wfile_hash_begin(&w);
+	ngidx_wfile_write(&w, RUN_MAGIC, RUN_HEADER);
+	uint64_t fence[RUN_FENCES];
+	unsigned k = 0;
+	for (size_t i = 0; i < a->nterms; i++) {
+		const term *t = &a->terms[order[i]];
+		unsigned top = (unsigned)(t->hash >> 56);
+		while (k <= top)
+			fence[k++] = w.written;
+		unsigned char h8[9];
+		ngidx_put64(h8, t->hash);
+		h8[8] = (unsigned char)t->n;
+		ngidx_wfile_write(&w, h8, 9);
+		ngidx_wfile_put_varint(&w, t->key_len);
+		ngidx_wfile_write(&w, a->keys + t->key_off, t->key_len);
+		ngidx_wfile_put_varint(&w, t->df);
+		ngidx_wfile_put_varint(&w, t->cf);
+		ngidx_wfile_put_varint(&w, t->post_len);
+		ngidx_wfile_write(&w, a->post + t->post_off, t->post_len);
+	}
+	while (k < RUN_FENCES)
+		fence[k++] = w.written;
+	uint64_t foff = w.written;
+	unsigned char b[8];
+	for (k = 0; k < RUN_FENCES; k++) {
+		ngidx_put64(b, fence[k]);
+		ngidx_wfile_write(&w, b, 8);
+	}
+	ngidx_put64(b, a->nterms);
+	ngidx_wfile_write(&w, b, 8);
+	ngidx_put64(b, foff);
+	ngidx_wfile_write(&w, b, 8);
+	ngidx_put64(b, ngidx_wfile_hash_end(&w));
+	ngidx_wfile_write(&w, b, 8);
+	uint64_t total = w.written;
+	int rc = ngidx_wfile_close(&w, 0, err);
+	if (rc) {
+		unlink(path);
+		return rc;
+	}
+	if (bytes)
+		*bytes = total;
+	/* Empty, keeping the allocations. */
+	a->nterms = 0;
+	a->keys_len = 0;
+	a->post_len = 0;
+	memset(a->table, 0, a->table_cap * sizeof *a->table);
+	return NGIDX_OK;
+}
+
+void accum_trim(accum *a)
+{
+	(void)a;
+}

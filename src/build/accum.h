@@ -1,0 +1,46 @@
+/*
+ * accum.h - a worker's in-memory n-gram postings accumulator.
+ *
+ * Ownership: the accumulator owns all its memory; accum_spill writes it to a
+ * run file and empties it, keeping the allocations for reuse.
+ *
+ * One accumulator belongs to one thread. Documents must be added in
+ * strictly increasing id order (the pipeline guarantees it: a worker takes
+ * batches in input order).
+ */
+#ifndef NGIDX_BUILD_ACCUM_H
+#define NGIDX_BUILD_ACCUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ngidx/errors.h"
+#include "text/analyze.h"
+
+typedef struct accum accum;
+
+/* A new accumulator for n-grams of 1..@max_n tokens. */
+int accum_create(accum **out, unsigned max_n);
+void accum_free(accum *a);
+
+/* Bytes held now (capacities, which is what the process keeps resident). */
+uint64_t accum_mem(const accum *a);
+/* Bytes of live data (what a spill would write, roughly). */
+uint64_t accum_live(const accum *a);
+/* Bytes that adding a document of @t would need at most. */
+uint64_t accum_doc_need(const accum *a, const ngidx_tokens *t);
+/* Distinct n-grams held. */
+size_t accum_size(const accum *a);
+
+/* Count every n-gram of document @doc. @return NGIDX_OK or NGIDX_ERR_NOMEM. */
+int accum_add(accum *a, uint32_t doc, const ngidx_tokens *t);
+
+/*
+ * accum_spill - write the held n-grams as a sorted run to @path and empty
+ * the accumulator. @return NGIDX_OK, NGIDX_ERR_IO/NOSPACE, NGIDX_ERR_NOMEM.
+ */
+int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err);
+
+/* Give back memory above what an empty accumulator needs. */
+void accum_trim(accum *a);
+
+#endif

@@ -1,0 +1,849 @@
+/*
+ * pipeline.c - the build driver: read, analyze and count in parallel, spill,
+ * merge, write.
+ *
+ * Reading. The main thread pulls documents from the corpus reader and copies
+ * them into batches of about batch_bytes of text. Texts are also cut into
+ * zstd frames (a frame closes once it holds NGX_TEXT_FRAME bytes or
+ * FRAME_DOCS documents); a batch only ever closes at a frame boundary, so
+ * the frames - and with them the whole file - depend on the input alone,
+ * never on the thread count or the memory bound.
+ *
+ * Indexing. A wave of 2 x threads batches is processed by an OpenMP loop
+ * with a dynamic schedule. libgomp hands iterations out in increasing
+ * order, so each worker sees increasing document ids, which its
+ * accumulator (accum.c) requires. A worker analyzes each document, records
+ * its token and sentence counts, adds its n-grams to its accumulator and
+ * compresses the batch's frames. Before a document that could push its
+ * accumulator past the worker's share of --memory, the worker spills a
+ * sorted run. When the wave is done the main thread writes the documents'
+ * records, sentence lists and compressed text, in order, to temporary files.
+ *
+ * Merging. At the end every accumulator spills what it holds, the runs are
+ * merged by key-range partitions in parallel (merge.c), and the index
+ * writer assembles the sections from the temporary files.
+ *
+ * Memory. With M = --memory and T threads: a wave holds at most 2T batches
+ * of M/64 text (plus their compressed copy and analysis buffers), so about
+ * M/8; each accumulator's share is (M - M/4) / T. The merge needs a few MB
+ * per partition. The reader's line buffer grows with the longest line.
+ */
+#include "ngidx/build.h"
+#include "accum.h"
+#include "merge.h"
+#include "run.h"
+#include "codec/codec.h"
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/mem.h"
+#include "corpus/corpus.h"
+#include "format/idx_format.h"
+#include "format/idx_writer.h"
+#include "text/analyze.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define FRAME_DOCS 4096u
+#define ZSTD_LEVEL 3
+
+void ngidx_build_opts_init(ngidx_build_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->max_n = 3;
+	o->min_df = 1;
+	o->memory = 1ull << 30;
+	o->store_text = 1;
+}
+
+unsigned ngidx_version_number(void) { return NGIDX_VERSION_NUMBER; }
+
+int ngidx_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (shift && *end == 'i')
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* A document inside a batch, with what the worker learned of it. */
+typedef struct bdoc {
+	uint64_t text_off;          /* in batch.text */
+	uint32_t text_len;
+	uint32_t str_off, str_len;  /* name and metadata, encoded, in batch.str */
+	uint32_t date, flags;
+	uint32_t frame, frame_pos;
+	uint32_t ntokens, nsent;
+	uint64_t sent_off, sent_len;/* in batch.sents */
+} bdoc;
+
+typedef struct batch {
+	uint32_t first_doc;
+	bdoc *docs;
+	size_t ndocs, docs_cap;
+	char *text;
+	size_t text_len, text_cap;
+	unsigned char *str;
+	size_t str_len, str_cap;
+	uint64_t *frame_start;      /* text offset of each frame; nframes */
+	size_t nframes, frames_cap;
+	/* worker outputs */
+	unsigned char *sents;
+	size_t sents_len, sents_cap;
+	unsigned char *ztext;
+	size_t ztext_len, ztext_cap;
+	uint64_t *frame_zoff;       /* nframes + 1 offsets in ztext */
+	size_t frame_zoff_cap;
+} batch;
+
+static void batch_release(batch *b)
+{
+	ngidx_free(b->docs);
+	ngidx_free(b->text);
+	ngidx_free(b->str);
+	ngidx_free(b->frame_start);
+	ngidx_free(b->sents);
+	ngidx_free(b->ztext);
+	ngidx_free(b->frame_zoff);
+	memset(b, 0, sizeof *b);
+}
+
+typedef struct worker {
+	accum *acc;
+	ngidx_tokens tok;
+	ZSTD_CCtx *zc;
+	unsigned seq;               /* runs spilled */
+} worker;
+
+typedef struct build {
+	const ngidx_build_opts *o;
+	ngidx_build_stats *st;
+	char *tmpdir;
+	int threads;
+	uint64_t batch_bytes, share;
+	worker *w;
+	batch *wave;
+	size_t wave_cap;
+	/* runs */
+	char **runs;
+	size_t nruns, runs_cap;
+	/* the reader's frame state */
+	uint64_t frame_fill;
+	uint32_t frame_docs;
+	/* sequential outputs */
+	ngidx_wfile docs, docstr, sents, text;
+	int open_files;
+	uint64_t next_doc;
+	uint64_t max_doc_tokens;
+	/* first error of the parallel phase */
+	int prc;
+	ngidx_error perr;
+} build;
+
+static int put_varint_buf(unsigned char **p, size_t *len, size_t *cap, uint64_t v)
+{
+	if (NGIDX_RESERVE(*p, *cap, *len + NGIDX_VARINT64_MAX))
+		return NGIDX_ERR_NOMEM;
+	*len += ngidx_varint_put(*p + *len, v);
+	return NGIDX_OK;
+}
+
+static int put_bytes_buf(unsigned char **p, size_t *len, size_t *cap, const void *s, size_t n)
+{
+	if (NGIDX_RESERVE(*p, *cap, *len + n))
+		return NGIDX_ERR_NOMEM;
+	if (n)
+		memcpy(*p + *len, s, n);
+	*len += n;
+	return NGIDX_OK;
+}
+
+/* Copy @d into batch @b. */
+static int batch_add(build *B, batch *b, const ngidx_doc_in *d)
+{
+	if (d->text_len > UINT32_MAX)
+		return NGIDX_ERR_INPUT;
+	if (NGIDX_RESERVE(b->docs, b->docs_cap, b->ndocs + 1) ||
+	    NGIDX_RESERVE(b->text, b->text_cap, b->text_len + d->text_len))
+		return NGIDX_ERR_NOMEM;
+	/* A new frame when the current one is full (or this is a new batch). */
+	if (b->nframes == 0 || B->frame_fill >= NGX_TEXT_FRAME || B->frame_docs >= FRAME_DOCS) {
+		if (NGIDX_RESERVE(b->frame_start, b->frames_cap, b->nframes + 1))
+			return NGIDX_ERR_NOMEM;
+		b->frame_start[b->nframes++] = b->text_len;
+		B->frame_fill = 0;
+		B->frame_docs = 0;
+	}
+	bdoc *x = &b->docs[b->ndocs];
+	memset(x, 0, sizeof *x);
+	x->text_off = b->text_len;
+	x->text_len = (uint32_t)d->text_len;
+	x->date = d->date;
+	x->frame = (uint32_t)(b->nframes - 1);
+	x->frame_pos = (uint32_t)(b->text_len - b->frame_start[x->frame]);
+	if (d->text_len)
+		memcpy(b->text + b->text_len, d->text, d->text_len);
+	b->text_len += d->text_len;
+	B->frame_fill += d->text_len;
+	B->frame_docs++;
+	/* name and metadata, in the DOCSTR encoding */
+	size_t s0 = b->str_len;
+	int rc = put_varint_buf(&b->str, &b->str_len, &b->str_cap, d->name_len);
+	rc = rc ? rc : put_bytes_buf(&b->str, &b->str_len, &b->str_cap, d->name, d->name_len);
+	size_t mlen = 0;
+	unsigned char *m = NULL;
+	size_t mcap = 0;
+	if (d->nmeta) {
+		rc = rc ? rc : put_varint_buf(&m, &mlen, &mcap, d->nmeta);
+		for (size_t i = 0; i < d->nmeta && !rc; i++) {
+			const ngidx_meta_field *f = &d->meta[i];
+			unsigned char t = (unsigned char)(f->is_string ? 1 : 0);
+			rc = put_varint_buf(&m, &mlen, &mcap, f->key_len);
+			rc = rc ? rc : put_bytes_buf(&m, &mlen, &mcap, f->key, f->key_len);
+			rc = rc ? rc : put_bytes_buf(&m, &mlen, &mcap, &t, 1);
+			rc = rc ? rc : put_varint_buf(&m, &mlen, &mcap, f->val_len);
+			rc = rc ? rc : put_bytes_buf(&m, &mlen, &mcap, f->val, f->val_len);
+		}
+	}
+	rc = rc ? rc : put_varint_buf(&b->str, &b->str_len, &b->str_cap, mlen);
+	rc = rc ? rc : put_bytes_buf(&b->str, &b->str_len, &b->str_cap, m, mlen);
+	ngidx_free(m);
+	if (rc)
+		return rc;
+	if (b->str_len > UINT32_MAX)
+		return NGIDX_ERR_INPUT;
+	x->str_off = (uint32_t)s0;
+	x->str_len = (uint32_t)(b->str_len - s0);
+	b->ndocs++;
+	return NGIDX_OK;
+}
+
+static void set_perr(build *B, int rc, const ngidx_error *e, const char *fallback)
+{
+#pragma omp critical(ngidx_perr)
+	{
+		if (!B->prc) {
+			B->prc = rc;
+			if (e && e->code)
+				B->perr = *e;
+			else
+				ngidx_err_set(&B->perr, rc, "%s: %s", fallback, ngidx_strerror(rc));
+		}
+	}
+}
+
+static int spill(build *B, int tid, ngidx_error *err)
+{
+	worker *w = &B->w[tid];
+	char *path = ngidx_strdupf("%s/run-%d-%u", B->tmpdir, tid, w->seq++);
+	if (!path)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	uint64_t bytes = 0;
+	int rc = accum_spill(w->acc, path, &bytes, err);
+	if (rc) {
+		ngidx_free(path);
+		return rc;
+	}
+#pragma omp critical(ngidx_runs)
+	{
+		if (NGIDX_RESERVE(B->runs, B->runs_cap, B->nruns + 1)) {
+			rc = NGIDX_ERR_NOMEM;
+		} else {
+			B->runs[B->nruns++] = path;
+			B->st->runs++;
+			B->st->run_bytes += bytes;
+		}
+	}
+	if (rc) {
+		unlink(path);
+		ngidx_free(path);
+		return ngidx_err_set(err, rc, "out of memory");
+	}
+	return NGIDX_OK;
+}
+
+/* The worker's part: analyze and count batch @b, compress its frames. */
+static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
+{
+	worker *w = &B->w[tid];
+	b->sents_len = 0;
+	for (size_t i = 0; i < b->ndocs; i++) {
+		bdoc *x = &b->docs[i];
+		int rc = ngidx_analyze(&w->tok, b->text + x->text_off, x->text_len, NGIDX_AN_SENTENCES);
+		if (rc)
+			return ngidx_err_set(err, rc, "cannot analyze document %u: %s",
+			                     b->first_doc + (uint32_t)i, ngidx_strerror(rc));
+		x->ntokens = (uint32_t)w->tok.ntok;
+		x->flags = w->tok.ninvalid ? NGX_DOC_BAD_UTF8 : 0;
+		x->nsent = (uint32_t)w->tok.nsent;
+		x->sent_off = b->sents_len;
+		for (size_t s = 1; s < w->tok.nsent; s++)
+			if (put_varint_buf(&b->sents, &b->sents_len, &b->sents_cap,
+			                   w->tok.sent[s] - w->tok.sent[s - 1]))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		x->sent_len = b->sents_len - x->sent_off;
+		uint64_t need = accum_doc_need(w->acc, &w->tok);
+		uint64_t live = accum_live(w->acc);
+		if (live && live + need > B->share)
+			FORWARD_IF_ERROR(spill(B, tid, err));
+		rc = accum_add(w->acc, b->first_doc + (uint32_t)i, &w->tok);
+		if (rc)
+			return ngidx_err_set(err, rc, "out of memory");
+	}
+	if (!B->o->store_text)
+		return NGIDX_OK;
+	if (NGIDX_RESERVE(b->frame_zoff, b->frame_zoff_cap, b->nframes + 1))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	b->ztext_len = 0;
+	for (size_t f = 0; f < b->nframes; f++) {
+		size_t start = (size_t)b->frame_start[f];
+		size_t end = f + 1 < b->nframes ? (size_t)b->frame_start[f + 1] : b->text_len;
+		size_t bound = ZSTD_compressBound(end - start);
+		if (NGIDX_RESERVE(b->ztext, b->ztext_cap, b->ztext_len + bound))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		b->frame_zoff[f] = b->ztext_len;
+		size_t k = ZSTD_compressCCtx(w->zc, b->ztext + b->ztext_len, bound, b->text + start,
+		                             end - start, ZSTD_LEVEL);
+		if (ZSTD_isError(k))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "zstd: %s", ZSTD_getErrorName(k));
+		b->ztext_len += k;
+	}
+	b->frame_zoff[b->nframes] = b->ztext_len;
+	return NGIDX_OK;
+}
+
+/* The main thread's part: write batch @b's document records in order. */
+static void emit_batch(build *B, const batch *b)
+{
+	uint64_t text_base = B->text.written;
+	for (size_t i = 0; i < b->ndocs; i++) {
+		const bdoc *x = &b->docs[i];
+		struct ngx_doc_entry e = { 0 };
+		e.str_off = B->docstr.written;
+		e.sent_off = B->sents.written;
+		e.text_off = B->o->store_text ? text_base + b->frame_zoff[x->frame] : 0;
+		e.text_pos = x->frame_pos;
+		e.text_len = x->text_len;
+		e.ntokens = x->ntokens;
+		e.date = x->date;
+		e.nsent = x->nsent;
+		e.flags = x->flags;
+		ngidx_wfile_write(&B->docstr, b->str + x->str_off, x->str_len);
+		ngidx_wfile_write(&B->sents, b->sents + x->sent_off, x->sent_len);
+		ngidx_wfile_write(&B->docs, &e, sizeof e);
+		B->st->tokens += x->ntokens;
+		B->st->sentences += x->nsent;
+		if (x->ntokens > B->max_doc_tokens)
+			B->max_doc_tokens = x->ntokens;
+	}
+	if (B->o->store_text)
+		ngidx_wfile_write(&B->text, b->ztext, b->ztext_len);
+	B->st->docs += b->ndocs;
+	B->st->input_bytes += b->text_len;
+}
+
+static int run_wave(build *B, size_t nb, ngidx_error *err)
+{
+	B->prc = 0;
+	memset(&B->perr, 0, sizeof B->perr);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(B->threads)
+	for (size_t i = 0; i < nb; i++) {
+		if (B->prc)
+			continue;
+		ngidx_error e = { 0 };
+		int rc = process_batch(B, &B->wave[i], omp_get_thread_num(), &e);
+		if (rc)
+			set_perr(B, rc, &e, "build");
+	}
+	if (B->prc) {
+		if (err)
+			*err = B->perr;
+		return B->prc;
+	}
+	for (size_t i = 0; i < nb; i++)
+		emit_batch(B, &B->wave[i]);
+	return NGIDX_OK;
+}
+
+static void progress(build *B, int phase, uint64_t done, uint64_t total)
+{
+	if (!B->o->progress)
+		return;
+	ngidx_build_progress p = { phase, B->st->docs, B->st->input_bytes, done, total };
+	B->o->progress(B->o->progress_ctx, &p);
+}
+
+/* Read all input, indexing wave by wave. */
+static int index_all(build *B, ngidx_corpus *c, ngidx_error *err)
+{
+	size_t maxb = 2 * (size_t)B->threads;
+	B->wave = ngidx_calloc(maxb, sizeof *B->wave);
+	if (!B->wave)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	B->wave_cap = maxb;
+	int eof = 0;
+	while (!eof) {
+		size_t nb = 0;
+		batch *b = &B->wave[0];
+		b->ndocs = b->text_len = b->str_len = b->nframes = 0;
+		b->first_doc = (uint32_t)B->next_doc;
+		for (;;) {
+			ngidx_doc_in d;
+			int rc = ngidx_corpus_next(c, &d, err);
+			if (rc == -1) {
+				eof = 1;
+				break;
+			}
+			if (rc)
+				return rc;
+			if (B->next_doc >= UINT32_MAX)
+				return ngidx_err_set(err, NGIDX_ERR_ARG, "more than 2^32 - 1 documents");
+			rc = batch_add(B, b, &d);
+			if (rc == NGIDX_ERR_INPUT) {
+				if (B->o->strict)
+					return ngidx_err_set(err, rc, "%s:%llu: document of 4 GiB or more",
+					                     d.file, (unsigned long long)d.line);
+				if (B->o->warn) {
+					char msg[600];
+					snprintf(msg, sizeof msg, "%s:%llu: document of 4 GiB or more skipped",
+					         d.file, (unsigned long long)d.line);
+					B->o->warn(B->o->warn_ctx, msg);
+				}
+				B->st->skipped_docs++;
+				continue;
+			}
+			if (rc)
+				return ngidx_err_set(err, rc, "out of memory");
+			B->next_doc++;
+			int frame_done = B->frame_fill >= NGX_TEXT_FRAME || B->frame_docs >= FRAME_DOCS;
+			if (frame_done && b->text_len + b->ndocs * 64 >= B->batch_bytes) {
+				if (++nb == maxb)
+					break;
+				b = &B->wave[nb];
+				b->ndocs = b->text_len = b->str_len = b->nframes = 0;
+				b->first_doc = (uint32_t)B->next_doc;
+			}
+		}
+		if (nb < maxb && b->ndocs)
+			nb++;
+		if (nb)
+			FORWARD_IF_ERROR(run_wave(B, nb, err));
+		progress(B, 0, B->st->input_bytes, 0);
+	}
+	/* Frames must not continue across the end: nothing follows. */
+	return NGIDX_OK;
+}
+
+static int open_outputs(build *B, ngidx_error *err)
+{
+	static const char *names[4] = { "docs", "docstr", "sents", "text" };
+	ngidx_wfile *f[4] = { &B->docs, &B->docstr, &B->sents, &B->text };
+	for (int i = 0; i < 4; i++) {
+		char *p = ngidx_strdupf("%s/%s", B->tmpdir, names[i]);
+		if (!p)
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		int rc = ngidx_wfile_open(f[i], p, 1u << 20, err);
+		ngidx_free(p);
+		if (rc)
+			return rc;
+		B->open_files = i + 1;
+	}
+	return NGIDX_OK;
+}
+
+static int close_outputs(build *B, ngidx_error *err)
+{
+	ngidx_wfile *f[4] = { &B->docs, &B->docstr, &B->sents, &B->text };
+	int rc = NGIDX_OK;
+	for (int i = 0; i < B->open_files; i++) {
+		int r = ngidx_wfile_close(f[i], 0, rc ? NULL : err);
+		rc = rc ? rc : r;
+	}
+	B->open_files = 0;
+	return rc;
+}
+
+static unsigned dir_bits_for(uint64_t nterms)
+{
+	unsigned b = 0;
+	while (b < 40 && (2ull << b) <= nterms / 2)
+		b++;
+	return nterms >= 4 ? b + 1 : 0;
+}
+
+static int append_tmp(idx_writer *w, const build *B, const char *name, ngidx_error *err)
+{
+	char *p = ngidx_strdupf("%s/%s", B->tmpdir, name);
+	if (!p)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	int rc = ngidx_wfile_append_file(&w->f, p, err);
+	ngidx_free(p);
+	return rc;
+}
+
+/* Assemble the index from the merged partitions and the document files. */
+static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *err)
+{
+	const ngidx_build_opts *o = B->o;
+	struct ngx_info info = { 0 };
+	info.ndocs = B->st->docs;
+	info.ntokens = B->st->tokens;
+	info.nsentences = B->st->sentences;
+	info.input_bytes = B->st->input_bytes;
+	info.max_doc_tokens = B->max_doc_tokens;
+	for (size_t p = 0; p < nparts; p++) {
+		info.nterms += parts[p].nterms;
+		for (int k = 0; k < NGIDX_MAX_N; k++) {
+			info.nterms_n[k] += parts[p].nterms_n[k];
+			info.cf_n[k] += parts[p].cf_n[k];
+		}
+	}
+	unsigned bits = dir_bits_for(info.nterms);
+	info.dir_bits = bits;
+
+	idx_writer w;
+	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, 12, err));
+	ngidx_wfile dir;
+	char *dir_path = ngidx_strdupf("%s/lexdir", B->tmpdir);
+	int rc = dir_path ? ngidx_wfile_open(&dir, dir_path, 1u << 20, err)
+	                  : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	if (rc) {
+		ngidx_free(dir_path);
+		idx_writer_abort(&w);
+		return rc;
+	}
+
+	idx_writer_begin(&w, NGX_SEC_INFO);
+	ngidx_wfile_write(&w.f, &info, sizeof info);
+	idx_writer_end(&w);
+
+	/* LEXICON, rebasing each partition's offsets; LEXDIR on the side. */
+	progress(B, 2, 0, 0);
+	idx_writer_begin(&w, NGX_SEC_LEXICON);
+	uint64_t post_base = 0, text_base = 0, idx = 0, next_k = 0, nb = 1ull << bits;
+	for (size_t p = 0; p < nparts && !rc; p++) {
+		ngidx_map m;
+		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
+			break;
+		for (size_t i = 0; i < m.len / sizeof(struct ngx_lex_entry); i++, idx++) {
+			struct ngx_lex_entry e;
+			memcpy(&e, m.p + i * sizeof e, sizeof e);
+			e.post_off += post_base;
+			e.text_off += text_base;
+			ngidx_wfile_write(&w.f, &e, sizeof e);
+			uint64_t k = bits ? e.hash >> (64 - bits) : 0;
+			for (; next_k <= k; next_k++)
+				ngidx_wfile_write(&dir, &idx, 8);
+		}
+		ngidx_map_release(&m);
+		post_base += parts[p].post_bytes;
+		text_base += parts[p].text_bytes;
+	}
+	for (; next_k <= nb; next_k++)
+		ngidx_wfile_write(&dir, &idx, 8);
+	struct ngx_lex_entry sentinel = { UINT64_MAX, 0, post_base, text_base, 0, 0, { 0 } };
+	ngidx_wfile_write(&w.f, &sentinel, sizeof sentinel);
+	idx_writer_end(&w);
+	int r = ngidx_wfile_close(&dir, 0, rc ? NULL : err);
+	rc = rc ? rc : r;
+
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_LEXDIR);
+		rc = ngidx_wfile_append_file(&w.f, dir_path, err);
+		idx_writer_end(&w);
+	}
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_TERMTEXT);
+		for (size_t p = 0; p < nparts && !rc; p++)
+			rc = ngidx_wfile_append_file(&w.f, parts[p].text_path, err);
+		idx_writer_end(&w);
+	}
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_DOCS);
+		rc = append_tmp(&w, B, "docs", err);
+		struct ngx_doc_entry end = { 0 };
+		end.str_off = B->docstr.written;
+		end.sent_off = B->sents.written;
+		end.text_off = B->text.written;
+		ngidx_wfile_write(&w.f, &end, sizeof end);
+		idx_writer_end(&w);
+	}
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_DOCSTR);
+		rc = append_tmp(&w, B, "docstr", err);
+		idx_writer_end(&w);
+	}
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_SENTS);
+		rc = append_tmp(&w, B, "sents", err);
+		idx_writer_end(&w);
+	}
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_POSTINGS);
+		for (size_t p = 0; p < nparts && !rc; p++)
+			rc = ngidx_wfile_append_file(&w.f, parts[p].post_path, err);
+		idx_writer_end(&w);
+	}
+	if (!rc && o->store_text) {
+		idx_writer_begin(&w, NGX_SEC_TEXT);
+		rc = append_tmp(&w, B, "text", err);
+		idx_writer_end(&w);
+	}
+	ngidx_free(dir_path);
+	if (!rc && w.f.rc) {
+		rc = w.f.rc;
+		if (err)
+			*err = w.f.err;
+	}
+	if (rc) {
+		idx_writer_abort(&w);
+		return rc;
+	}
+	uint64_t size = w.f.written + NGX_TRAILER_SIZE;
+	rc = idx_writer_commit(&w, NGIDX_ANALYZER_ID, o->store_text ? NGX_FLAG_TEXT : 0, o->max_n,
+	                       o->min_df, err);
+	if (!rc) {
+		B->st->index_bytes = size;
+		B->st->terms = info.nterms;
+		for (int k = 0; k < 16; k++)
+			B->st->terms_n[k] = info.nterms_n[k];
+	}
+	return rc;
+}
+
+static int merge_all(build *B, ngidx_error *err)
+{
+	/* Empty what the workers still hold. */
+	B->prc = 0;
+	memset(&B->perr, 0, sizeof B->perr);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(B->threads)
+	for (int t = 0; t < B->threads; t++) {
+		ngidx_error e = { 0 };
+		if (accum_size(B->w[t].acc)) {
+			int rc = spill(B, t, &e);
+			if (rc)
+				set_perr(B, rc, &e, "spill");
+		}
+		accum_free(B->w[t].acc);
+		B->w[t].acc = NULL;
+	}
+	if (B->prc) {
+		if (err)
+			*err = B->perr;
+		return B->prc;
+	}
+	/* Runs in a fixed order, so that equal keys meet in the same order. */
+	run_file *runs = ngidx_calloc(B->nruns ? B->nruns : 1, sizeof *runs);
+	size_t nparts = (size_t)B->threads;
+	merge_out *parts = ngidx_calloc(nparts, sizeof *parts);
+	int rc = NGIDX_OK;
+	size_t opened = 0;
+	if (!runs || !parts)
+		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < B->nruns && !rc; i++, opened++)
+		rc = run_file_open(&runs[i], B->runs[i], err);
+	for (size_t p = 0; p < nparts && !rc; p++) {
+		parts[p].lex_path = ngidx_strdupf("%s/lex-%zu", B->tmpdir, p);
+		parts[p].text_path = ngidx_strdupf("%s/termtext-%zu", B->tmpdir, p);
+		parts[p].post_path = ngidx_strdupf("%s/post-%zu", B->tmpdir, p);
+		if (!parts[p].lex_path || !parts[p].text_path || !parts[p].post_path)
+			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	}
+	if (!rc) {
+		progress(B, 1, 0, nparts);
+		B->prc = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(B->threads)
+		for (size_t p = 0; p < nparts; p++) {
+			ngidx_error e = { 0 };
+			unsigned lo = (unsigned)(256 * p / nparts), hi = (unsigned)(256 * (p + 1) / nparts);
+			int r = merge_partition(runs, B->nruns, lo, hi, B->o->min_df, &parts[p], &e);
+			if (r)
+				set_perr(B, r, &e, "merge");
+		}
+		if (B->prc) {
+			rc = B->prc;
+			if (err)
+				*err = B->perr;
+		}
+	}
+	for (size_t i = 0; i < opened; i++)
+		run_file_close(&runs[i]);
+	/* The runs are no longer needed: free their disk before writing. */
+	for (size_t i = 0; i < B->nruns; i++)
+		unlink(B->runs[i]);
+	if (!rc)
+		rc = close_outputs(B, err);
+	if (!rc)
+		rc = write_index(B, parts, nparts, err);
+	for (size_t p = 0; parts && p < nparts; p++) {
+		ngidx_free(parts[p].lex_path);
+		ngidx_free(parts[p].text_path);
+		ngidx_free(parts[p].post_path);
+	}
+	ngidx_free(parts);
+	ngidx_free(runs);
+	return rc;
+}
+
+/* Remove what builds that died left behind: "<output>.tmp-PID" files and
+ * ".ngidx-tmp-PID-*" folders whose process is gone. */
+static void remove_stale(const char *output, const char *tmpdir)
+{
+	char *dir = ngidx_dirname(output);
+	const char *base = strrchr(output, '/');
+	base = base ? base + 1 : output;
+	size_t bl = strlen(base);
+	const char *dirs[2] = { dir, tmpdir };
+	for (int k = 0; k < 2; k++) {
+		if (!dirs[k] || (k == 1 && dir && !strcmp(dirs[0], dirs[1])))
+			continue;
+		DIR *d = opendir(dirs[k]);
+		if (!d)
+			continue;
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			long pid = 0;
+			int is_file = k == 0 && !strncmp(e->d_name, base, bl) &&
+			              sscanf(e->d_name + bl, ".tmp-%ld", &pid) == 1;
+			int is_dir = sscanf(e->d_name, ".ngidx-tmp-%ld-", &pid) == 1;
+			if ((!is_file && !is_dir) || pid <= 0 || pid == (long)getpid())
+				continue;
+			if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+				continue;
+			char *p = ngidx_strdupf("%s/%s", dirs[k], e->d_name);
+			if (p) {
+				if (is_dir)
+					ngidx_rmtree_flat(p);
+				else
+					unlink(p);
+			}
+			ngidx_free(p);
+		}
+		closedir(d);
+	}
+	ngidx_free(dir);
+}
+
+int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *err)
+{
+	ngidx_build_stats local;
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof *st);
+	RETURN_ERROR_IF(!o || !o->output || !*o->output, err, NGIDX_ERR_ARG, "no output file given");
+	RETURN_ERROR_IF(!o->ninputs, err, NGIDX_ERR_ARG, "no input given");
+	RETURN_ERROR_IF(o->max_n < 1 || o->max_n > NGIDX_MAX_N, err, NGIDX_ERR_ARG,
+	                "--max-n must be between 1 and %d", NGIDX_MAX_N);
+	RETURN_ERROR_IF(o->memory < (1u << 20), err, NGIDX_ERR_ARG, "--memory must be at least 1M");
+	RETURN_ERROR_IF(o->threads < 0 || o->threads > 1024, err, NGIDX_ERR_ARG,
+	                "--threads must be between 0 and 1024");
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	build B;
+	memset(&B, 0, sizeof B);
+	B.o = o;
+	B.st = st;
+	B.threads = o->threads ? o->threads : omp_get_num_procs();
+	if (B.threads < 1)
+		B.threads = 1;
+	B.batch_bytes = o->memory / 64;
+	if (B.batch_bytes < (64u << 10))
+		B.batch_bytes = 64u << 10;
+	if (B.batch_bytes > (4u << 20))
+		B.batch_bytes = 4u << 20;
+	B.share = (o->memory - o->memory / 4) / (uint64_t)B.threads;
+
+	char *outdir = ngidx_dirname(o->output);
+	if (!outdir)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	const char *tmp_parent = o->tmpdir ? o->tmpdir : outdir;
+	remove_stale(o->output, tmp_parent);
+	int rc = ngidx_mkdtemp(tmp_parent, &B.tmpdir, err);
+	ngidx_free(outdir);
+	if (rc)
+		return rc;
+
+	ngidx_corpus *c = NULL;
+	ngidx_corpus_opts co = { 0 };
+	co.format = o->format;
+	co.text_field = o->text_field;
+	co.id_field = o->id_field;
+	co.date_field = o->date_field;
+	co.strict = o->strict;
+	co.warn = o->warn;
+	co.warn_ctx = o->warn_ctx;
+	B.w = ngidx_calloc((size_t)B.threads, sizeof *B.w);
+	if (!B.w) {
+		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (int t = 0; t < B.threads; t++) {
+		ngidx_tokens_init(&B.w[t].tok);
+		if (accum_create(&B.w[t].acc, o->max_n) ||
+		    (o->store_text && !(B.w[t].zc = ZSTD_createCCtx()))) {
+			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if ((rc = open_outputs(&B, err)))
+		goto done;
+	if ((rc = ngidx_corpus_open(&c, o->inputs, o->ninputs, &co, err)))
+		goto done;
+	if ((rc = index_all(&B, c, err)))
+		goto done;
+	const ngidx_corpus_stats *cs = ngidx_corpus_get_stats(c);
+	st->skipped_docs += cs->skipped_docs;
+	st->skipped_files = cs->skipped_files;
+	st->bad_utf8_docs = cs->bad_utf8;
+	rc = merge_all(&B, err);
+done:
+	ngidx_corpus_free(c);
+	if (B.open_files)
+		close_outputs(&B, NULL);
+	for (size_t i = 0; i < B.wave_cap; i++)
+		batch_release(&B.wave[i]);
+	ngidx_free(B.wave);
+	for (int t = 0; B.w && t < B.threads; t++) {
+		accum_free(B.w[t].acc);
+		ngidx_tokens_release(&B.w[t].tok);
+		ZSTD_freeCCtx(B.w[t].zc);
+	}
+	ngidx_free(B.w);
+	for (size_t i = 0; i < B.nruns; i++)
+		ngidx_free(B.runs[i]);
+	ngidx_free(B.runs);
+	ngidx_rmtree_flat(B.tmpdir);
+	ngidx_free(B.tmpdir);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
+}

@@ -1,0 +1,581 @@
+/*
+ * idx_reader.c - opening an index file and reading its structures.
+ *
+ * Open validates, in this order and before building any pointer: the size,
+ * the magic, the endianness canary, the versions and analyzer, the file
+ * size recorded in the header, the trailer checksum over header and section
+ * table, then every section's alignment and bounds (sorted, no overlap, no
+ * kind twice), then the sizes of the fixed-width arrays against the counts
+ * in INFO and the sentinels against their sections' lengths. Everything
+ * that is variable-length (postings, texts, document strings) is checked
+ * when it is read: every decoder gets the end of its range, and ranges come
+ * from monotonic offsets checked against their section. So a flipped bit
+ * gives NGIDX_ERR_CORRUPT at worst, never a read outside the file.
+ */
+#include "idx_reader.h"
+#include "common/endian.h"
+#include "common/err.h"
+#include "common/hash.h"
+#include "common/mem.h"
+#include "ngidx/version.h"
+#include "text/analyze.h"
+
+#include <string.h>
+#include <zstd.h>
+
+static const char *const sec_names[NGX_SEC_KIND_MAX + 1] = {
+	"unknown", "info", "lexicon", "lexdir", "termtext", "postings",
+	"docs", "docstr", "sents", "text",
+};
+
+const char *idx_section_name(uint32_t kind)
+{
+	return kind <= NGX_SEC_KIND_MAX ? sec_names[kind] : "unknown";
+}
+
+static int check_layout(ngidx_index *x, const char *path, ngidx_error *err)
+{
+	const unsigned char *p = x->map.p;
+	size_t len = x->map.len;
+	if (len < NGX_HEADER_SIZE + NGX_TRAILER_SIZE || memcmp(p, NGX_MAGIC, NGX_MAGIC_LEN) != 0)
+		return ERR_CORRUPT(err, "'%s' is not an ngidx index", path);
+	if (ngidx_le32(p + 12) != NGX_CANARY)
+		return ERR_CORRUPT(err, "'%s': bad endianness marker", path);
+	x->major = ngidx_le16(p + 8);
+	x->minor = ngidx_le16(p + 10);
+	if (x->major > NGIDX_FORMAT_MAJOR)
+		return ngidx_err_set(err, NGIDX_ERR_VERSION,
+		                     "'%s' has format %u.%u; this ngidx reads format %d.x: upgrade ngidx",
+		                     path, x->major, x->minor, NGIDX_FORMAT_MAJOR);
+	if (x->major < 1)
+		return ERR_CORRUPT(err, "'%s': invalid format version %u", path, x->major);
+	x->analyzer = ngidx_le32(p + 16);
+	if (x->analyzer != NGIDX_ANALYZER_ID)
+		return ngidx_err_set(err, NGIDX_ERR_VERSION,
+		                     "'%s' was built with analyzer %u; this ngidx has analyzer %u: rebuild it",
+		                     path, x->analyzer, NGIDX_ANALYZER_ID);
+	x->flags = ngidx_le32(p + 20);
+	x->max_n = ngidx_le32(p + 24);
+	x->min_df = ngidx_le32(p + 28);
+	if (ngidx_le64(p + 32) != len)
+		return ERR_CORRUPT(err, "'%s' is truncated or extended: header says %llu bytes, file has %zu",
+		                   path, (unsigned long long)ngidx_le64(p + 32), len);
+	x->nsec = ngidx_le32(p + 40);
+	if (x->nsec > NGX_MAX_SECTIONS ||
+	    NGX_HEADER_SIZE + (size_t)x->nsec * NGX_SECTION_SIZE > len - NGX_TRAILER_SIZE)
+		return ERR_CORRUPT(err, "'%s': bad section count", path);
+	size_t hlen = NGX_HEADER_SIZE + (size_t)x->nsec * NGX_SECTION_SIZE;
+	if (XXH64(p, hlen, 0) != ngidx_le64(p + len - NGX_TRAILER_SIZE))
+		return ERR_CORRUPT(err, "'%s': header checksum mismatch", path);
+	if (x->max_n < 1 || x->max_n > NGIDX_MAX_N)
+		return ERR_CORRUPT(err, "'%s': bad max n %u", path, x->max_n);
+	uint64_t prev_end = hlen;
+	for (unsigned i = 0; i < x->nsec; i++) {
+		const unsigned char *e = p + NGX_HEADER_SIZE + (size_t)i * NGX_SECTION_SIZE;
+		idx_sec *s = &x->table[i];
+		s->kind = ngidx_le32(e);
+		s->off = ngidx_le64(e + 8);
+		s->len = ngidx_le64(e + 16);
+		s->hash = ngidx_le64(e + 24);
+		if (s->off % NGX_ALIGN || s->off < prev_end || s->off > len - NGX_TRAILER_SIZE ||
+		    s->len > len - NGX_TRAILER_SIZE - s->off)
+			return ERR_CORRUPT(err, "'%s': section %u (%s) out of bounds", path, i,
+			                   idx_section_name(s->kind));
+		prev_end = s->off + s->len;
+		s->p = p + s->off;
+		if (s->kind >= 1 && s->kind <= NGX_SEC_KIND_MAX) {
+			if (x->by_kind[s->kind])
+				return ERR_CORRUPT(err, "'%s': section %s appears twice", path,
+				                   idx_section_name(s->kind));
+			x->by_kind[s->kind] = s;
+		}
+	}
+	for (uint32_t k = NGX_SEC_INFO; k <= NGX_SEC_SENTS; k++)
+		if (!x->by_kind[k])
+			return ERR_CORRUPT(err, "'%s': section %s is missing", path, idx_section_name(k));
+	if (!!(x->flags & NGX_FLAG_TEXT) != !!x->by_kind[NGX_SEC_TEXT])
+		return ERR_CORRUPT(err, "'%s': text flag and text section disagree", path);
+
+	const idx_sec *si = x->by_kind[NGX_SEC_INFO];
+	if (si->len < sizeof x->info)
+		return ERR_CORRUPT(err, "'%s': info section too short", path);
+	memcpy(&x->info, si->p, sizeof x->info);
+	const idx_sec *sl = x->by_kind[NGX_SEC_LEXICON];
+	x->nterms = x->info.nterms;
+	if (x->nterms > sl->len / sizeof(struct ngx_lex_entry) ||
+	    sl->len != (x->nterms + 1) * sizeof(struct ngx_lex_entry))
+		return ERR_CORRUPT(err, "'%s': lexicon size does not match %llu terms", path,
+		                   (unsigned long long)x->nterms);
+	x->lex = (const struct ngx_lex_entry *)(const void *)sl->p;
+	const struct ngx_lex_entry *ls = &x->lex[x->nterms];
+	if (ls->post_off != x->by_kind[NGX_SEC_POSTINGS]->len ||
+	    ls->text_off != x->by_kind[NGX_SEC_TERMTEXT]->len)
+		return ERR_CORRUPT(err, "'%s': lexicon sentinel does not match its sections", path);
+	if (x->info.dir_bits > 40)
+		return ERR_CORRUPT(err, "'%s': bad directory size", path);
+	x->dir_bits = (unsigned)x->info.dir_bits;
+	const idx_sec *sd = x->by_kind[NGX_SEC_LEXDIR];
+	if (sd->len != ((1ull << x->dir_bits) + 1) * 8)
+		return ERR_CORRUPT(err, "'%s': directory size mismatch", path);
+	x->dir = (const uint64_t *)(const void *)sd->p;
+	if (x->dir[0] != 0 || x->dir[1ull << x->dir_bits] != x->nterms)
+		return ERR_CORRUPT(err, "'%s': directory bounds mismatch", path);
+	const idx_sec *sdoc = x->by_kind[NGX_SEC_DOCS];
+	x->ndocs = x->info.ndocs;
+	if (x->ndocs > sdoc->len / sizeof(struct ngx_doc_entry) ||
+	    sdoc->len != (x->ndocs + 1) * sizeof(struct ngx_doc_entry) || x->ndocs > UINT32_MAX)
+		return ERR_CORRUPT(err, "'%s': document table size does not match %llu documents", path,
+		                   (unsigned long long)x->ndocs);
+	x->docs = (const struct ngx_doc_entry *)(const void *)sdoc->p;
+	const struct ngx_doc_entry *ds = &x->docs[x->ndocs];
+	const idx_sec *st = x->by_kind[NGX_SEC_TEXT];
+	if (ds->str_off != x->by_kind[NGX_SEC_DOCSTR]->len || ds->sent_off != x->by_kind[NGX_SEC_SENTS]->len ||
+	    ds->text_off != (st ? st->len : 0))
+		return ERR_CORRUPT(err, "'%s': document sentinel does not match its sections", path);
+	return NGIDX_OK;
+}
+
+int ngidx_index_open(ngidx_index **out, const char *path, const ngidx_open_opts *o, ngidx_error *err)
+{
+	*out = NULL;
+	ngidx_index *x = ngidx_calloc(1, sizeof *x);
+	if (!x)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	int rc = ngidx_map_file(&x->map, path, err);
+	if (!rc)
+		rc = check_layout(x, path, err);
+	if (!rc && o && o->verify)
+		rc = ngidx_index_verify(x, err);
+	if (rc) {
+		ngidx_index_free(x);
+		return rc;
+	}
+	*out = x;
+	return NGIDX_OK;
+}
+
+void ngidx_index_free(ngidx_index *idx)
+{
+	if (!idx)
+		return;
+	ngidx_map_release(&idx->map);
+	ngidx_free(idx);
+}
+
+void ngidx_index_get_info(const ngidx_index *x, ngidx_index_info *i)
+{
+	memset(i, 0, sizeof *i);
+	i->format_major = x->major;
+	i->format_minor = x->minor;
+	i->analyzer_id = x->analyzer;
+	i->max_n = x->max_n;
+	i->min_df = x->min_df;
+	i->has_text = !!(x->flags & NGX_FLAG_TEXT);
+	i->docs = x->ndocs;
+	i->tokens = x->info.ntokens;
+	i->sentences = x->info.nsentences;
+	i->terms = x->nterms;
+	for (int k = 0; k < 16; k++) {
+		i->terms_n[k] = x->info.nterms_n[k];
+		i->occurrences_n[k] = x->info.cf_n[k];
+	}
+	i->input_bytes = x->info.input_bytes;
+	i->file_bytes = x->map.len;
+}
+
+int ngidx_index_section(const ngidx_index *x, size_t i, ngidx_section_info *s)
+{
+	if (i >= x->nsec)
+		return -1;
+	s->name = idx_section_name(x->table[i].kind);
+	s->offset = x->table[i].off;
+	s->length = x->table[i].len;
+	return 0;
+}
+
+const char *idx_term_text(const ngidx_index *x, uint64_t id, size_t *len)
+{
+	const struct ngx_lex_entry *e = &x->lex[id];
+	uint64_t a = e->text_off, b = e[1].text_off, tl = x->by_kind[NGX_SEC_TERMTEXT]->len;
+	if (a > b || b > tl)
+		return NULL;
+	*len = (size_t)(b - a);
+	return (const char *)x->by_kind[NGX_SEC_TERMTEXT]->p + a;
+}
+
+static void fill_term(const ngidx_index *x, uint64_t id, const char *text, size_t len, ngidx_term *t)
+{
+	const struct ngx_lex_entry *e = &x->lex[id];
+	t->id = id;
+	t->cf = e->cf;
+	t->df = e->df;
+	t->n = e->n;
+	t->text = text;
+	t->text_len = len;
+}
+
+int ngidx_term_find(const ngidx_index *x, const char *text, size_t len, ngidx_term *t)
+{
+	uint64_t h = ngidx_hash64(text, len);
+	uint64_t k = x->dir_bits ? h >> (64 - x->dir_bits) : 0;
+	uint64_t lo = x->dir[k], hi = x->dir[k + 1];
+	if (lo > hi || hi > x->nterms)
+		return -NGIDX_ERR_CORRUPT;
+	for (uint64_t i = lo; i < hi; i++) {
+		const struct ngx_lex_entry *e = &x->lex[i];
+		if (e->hash > h)
+			break;
+		if (e->hash != h)
+			continue;
+		size_t l;
+		const char *s = idx_term_text(x, i, &l);
+		if (!s)
+			return -NGIDX_ERR_CORRUPT;
+		if (l == len && !memcmp(s, text, len)) {
+			fill_term(x, i, s, l, t);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int ngidx_term_get(const ngidx_index *x, uint64_t id, ngidx_term *t, ngidx_error *err)
+{
+	if (id >= x->nterms)
+		return ngidx_err_set(err, NGIDX_ERR_RANGE, "term %llu out of range", (unsigned long long)id);
+	size_t l;
+	const char *s = idx_term_text(x, id, &l);
+	if (!s)
+		return ERR_CORRUPT(err, "lexicon entry %llu has a bad text offset", (unsigned long long)id);
+	fill_term(x, id, s, l, t);
+	return NGIDX_OK;
+}
+
+/* ---- postings ---- */
+
+int idx_postings_init(ngidx_postings *p, const ngidx_index *x, uint64_t id, ngidx_error *err)
+{
+	memset(p, 0, sizeof *p);
+	if (id >= x->nterms)
+		return ngidx_err_set(err, NGIDX_ERR_RANGE, "term %llu out of range", (unsigned long long)id);
+	const struct ngx_lex_entry *e = &x->lex[id];
+	const idx_sec *s = x->by_kind[NGX_SEC_POSTINGS];
+	uint64_t a = e->post_off, b = e[1].post_off;
+	if (a > b || b > s->len || e->df == 0 || e->cf < e->df || e->n < 1 || e->n > x->max_n ||
+	    e->df > x->ndocs)
+		return ERR_CORRUPT(err, "lexicon entry %llu is inconsistent", (unsigned long long)id);
+	p->idx = x;
+	p->base = s->p + a;
+	p->df = e->df;
+	p->cf = e->cf;
+	p->n = e->n;
+	p->nblocks = ((uint64_t)e->df + NGIDX_BLOCK - 1) / NGIDX_BLOCK;
+	p->area = s->p + b;
+	if (p->nblocks > 1) {
+		if ((b - a) / 16 < p->nblocks)
+			return ERR_CORRUPT(err, "postings of term %llu too short for the skip table",
+			                   (unsigned long long)id);
+		p->area -= 16 * p->nblocks;
+		p->skip = p->area;
+	}
+	p->blk = UINT64_MAX;
+	return NGIDX_OK;
+}
+
+void idx_postings_release(ngidx_postings *p)
+{
+	ngidx_free(p->pos);
+	p->pos = NULL;
+	p->pos_cap = 0;
+}
+
+int ngidx_postings_open(const ngidx_index *x, uint64_t id, ngidx_postings **out, ngidx_error *err)
+{
+	*out = NULL;
+	ngidx_postings *p = ngidx_malloc(sizeof *p);
+	if (!p)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	int rc = idx_postings_init(p, x, id, err);
+	if (rc) {
+		ngidx_free(p);
+		return rc;
+	}
+	*out = p;
+	return NGIDX_OK;
+}
+
+void ngidx_postings_free(ngidx_postings *p)
+{
+	if (!p)
+		return;
+	idx_postings_release(p);
+	ngidx_free(p);
+}
+
+static uint64_t skip_off(const ngidx_postings *p, uint64_t b) { return ngidx_le64(p->skip + 16 * b); }
+static uint32_t skip_last(const ngidx_postings *p, uint64_t b) { return ngidx_le32(p->skip + 16 * b + 8); }
+
+/* Decode @n values at *@pp (< @end): pfor for a full block, else varints. */
+static int get_values(const unsigned char **pp, const unsigned char *end, uint32_t *v, size_t n)
+{
+	if (n == NGIDX_BLOCK) {
+		size_t k = ngidx_pfor_decode(*pp, end, v, n);
+		if (!k)
+			return -1;
+		*pp += k;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ngidx_varint_get32(pp, end, &v[i]))
+			return -1;
+	return 0;
+}
+
+static int load_block(ngidx_postings *p, uint64_t b, ngidx_error *err)
+{
+	const unsigned char *start = p->skip ? p->base + skip_off(p, b) : p->base;
+	const unsigned char *end = p->area;
+	if (p->skip && b + 1 < p->nblocks)
+		end = p->base + skip_off(p, b + 1);
+	if (start < p->base || start > end || end > p->area)
+		return -ERR_CORRUPT(err, "postings block %llu out of bounds", (unsigned long long)b);
+	uint32_t m = b + 1 < p->nblocks ? NGIDX_BLOCK : (uint32_t)(p->df - (p->nblocks - 1) * NGIDX_BLOCK);
+	int64_t prev = b == 0 ? -1 : (int64_t)skip_last(p, b - 1);
+	const unsigned char *q = start;
+	uint32_t g[NGIDX_BLOCK];
+	if (get_values(&q, end, g, m))
+		return -ERR_CORRUPT(err, "postings block %llu: bad document ids", (unsigned long long)b);
+	for (uint32_t i = 0; i < m; i++) {
+		prev += (int64_t)g[i] + 1;
+		if (prev >= (int64_t)p->idx->ndocs)
+			return -ERR_CORRUPT(err, "postings block %llu: document id out of range",
+			                    (unsigned long long)b);
+		p->docs[i] = (uint32_t)prev;
+	}
+	if (p->skip && p->docs[m - 1] != skip_last(p, b))
+		return -ERR_CORRUPT(err, "postings block %llu disagrees with its skip entry",
+		                    (unsigned long long)b);
+	if (p->df == 1) {
+		if (p->cf > UINT32_MAX)
+			return -ERR_CORRUPT(err, "postings: frequency out of range");
+		p->tfs[0] = (uint32_t)p->cf;
+	} else {
+		if (get_values(&q, end, p->tfs, m))
+			return -ERR_CORRUPT(err, "postings block %llu: bad frequencies", (unsigned long long)b);
+		for (uint32_t i = 0; i < m; i++) {
+			if (p->tfs[i] == UINT32_MAX)
+				return -ERR_CORRUPT(err, "postings: frequency out of range");
+			p->tfs[i]++;
+		}
+	}
+	p->blk = b;
+	p->nb = m;
+	p->i = 0;
+	p->pos_p = q;
+	p->blk_end = end;
+	p->pos_ready = 0;
+	return 1;
+}
+
+int ngidx_postings_next(ngidx_postings *p, ngidx_error *err)
+{
+	if (p->done)
+		return 0;
+	if (p->blk != UINT64_MAX && p->i + 1 < p->nb) {
+		p->i++; /* same block: decoded positions stay valid */
+		return 1;
+	}
+	uint64_t b = p->blk == UINT64_MAX ? 0 : p->blk + 1;
+	if (b >= p->nblocks) {
+		p->done = 1;
+		return 0;
+	}
+	return load_block(p, b, err);
+}
+
+int ngidx_postings_seek(ngidx_postings *p, uint32_t doc, ngidx_error *err)
+{
+	if (p->done)
+		return 0;
+	if (p->blk != UINT64_MAX && p->docs[p->i] >= doc)
+		return 1;
+	uint64_t b = p->blk == UINT64_MAX ? 0 : p->blk;
+	if (p->skip) {
+		/* First block from b whose last document is >= doc. */
+		uint64_t lo = b, hi = p->nblocks;
+		while (lo < hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+			if (skip_last(p, mid) < doc)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == p->nblocks) {
+			p->done = 1;
+			return 0;
+		}
+		b = lo;
+	}
+	if (b != p->blk) {
+		int rc = load_block(p, b, err);
+		if (rc != 1)
+			return rc;
+	}
+	while (p->docs[p->i] < doc) {
+		if (p->i + 1 == p->nb) {
+			if (p->blk + 1 >= p->nblocks) {
+				p->done = 1;
+				return 0;
+			}
+			int rc = load_block(p, p->blk + 1, err);
+			if (rc != 1)
+				return rc;
+			continue;
+		}
+		p->i++;
+	}
+	return 1;
+}
+
+uint32_t ngidx_postings_doc(const ngidx_postings *p) { return p->docs[p->i]; }
+uint32_t ngidx_postings_tf(const ngidx_postings *p) { return p->tfs[p->i]; }
+
+int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err)
+{
+	if (p->pos_ready)
+		return NGIDX_OK;
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < p->nb; i++) {
+		p->pos_start[i] = (uint32_t)total;
+		total += p->tfs[i];
+	}
+	/* Every value takes at least 1 bit; a 128-value pfor run takes >= 2 bytes. */
+	if (total > (uint64_t)(p->blk_end - p->pos_p) * 64 + NGIDX_BLOCK || total > UINT32_MAX)
+		return ERR_CORRUPT(err, "positions block larger than its bytes");
+	p->pos_start[p->nb] = (uint32_t)total;
+	if (NGIDX_RESERVE(p->pos, p->pos_cap, (size_t)total + 1))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	const unsigned char *q = p->pos_p;
+	for (uint64_t i = 0; i < total; i += NGIDX_BLOCK) {
+		size_t k = total - i < NGIDX_BLOCK ? (size_t)(total - i) : NGIDX_BLOCK;
+		if (get_values(&q, p->blk_end, p->pos + i, k))
+			return ERR_CORRUPT(err, "bad positions block");
+	}
+	for (uint32_t d = 0; d < p->nb; d++) {
+		uint64_t prev1 = 0;
+		for (uint32_t j = p->pos_start[d]; j < p->pos_start[d + 1]; j++) {
+			uint64_t v = prev1 + p->pos[j];
+			if (v >= UINT32_MAX)
+				return ERR_CORRUPT(err, "position out of range");
+			p->pos[j] = (uint32_t)v;
+			prev1 = v + 1;
+		}
+	}
+	p->pos_end = q;
+	p->pos_ready = 1;
+	return NGIDX_OK;
+}
+
+int ngidx_postings_positions(ngidx_postings *p, const uint32_t **pos, ngidx_error *err)
+{
+	if (p->n != 1)
+		return ngidx_err_set(err, NGIDX_ERR_ARG, "positions are stored for single words only");
+	FORWARD_IF_ERROR(idx_postings_block_positions(p, err));
+	*pos = p->pos + p->pos_start[p->i];
+	return NGIDX_OK;
+}
+
+/* ---- documents ---- */
+
+int ngidx_doc_get(const ngidx_index *x, uint32_t id, ngidx_doc *d, ngidx_error *err)
+{
+	if (id >= x->ndocs)
+		return ngidx_err_set(err, NGIDX_ERR_RANGE, "document %u out of range", id);
+	const struct ngx_doc_entry *e = &x->docs[id];
+	const idx_sec *s = x->by_kind[NGX_SEC_DOCSTR];
+	if (e->str_off > e[1].str_off || e[1].str_off > s->len)
+		return ERR_CORRUPT(err, "document %u: bad name offset", id);
+	const unsigned char *p = s->p + e->str_off, *end = s->p + e[1].str_off;
+	uint64_t nl, ml;
+	if (ngidx_varint_get(&p, end, &nl) || nl > (uint64_t)(end - p))
+		return ERR_CORRUPT(err, "document %u: bad name", id);
+	memset(d, 0, sizeof *d);
+	d->name = (const char *)p;
+	d->name_len = (size_t)nl;
+	p += nl;
+	if (ngidx_varint_get(&p, end, &ml) || ml != (uint64_t)(end - p))
+		return ERR_CORRUPT(err, "document %u: bad metadata", id);
+	d->meta = p;
+	d->meta_len = (size_t)ml;
+	d->id = id;
+	d->date = e->date;
+	d->tokens = e->ntokens;
+	d->sentences = e->nsent;
+	d->text_bytes = e->text_len;
+	d->bad_utf8 = !!(e->flags & NGX_DOC_BAD_UTF8);
+	return NGIDX_OK;
+}
+
+int ngidx_doc_meta_next(const ngidx_doc *d, size_t *pos, const char **key, size_t *klen,
+                        const char **val, size_t *vlen, int *is_string)
+{
+	if (!d->meta_len)
+		return 0;
+	const unsigned char *p = d->meta, *end = d->meta + d->meta_len;
+	uint64_t count, v;
+	if (ngidx_varint_get(&p, end, &count))
+		return -NGIDX_ERR_CORRUPT;
+	if (*pos == 0)
+		*pos = (size_t)(p - d->meta);
+	p = d->meta + *pos;
+	if (p >= end)
+		return 0;
+	if (ngidx_varint_get(&p, end, &v) || v > (uint64_t)(end - p))
+		return -NGIDX_ERR_CORRUPT;
+	*key = (const char *)p;
+	*klen = (size_t)v;
+	p += v;
+	if (p >= end || *p > 1)
+		return -NGIDX_ERR_CORRUPT;
+	*is_string = *p++;
+	if (ngidx_varint_get(&p, end, &v) || v > (uint64_t)(end - p))
+		return -NGIDX_ERR_CORRUPT;
+	*val = (const char *)p;
+	*vlen = (size_t)v;
+	p += v;
+	*pos = (size_t)(p - d->meta);
+	return 1;
+}
+
+void ngidx_buffer_free(void *p) { ngidx_free(p); }
+
+int ngidx_doc_text(const ngidx_index *x, uint32_t id, char **buf, size_t *cap, size_t *len,
+                   ngidx_error *err)
+{
+	const idx_sec *s = x->by_kind[NGX_SEC_TEXT];
+	if (!s)
+		return ngidx_err_set(err, NGIDX_ERR_NOTEXT, "the index was built with --no-text");
+	if (id >= x->ndocs)
+		return ngidx_err_set(err, NGIDX_ERR_RANGE, "document %u out of range", id);
+	const struct ngx_doc_entry *e = &x->docs[id];
+	*len = 0;
+	if (e->text_len == 0)
+		return NGIDX_OK;
+	if (e->text_off >= s->len)
+		return ERR_CORRUPT(err, "document %u: text offset out of range", id);
+	const unsigned char *f = s->p + e->text_off;
+	size_t avail = (size_t)(s->len - e->text_off);
+	size_t fsize = ZSTD_findFrameCompressedSize(f, avail);
+	unsigned long long csize = ZSTD_getFrameContentSize(f, avail);
+	if (ZSTD_isError(fsize) || csize == ZSTD_CONTENTSIZE_ERROR || csize == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    (uint64_t)e->text_pos + e->text_len > csize || csize > (1ull << 32))
+		return ERR_CORRUPT(err, "document %u: bad text frame", id);
+	if (NGIDX_RESERVE(*buf, *cap, (size_t)csize))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	size_t got = ZSTD_decompress(*buf, (size_t)csize, f, fsize);
+	if (ZSTD_isError(got) || got != csize)
+		return ERR_CORRUPT(err, "document %u: text does not decompress", id);
+	memmove(*buf, *buf + e->text_pos, e->text_len);
+	*len = e->text_len;
+	return NGIDX_OK;
+}

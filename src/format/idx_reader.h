@@ -1,0 +1,71 @@
+/*
+ * idx_reader.h - the private side of an open index, shared by the reader,
+ * the verifier and the query engine.
+ *
+ * Ownership: everything points into the index's mapping.
+ */
+#ifndef NGIDX_FORMAT_IDX_READER_H
+#define NGIDX_FORMAT_IDX_READER_H
+
+#include <stdint.h>
+#include "ngidx/index.h"
+#include "codec/codec.h"
+#include "common/fileio.h"
+#include "format/idx_format.h"
+
+typedef struct idx_sec {
+	const unsigned char *p;
+	uint64_t off, len, hash;
+	uint32_t kind;
+} idx_sec;
+
+struct ngidx_index {
+	ngidx_map map;
+	unsigned major, minor, analyzer, max_n;
+	uint32_t flags, min_df;
+	idx_sec table[NGX_MAX_SECTIONS]; /* in file order */
+	unsigned nsec;
+	const idx_sec *by_kind[NGX_SEC_KIND_MAX + 1];
+	struct ngx_info info;
+	const struct ngx_lex_entry *lex;
+	uint64_t nterms;
+	const uint64_t *dir;
+	unsigned dir_bits;
+	const struct ngx_doc_entry *docs;
+	uint64_t ndocs;
+};
+
+struct ngidx_postings {
+	const ngidx_index *idx;
+	const unsigned char *base;  /* the term's first byte */
+	const unsigned char *area;  /* end of the blocks (start of skip table) */
+	const unsigned char *skip;  /* NULL when one block */
+	uint64_t nblocks, blk;      /* blk: loaded block, UINT64_MAX none */
+	uint64_t cf;
+	uint32_t df;
+	unsigned n;
+	uint32_t nb, i;             /* documents in the block, current index */
+	int done;
+	uint32_t docs[NGIDX_BLOCK], tfs[NGIDX_BLOCK];
+	const unsigned char *pos_p, *blk_end;
+	const unsigned char *pos_end; /* after decoding positions */
+	int pos_ready;
+	uint32_t *pos;
+	size_t pos_cap;
+	uint32_t pos_start[NGIDX_BLOCK + 1];
+};
+
+/* Name of a section kind ("lexicon", ...). */
+const char *idx_section_name(uint32_t kind);
+
+/* Initialise a cursor in caller storage (the public one allocates). */
+int idx_postings_init(ngidx_postings *p, const ngidx_index *idx, uint64_t id, ngidx_error *err);
+void idx_postings_release(ngidx_postings *p);
+
+/* Decode the positions of the whole current block (verify uses it). */
+int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err);
+
+/* The text of term @id, bounds-checked; NULL if corrupt. */
+const char *idx_term_text(const ngidx_index *idx, uint64_t id, size_t *len);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * post_enc.c - writing postings blocks.
+ *
+ * A full block (NGIDX_BLOCK documents) stores its document gaps and tf - 1
+ * values with the pfor codec; the last, partial block stores them as
+ * varints, which is smaller for the few values it holds (most n-grams occur
+ * in one or two documents, and for df == 1 the tf is not stored at all: it
+ * equals the term's cf). Positions of a block are cut in runs of
+ * NGIDX_BLOCK: full runs pfor, the rest varints. The skip table, written
+ * after the last block when there are two or more, lets a reader jump to
+ * any block: each block's gaps are relative to the previous block's last
+ * document, which the table holds.
+ */
+#include "post_enc.h"
+#include "common/endian.h"
+#include "common/err.h"
+#include "common/mem.h"
+
+#include <string.h>
+
+void post_enc_init(post_enc *e, ngidx_wfile *out)
+{
+	memset(e, 0, sizeof *e);
+	e->out = out;
+}
+
+void post_enc_release(post_enc *e)
+{
+	ngidx_free(e->pos);
+	ngidx_free(e->skip);
+	ngidx_free(e->scratch);
+	memset(e, 0, sizeof *e);
+}
+
+void post_enc_begin(post_enc *e, unsigned n, uint64_t df, uint64_t cf)
+{
+	e->n = n;
+	e->df = df;
+	e->cf = cf;
+	e->start = e->out->written;
+	e->nb = 0;
+	e->prev_last = -1;
+	e->added = 0;
+	e->npos = 0;
+	e->nskip = 0;
+}
+
+/* Encode @n values: pfor when it is a full block, varints otherwise. */
+static void put_values(post_enc *e, const uint32_t *v, size_t n)
+{
+	if (n == NGIDX_BLOCK) {
+		size_t k = ngidx_pfor_encode(v, n, e->scratch);
+		ngidx_wfile_write(e->out, e->scratch, k);
+		return;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ngidx_varint_put(e->scratch + k, v[i]);
+	ngidx_wfile_write(e->out, e->scratch, k);
+}
+
+static int flush_block(post_enc *e)
+{
+	if (NGIDX_RESERVE(e->skip, e->skip_cap, e->nskip + 1))
+		return NGIDX_ERR_NOMEM;
+	e->skip[e->nskip].off = e->out->written - e->start;
+	e->skip[e->nskip].last = e->docs[e->nb - 1];
+	e->nskip++;
+	uint32_t gaps[NGIDX_BLOCK];
+	int64_t prev = e->prev_last;
+	for (size_t i = 0; i < e->nb; i++) {
+		gaps[i] = (uint32_t)((int64_t)e->docs[i] - prev - 1);
+		prev = e->docs[i];
+	}
+	put_values(e, gaps, e->nb);
+	if (e->df > 1) {
+		for (size_t i = 0; i < e->nb; i++)
+			gaps[i] = e->tfs[i] - 1;
+		put_values(e, gaps, e->nb);
+	}
+	for (size_t i = 0; i < e->npos; i += NGIDX_BLOCK) {
+		size_t k = e->npos - i < NGIDX_BLOCK ? e->npos - i : NGIDX_BLOCK;
+		put_values(e, e->pos + i, k);
+	}
+	e->prev_last = e->docs[e->nb - 1];
+	e->nb = 0;
+	e->npos = 0;
+	return NGIDX_OK;
+}
+
+int post_enc_add(post_enc *e, uint32_t doc, uint32_t tf, const uint32_t *pos)
+{
+	if (!e->scratch) {
+		e->scratch_cap = ngidx_pfor_bound(NGIDX_BLOCK) + NGIDX_BLOCK * NGIDX_VARINT32_MAX;
+		e->scratch = ngidx_malloc(e->scratch_cap);
+		if (!e->scratch)
+			return NGIDX_ERR_NOMEM;
+	}
+	e->docs[e->nb] = doc;
+	e->tfs[e->nb] = tf;
+	e->nb++;
+	e->added++;
+	if (e->n == 1) {
+		if (NGIDX_RESERVE(e->pos, e->pos_cap, e->npos + tf))
+			return NGIDX_ERR_NOMEM;
+		uint32_t prev1 = 0;
+		for (uint32_t i = 0; i < tf; i++) {
+			e->pos[e->npos++] = pos[i] - prev1;
+			prev1 = pos[i] + 1;
+		}
+	}
+	if (e->nb == NGIDX_BLOCK)
+		return flush_block(e);
+	return NGIDX_OK;
+}
+
+int post_enc_end(post_enc *e)
+{
+	if (e->added != e->df)
+		return NGIDX_ERR_INPUT;
+	if (e->nb)
+		FORWARD_IF_ERROR(flush_block(e));
+	if (e->nskip > 1) {
+		for (size_t i = 0; i < e->nskip; i++) {
+			unsigned char b[16] = { 0 };
+			ngidx_put64(b, e->skip[i].off);
+			ngidx_put32(b + 8, e->skip[i].last);
+			ngidx_wfile_write(e->out, b, 16);
+		}
+	}
+	return NGIDX_OK;
+}
