@@ -69,12 +69,19 @@ struct accum {
 	size_t ntouched, touched_cap;
 };
 
-int accum_create(accum **out, unsigned max_n)
+int accum_create(accum **out, unsigned max_n, uint64_t share)
 {
 	accum *a = ngidx_calloc(1, sizeof *a);
 	if (!a)
 		return NGIDX_ERR_NOMEM;
 	a->max_n = max_n;
+	size_t terms = (size_t)(share / (sizeof(term) + 16)) + 16;
+	if (NGIDX_RESERVE(a->post, a->post_cap, (size_t)share) ||
+	    NGIDX_RESERVE(a->keys, a->keys_cap, (size_t)share / 2) ||
+	    NGIDX_RESERVE(a->terms, a->terms_cap, terms)) {
+		accum_free(a);
+		return NGIDX_ERR_NOMEM;
+	}
 	a->table_cap = 1024;
 	a->table = ngidx_calloc(a->table_cap, sizeof *a->table);
 	if (!a->table) {
@@ -100,11 +107,6 @@ void accum_free(accum *a)
 	ngidx_free(a);
 }
 
-uint64_t accum_mem(const accum *a)
-{
-	return a->terms_cap * sizeof(term) + a->table_cap * 8 + a->keys_cap + a->post_cap +
-	       a->joined_cap + (a->tstart_cap + a->next_cap + a->touched_cap) * 4;
-}
 
 size_t accum_size(const accum *a) { return a->nterms; }
 
@@ -357,9 +359,4 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 	a->post_len = 0;
 	memset(a->table, 0, a->table_cap * sizeof *a->table);
 	return NGIDX_OK;
-}
-
-void accum_trim(accum *a)
-{
-	(void)a;
 }

@@ -18,12 +18,16 @@
 
 typedef struct accum accum;
 
-/* A new accumulator for n-grams of 1..@max_n tokens. */
-int accum_create(accum **out, unsigned max_n);
+/*
+ * A new accumulator for n-grams of 1..@max_n tokens that will be spilled
+ * when it holds about @share bytes. Its arenas are reserved at that size up
+ * front: untouched pages cost no memory, and no arena is ever copied by a
+ * reallocation while it grows (only a single document larger than the
+ * share makes one grow).
+ */
+int accum_create(accum **out, unsigned max_n, uint64_t share);
 void accum_free(accum *a);
 
-/* Bytes held now (capacities, which is what the process keeps resident). */
-uint64_t accum_mem(const accum *a);
 /* Bytes of live data (what a spill would write, roughly). */
 uint64_t accum_live(const accum *a);
 /* Bytes that adding a document of @t would need at most. */
@@ -40,7 +44,5 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *t);
  */
 int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err);
 
-/* Give back memory above what an empty accumulator needs. */
-void accum_trim(accum *a);
 
 #endif

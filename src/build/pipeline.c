@@ -491,12 +491,13 @@ static int close_outputs(build *B, ngidx_error *err)
 	return rc;
 }
 
+/* Directory size: about two lexicon entries per bucket. */
 static unsigned dir_bits_for(uint64_t nterms)
 {
 	unsigned b = 0;
-	while (b < 40 && (2ull << b) <= nterms / 2)
+	while (b < 40 && (4ull << b) <= nterms)
 		b++;
-	return nterms >= 4 ? b + 1 : 0;
+	return b;
 }
 
 static int append_tmp(idx_writer *w, const build *B, const char *name, ngidx_error *err)
@@ -808,7 +809,7 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	}
 	for (int t = 0; t < B.threads; t++) {
 		ngidx_tokens_init(&B.w[t].tok);
-		if (accum_create(&B.w[t].acc, o->max_n) ||
+		if (accum_create(&B.w[t].acc, o->max_n, B.share) ||
 		    (o->store_text && !(B.w[t].zc = ZSTD_createCCtx()))) {
 			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 			goto done;

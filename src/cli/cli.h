@@ -1,0 +1,57 @@
+/*
+ * cli.h - what the subcommands share: output formatting (TSV and JSON
+ * Lines), error reporting and the exit codes.
+ *
+ * Ownership: nothing is owned across calls; xmalloc'd memory is the
+ * caller's. The CLI uses only the public headers of include/ngidx.
+ */
+#ifndef NGIDX_CLI_H
+#define NGIDX_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ngidx/ngidx.h"
+
+/* Exit codes (README, STYLE.md). */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_CORRUPT = 3, EXIT_RESOURCE = 4 };
+
+/* The exit code for a library status. */
+int cli_exit_code(int status);
+
+/* "ngidx CMD: message" on stderr (printf-style). */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a library error and return its exit code. */
+int cli_fail(const char *cmd, int status, const ngidx_error *e);
+/* Short usage on stderr, exit code 2. */
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Allocation that cannot fail (aborts with a message). */
+void *xmalloc(size_t n);
+
+/* One output row, written as TSV or as a JSON object. */
+typedef struct cli_row {
+	FILE *out;
+	int json;
+	int nfield;
+} cli_row;
+
+/* TSV header line (nothing in JSON mode). */
+void cli_header(FILE *out, int json, const char *const *cols, size_t n);
+void cli_row_begin(cli_row *r, FILE *out, int json);
+void cli_row_str(cli_row *r, const char *key, const char *s, size_t len);
+void cli_row_u64(cli_row *r, const char *key, uint64_t v);
+void cli_row_f64(cli_row *r, const char *key, double v);
+void cli_row_end(cli_row *r);
+
+/* Open an index for a query command, reporting errors. @return exit code. */
+int cli_open_index(const char *cmd, const char *path, ngidx_index **out);
+
+/* Subcommands. */
+int cmd_build(int argc, char **argv);
+int cmd_count(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+#endif

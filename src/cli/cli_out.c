@@ -1,0 +1,199 @@
+/*
+ * cli_out.c - TSV and JSON Lines output, errors and exit codes.
+ *
+ * TSV: one header row naming the columns, then one row per result; a field
+ * never contains a raw tab or newline: tab, newline, carriage return and
+ * backslash are written as \t, \n, \r and \\. JSON: one object per line,
+ * strings escaped per RFC 8259; bytes that are not valid UTF-8 become
+ * U+FFFD so that every line parses.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_exit_code(int status)
+{
+	switch (status) {
+	case NGIDX_OK: return EXIT_OK;
+	case NGIDX_ERR_ARG:
+	case NGIDX_ERR_QUERY:
+	case NGIDX_ERR_NOTEXT: return EXIT_USAGE;
+	case NGIDX_ERR_CORRUPT:
+	case NGIDX_ERR_VERSION: return EXIT_CORRUPT;
+	case NGIDX_ERR_NOMEM:
+	case NGIDX_ERR_NOSPACE: return EXIT_RESOURCE;
+	default: return EXIT_INPUT;
+	}
+}
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "ngidx %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(const char *cmd, int status, const ngidx_error *e)
+{
+	cli_error(cmd, "%s", e && e->msg[0] ? e->msg : ngidx_strerror(status));
+	return cli_exit_code(status);
+}
+
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "ngidx %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\nTry 'ngidx %s --help' for more.\n", usage, cmd);
+	return EXIT_USAGE;
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p) {
+		fputs("ngidx: out of memory\n", stderr);
+		exit(EXIT_RESOURCE);
+	}
+	return p;
+}
+
+void cli_header(FILE *out, int json, const char *const *cols, size_t n)
+{
+	if (json)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc('\t', out);
+		fputs(cols[i], out);
+	}
+	fputc('\n', out);
+}
+
+void cli_row_begin(cli_row *r, FILE *out, int json)
+{
+	r->out = out;
+	r->json = json;
+	r->nfield = 0;
+	if (json)
+		fputc('{', out);
+}
+
+static void sep(cli_row *r, const char *key)
+{
+	if (r->json) {
+		if (r->nfield)
+			fputc(',', r->out);
+		fprintf(r->out, "\"%s\":", key);
+	} else if (r->nfield) {
+		fputc('\t', r->out);
+	}
+	r->nfield++;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t k;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) { k = 2; min = 0x80; }
+	else if (c >= 0xE0 && c <= 0xEF) { k = 3; min = 0x800; }
+	else if (c >= 0xF0 && c <= 0xF4) { k = 4; min = 0x10000; }
+	else return 0;
+	if (n < k)
+		return 0;
+	unsigned v = c & (0x7F >> k);
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	return k;
+}
+
+void cli_row_str(cli_row *r, const char *key, const char *s, size_t len)
+{
+	sep(r, key);
+	FILE *o = r->out;
+	const unsigned char *p = (const unsigned char *)s;
+	if (!r->json) {
+		for (size_t i = 0; i < len; i++) {
+			switch (p[i]) {
+			case '\t': fputs("\\t", o); break;
+			case '\n': fputs("\\n", o); break;
+			case '\r': fputs("\\r", o); break;
+			case '\\': fputs("\\\\", o); break;
+			default: fputc(p[i], o);
+			}
+		}
+		return;
+	}
+	fputc('"', o);
+	for (size_t i = 0; i < len;) {
+		unsigned c = p[i];
+		if (c == '"' || c == '\\') {
+			fputc('\\', o);
+			fputc((int)c, o);
+			i++;
+		} else if (c < 0x20) {
+			switch (c) {
+			case '\n': fputs("\\n", o); break;
+			case '\t': fputs("\\t", o); break;
+			case '\r': fputs("\\r", o); break;
+			default: fprintf(o, "\\u%04x", c);
+			}
+			i++;
+		} else {
+			size_t k = utf8_len(p + i, len - i);
+			if (k == 0) {
+				fputs("\\ufffd", o);
+				i++;
+			} else {
+				fwrite(p + i, 1, k, o);
+				i += k;
+			}
+		}
+	}
+	fputc('"', o);
+}
+
+void cli_row_u64(cli_row *r, const char *key, uint64_t v)
+{
+	sep(r, key);
+	fprintf(r->out, "%llu", (unsigned long long)v);
+}
+
+void cli_row_f64(cli_row *r, const char *key, double v)
+{
+	sep(r, key);
+	fprintf(r->out, "%.6g", v);
+}
+
+void cli_row_end(cli_row *r)
+{
+	if (r->json)
+		fputc('}', r->out);
+	fputc('\n', r->out);
+}
+
+int cli_open_index(const char *cmd, const char *path, ngidx_index **out)
+{
+	ngidx_error e = { 0 };
+	int rc = ngidx_index_open(out, path, NULL, &e);
+	if (rc)
+		return cli_fail(cmd, rc, &e);
+	return EXIT_OK;
+}

@@ -1,0 +1,203 @@
+/*
+ * cmd_build.c - `ngidx build -o INDEX INPUT...`.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_line[] = "ngidx build [options] -o INDEX INPUT...";
+
+static const char help[] =
+	"usage: ngidx build [options] -o INDEX INPUT...\n"
+	"\n"
+	"Index INPUT (files, directories walked recursively in sorted order, or - for\n"
+	"standard input) into the single file INDEX, written atomically: a temporary\n"
+	"file beside INDEX is renamed into place only when complete.\n"
+	"\n"
+	"input:\n"
+	"  --format F         text (one document per file), lines (one per line) or\n"
+	"                     jsonl (one JSON object per line); default: by extension,\n"
+	"                     .jsonl/.ndjson = jsonl, else text; .gz/.zst decompressed\n"
+	"  --text-field NAME  jsonl field holding the text (default text)\n"
+	"  --id-field NAME    jsonl field naming the document (default id)\n"
+	"  --date-field NAME  jsonl field with YYYY, YYYY-MM or YYYY-MM-DD (default date)\n"
+	"  --strict           stop (exit 1) at the first bad input instead of\n"
+	"                     reporting and skipping it\n"
+	"\n"
+	"index:\n"
+	"  --max-n N          index n-grams of 1..N tokens (default 3, at most 16);\n"
+	"                     longer phrases are answered exactly from positions\n"
+	"  --min-df D         drop n-grams of 2+ tokens found in fewer than D\n"
+	"                     documents (default 1: keep all); counts stay exact\n"
+	"  --no-text          do not store the documents' text\n"
+	"\n"
+	"resources:\n"
+	"  -t, --threads N    worker threads (default: all cores)\n"
+	"  -m, --memory SIZE  memory bound, e.g. 512M, 2G (default 1G, at least 1M);\n"
+	"                     beyond it postings spill to sorted runs on disk\n"
+	"  --tmp DIR          folder for the runs (default: INDEX's folder)\n"
+	"\n"
+	"  -o, --output INDEX the index to write (required)\n"
+	"  -q, --quiet        no progress and no summary\n"
+	"  -h, --help         this help\n"
+	"\n"
+	"Bad input (malformed JSON line, unreadable file, invalid UTF-8, NUL bytes) is\n"
+	"reported on stderr with its file and line or byte offset and counted in the\n"
+	"summary; the document is skipped (invalid bytes only separate tokens).\n";
+
+typedef struct ui {
+	int quiet, tty;
+	double last;
+	uint64_t warnings;
+} ui;
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void on_warn(void *ctx, const char *msg)
+{
+	ui *u = ctx;
+	u->warnings++;
+	if (u->quiet)
+		return;
+	if (u->tty)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "ngidx build: %s\n", msg);
+}
+
+static void on_progress(void *ctx, const ngidx_build_progress *p)
+{
+	ui *u = ctx;
+	if (u->quiet || !u->tty)
+		return;
+	double t = now();
+	if (p->phase == 0 && t - u->last < 0.2)
+		return;
+	u->last = t;
+	static const char *const phase[] = { "indexing", "merging", "writing" };
+	fprintf(stderr, "\r\033[K%s: %llu documents, %.1f MB", phase[p->phase < 3 ? p->phase : 0],
+	        (unsigned long long)p->docs, (double)p->bytes / 1e6);
+}
+
+static void summary(const ngidx_build_stats *s)
+{
+	fprintf(stderr, "ngidx build: %llu documents, %llu tokens, %llu sentences\n",
+	        (unsigned long long)s->docs, (unsigned long long)s->tokens,
+	        (unsigned long long)s->sentences);
+	fputs("  distinct n-grams:", stderr);
+	for (int k = 0; k < 16; k++)
+		if (s->terms_n[k])
+			fprintf(stderr, " %d: %llu", k + 1, (unsigned long long)s->terms_n[k]);
+	fputc('\n', stderr);
+	if (s->skipped_docs || s->skipped_files || s->bad_utf8_docs)
+		fprintf(stderr, "  skipped: %llu documents, %llu files; %llu documents with invalid UTF-8\n",
+		        (unsigned long long)s->skipped_docs, (unsigned long long)s->skipped_files,
+		        (unsigned long long)s->bad_utf8_docs);
+	double mb = (double)s->input_bytes / 1e6;
+	fprintf(stderr, "  input %.1f MB, index %.1f MB, %llu runs, %.2f s, %.1f MB/s\n", mb,
+	        (double)s->index_bytes / 1e6, (unsigned long long)s->runs, s->seconds,
+	        s->seconds > 0 ? mb / s->seconds : 0.0);
+}
+
+int cmd_build(int argc, char **argv)
+{
+	enum { O_FORMAT = 256, O_TEXT, O_ID, O_DATE, O_STRICT, O_MAXN, O_MINDF, O_NOTEXT, O_TMP };
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "text-field", required_argument, NULL, O_TEXT },
+		{ "id-field", required_argument, NULL, O_ID },
+		{ "date-field", required_argument, NULL, O_DATE },
+		{ "strict", no_argument, NULL, O_STRICT },
+		{ "max-n", required_argument, NULL, O_MAXN },
+		{ "min-df", required_argument, NULL, O_MINDF },
+		{ "no-text", no_argument, NULL, O_NOTEXT },
+		{ "tmp", required_argument, NULL, O_TMP },
+		{ NULL, 0, NULL, 0 },
+	};
+	ngidx_build_opts o;
+	ngidx_build_opts_init(&o);
+	ui u = { 0 };
+	int c;
+	char *end;
+	long v;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:t:m:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.output = optarg; break;
+		case 't':
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 1024)
+				return cli_usage_error("build", usage_line, "--threads takes 0..1024, not '%s'", optarg);
+			o.threads = (int)v;
+			break;
+		case 'm':
+			if (ngidx_parse_size(optarg, &o.memory))
+				return cli_usage_error("build", usage_line, "--memory takes a size such as 512M, not '%s'", optarg);
+			break;
+		case 'q': u.quiet = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		case O_FORMAT:
+			if (!strcmp(optarg, "text")) o.format = NGIDX_FORMAT_TEXT;
+			else if (!strcmp(optarg, "lines")) o.format = NGIDX_FORMAT_LINES;
+			else if (!strcmp(optarg, "jsonl")) o.format = NGIDX_FORMAT_JSONL;
+			else return cli_usage_error("build", usage_line, "--format is text, lines or jsonl, not '%s'", optarg);
+			break;
+		case O_TEXT: o.text_field = optarg; break;
+		case O_ID: o.id_field = optarg; break;
+		case O_DATE: o.date_field = optarg; break;
+		case O_STRICT: o.strict = 1; break;
+		case O_MAXN:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 16)
+				return cli_usage_error("build", usage_line, "--max-n takes 1..16, not '%s'", optarg);
+			o.max_n = (unsigned)v;
+			break;
+		case O_MINDF:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > INT_MAX)
+				return cli_usage_error("build", usage_line, "--min-df takes a positive number, not '%s'", optarg);
+			o.min_df = (uint32_t)v;
+			break;
+		case O_NOTEXT: o.store_text = 0; break;
+		case O_TMP: o.tmpdir = optarg; break;
+		default: return cli_usage_error("build", usage_line, "bad option");
+		}
+	}
+	if (!o.output)
+		return cli_usage_error("build", usage_line, "no output given (-o INDEX)");
+	if (optind >= argc)
+		return cli_usage_error("build", usage_line, "no input given");
+	if (o.memory < (1u << 20))
+		return cli_usage_error("build", usage_line, "--memory must be at least 1M");
+	o.inputs = (const char *const *)(argv + optind);
+	o.ninputs = (size_t)(argc - optind);
+	u.tty = isatty(2);
+	o.warn = on_warn;
+	o.warn_ctx = &u;
+	o.progress = on_progress;
+	o.progress_ctx = &u;
+	ngidx_build_stats st;
+	ngidx_error e = { 0 };
+	int rc = ngidx_build(&o, &st, &e);
+	if (u.tty && !u.quiet)
+		fputs("\r\033[K", stderr);
+	if (rc)
+		return cli_fail("build", rc, &e);
+	if (!u.quiet)
+		summary(&st);
+	return EXIT_OK;
+}

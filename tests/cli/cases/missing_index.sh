@@ -1,0 +1,1 @@
+$NGIDX count $T/nope.ngx hello

@@ -1,0 +1,10 @@
+# every usage error exits 2
+$NGIDX; echo "no command: $?"
+$NGIDX frobnicate; echo "unknown command: $?"
+$NGIDX count; echo "count without index: $?"
+$NGIDX build data/samples; echo "build without -o: $?"
+$NGIDX build -o $T/x.ngx; echo "build without input: $?"
+$NGIDX build --max-n 0 -o $T/x.ngx data/samples; echo "bad max-n: $?"
+$NGIDX build --memory 12Q -o $T/x.ngx data/samples; echo "bad memory: $?"
+$NGIDX build --format xml -o $T/x.ngx data/samples; echo "bad format: $?"
+$NGIDX stats; echo "stats without index: $?"
