@@ -81,8 +81,19 @@ static void raw_write(ngidx_wfile *w, const unsigned char *p, size_t n)
 	}
 }
 
+/* Hash the buffered bytes not hashed yet. Hashing whole buffers rather
+ * than each small write keeps XXH64's streaming state off the hot path. */
+static void hash_pending(ngidx_wfile *w)
+{
+	if (w->hashing && w->len > w->hash_from)
+		XXH64_update(&w->h, w->buf + w->hash_from, w->len - w->hash_from);
+	w->hash_from = w->len;
+}
+
 int ngidx_wfile_flush(ngidx_wfile *w, ngidx_error *err)
 {
+	hash_pending(w);
+	w->hash_from = 0;
 	if (w->len && !w->rc)
 		raw_write(w, w->buf, w->len);
 	w->len = 0;
@@ -95,8 +106,6 @@ void ngidx_wfile_write(ngidx_wfile *w, const void *p, size_t n)
 {
 	if (w->rc)
 		return;
-	if (w->hashing)
-		XXH64_update(&w->h, p, n);
 	w->written += n;
 	if (w->len + n <= w->cap) {
 		memcpy(w->buf + w->len, p, n);
@@ -105,6 +114,8 @@ void ngidx_wfile_write(ngidx_wfile *w, const void *p, size_t n)
 	}
 	ngidx_wfile_flush(w, NULL);
 	if (n >= w->cap) {
+		if (w->hashing)
+			XXH64_update(&w->h, p, n);
 		raw_write(w, p, n);
 		return;
 	}
@@ -135,11 +146,13 @@ void ngidx_wfile_pad(ngidx_wfile *w, size_t align)
 void ngidx_wfile_hash_begin(ngidx_wfile *w)
 {
 	XXH64_reset(&w->h, 0);
+	w->hash_from = w->len;
 	w->hashing = 1;
 }
 
 uint64_t ngidx_wfile_hash_end(ngidx_wfile *w)
 {
+	hash_pending(w);
 	w->hashing = 0;
 	return XXH64_digest(&w->h);
 }
@@ -196,8 +209,6 @@ int ngidx_wfile_append_file(ngidx_wfile *w, const char *src, ngidx_error *err)
 		}
 		if (k == 0)
 			break;
-		if (w->hashing)
-			XXH64_update(&w->h, w->buf + w->len, (size_t)k);
 		w->len += (size_t)k;
 		w->written += (uint64_t)k;
 	}

@@ -26,7 +26,8 @@ typedef struct ngidx_wfile {
 	size_t len, cap;
 	uint64_t written;   /* bytes accepted so far (buffered included) */
 	int rc;             /* first error, sticky */
-	int hashing;        /* update h with every byte */
+	int hashing;        /* hash every byte written from now on */
+	size_t hash_from;   /* buffered bytes before this are hashed already */
 	XXH64_state_t h;
 	char *path;         /* for messages */
 	ngidx_error err;
