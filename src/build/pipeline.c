@@ -491,11 +491,11 @@ static int close_outputs(build *B, ngidx_error *err)
 	return rc;
 }
 
-/* Directory size: about two lexicon entries per bucket. */
+/* Directory size: about one lexicon block per bucket. */
 static unsigned dir_bits_for(uint64_t nterms)
 {
 	unsigned b = 0;
-	while (b < 40 && (4ull << b) <= nterms)
+	while (b < 32 && (2ull * NGX_LEX_BLOCK << b) <= nterms)
 		b++;
 	return b;
 }
@@ -530,14 +530,19 @@ static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *e
 	unsigned bits = dir_bits_for(info.nterms);
 	info.dir_bits = bits;
 
+	uint64_t nb = 1ull << bits;
 	idx_writer w;
 	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, 12, err));
-	ngidx_wfile dir;
+	ngidx_wfile dir, blocks;
 	char *dir_path = ngidx_strdupf("%s/lexdir", B->tmpdir);
-	int rc = dir_path ? ngidx_wfile_open(&dir, dir_path, 1u << 20, err)
-	                  : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	char *blocks_path = ngidx_strdupf("%s/lexblocks", B->tmpdir);
+	int rc = dir_path && blocks_path ? ngidx_wfile_open(&dir, dir_path, 1u << 20, err)
+	                                 : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	if (!rc && (rc = ngidx_wfile_open(&blocks, blocks_path, 1u << 20, err)))
+		ngidx_wfile_abort(&dir);
 	if (rc) {
 		ngidx_free(dir_path);
+		ngidx_free(blocks_path);
 		idx_writer_abort(&w);
 		return rc;
 	}
@@ -546,36 +551,67 @@ static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *e
 	ngidx_wfile_write(&w.f, &info, sizeof info);
 	idx_writer_end(&w);
 
-	/* LEXICON, rebasing each partition's offsets; LEXDIR on the side. */
+	/* LEXDATA: the partitions' terms, rebased and encoded in blocks; the
+	 * block headers (LEXICON) and the directory go to the side. */
 	progress(B, 2, 0, 0);
-	idx_writer_begin(&w, NGX_SEC_LEXICON);
-	uint64_t post_base = 0, text_base = 0, idx = 0, next_k = 0, nb = 1ull << bits;
+	idx_writer_begin(&w, NGX_SEC_LEXDATA);
+	uint64_t data_start = w.f.written;
+	uint64_t post_base = 0, text_base = 0, idx = 0, next_k = 0, nblk = 0, prev40 = 0;
 	for (size_t p = 0; p < nparts && !rc; p++) {
 		ngidx_map m;
 		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
 			break;
-		for (size_t i = 0; i < m.len / sizeof(struct ngx_lex_entry); i++, idx++) {
-			struct ngx_lex_entry e;
+		size_t ne = m.len / sizeof(struct ngx_lex_entry);
+		for (size_t i = 0; i < ne; i++, idx++) {
+			struct ngx_lex_entry e, f;
 			memcpy(&e, m.p + i * sizeof e, sizeof e);
-			e.post_off += post_base;
-			e.text_off += text_base;
-			ngidx_wfile_write(&w.f, &e, sizeof e);
+			uint64_t post_end = parts[p].post_bytes, text_end = parts[p].text_bytes;
+			if (i + 1 < ne) {
+				memcpy(&f, m.p + (i + 1) * sizeof f, sizeof f);
+				post_end = f.post_off;
+				text_end = f.text_off;
+			}
+			uint64_t h40 = NGX_HASH40(e.hash);
+			if (idx % NGX_LEX_BLOCK == 0) {
+				struct ngx_lex_block bh = { w.f.written - data_start, e.post_off + post_base,
+				                            e.text_off + text_base };
+				ngidx_wfile_write(&blocks, &bh, sizeof bh);
+				nblk++;
+				ngidx_wfile_put_varint(&w.f, h40);
+			} else {
+				ngidx_wfile_put_varint(&w.f, h40 - prev40);
+			}
+			prev40 = h40;
+			ngidx_wfile_put_varint(&w.f, e.df);
+			ngidx_wfile_put_varint(&w.f, e.cf - e.df);
+			ngidx_wfile_put_varint(&w.f, text_end - e.text_off);
+			ngidx_wfile_put_varint(&w.f, post_end - e.post_off);
 			uint64_t k = bits ? e.hash >> (64 - bits) : 0;
-			for (; next_k <= k; next_k++)
-				ngidx_wfile_write(&dir, &idx, 8);
+			for (; next_k <= k; next_k++) {
+				uint32_t v = (uint32_t)(nblk - 1);
+				ngidx_wfile_write(&dir, &v, 4);
+			}
 		}
 		ngidx_map_release(&m);
 		post_base += parts[p].post_bytes;
 		text_base += parts[p].text_bytes;
 	}
-	for (; next_k <= nb; next_k++)
-		ngidx_wfile_write(&dir, &idx, 8);
-	struct ngx_lex_entry sentinel = { UINT64_MAX, 0, post_base, text_base, 0, 0, { 0 } };
-	ngidx_wfile_write(&w.f, &sentinel, sizeof sentinel);
+	for (; next_k <= nb; next_k++) {
+		uint32_t v = (uint32_t)nblk;
+		ngidx_wfile_write(&dir, &v, 4);
+	}
+	struct ngx_lex_block sentinel = { w.f.written - data_start, post_base, text_base };
+	ngidx_wfile_write(&blocks, &sentinel, sizeof sentinel);
 	idx_writer_end(&w);
 	int r = ngidx_wfile_close(&dir, 0, rc ? NULL : err);
 	rc = rc ? rc : r;
-
+	r = ngidx_wfile_close(&blocks, 0, rc ? NULL : err);
+	rc = rc ? rc : r;
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_LEXICON);
+		rc = ngidx_wfile_append_file(&w.f, blocks_path, err);
+		idx_writer_end(&w);
+	}
 	if (!rc) {
 		idx_writer_begin(&w, NGX_SEC_LEXDIR);
 		rc = ngidx_wfile_append_file(&w.f, dir_path, err);
@@ -619,6 +655,7 @@ static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *e
 		idx_writer_end(&w);
 	}
 	ngidx_free(dir_path);
+	ngidx_free(blocks_path);
 	if (!rc && w.f.rc) {
 		rc = w.f.rc;
 		if (err)

@@ -38,13 +38,21 @@
  *
  * SECTIONS
  *   INFO     struct ngx_info below.
- *   LEXICON  nterms + 1 entries of struct ngx_lex_entry, sorted by
- *            (hash, text bytes); the last one is a sentinel whose offsets
- *            are the lengths of POSTINGS and TERMTEXT, so entry i spans
- *            [e[i].x_off, e[i+1].x_off) in each. hash = ngidx_hash64 of the
- *            n-gram's text (tokens joined by one space).
- *   LEXDIR   2^b + 1 u64: dir[k] = first entry whose hash >> (64 - b) >= k
- *            (b = NGX_INFO.dir_bits); exact lookup scans dir[k]..dir[k+1].
+ *   LEXICON  ceil(nterms / NGX_LEX_BLOCK) + 1 block headers, struct
+ *            ngx_lex_block: where each block of NGX_LEX_BLOCK consecutive
+ *            terms starts in LEXDATA, POSTINGS and TERMTEXT. The last is a
+ *            sentinel holding the three sections' lengths.
+ *   LEXDATA  the terms, sorted by (hash, text bytes), in blocks; per term:
+ *            varint hash40 (the top 40 bits of the hash; the first term of a
+ *            block as is, the others as the difference from the previous
+ *            term), varint df, varint cf - df, varint text length, varint
+ *            postings length. n is 1 + the number of spaces in the text.
+ *            hash = ngidx_hash64 of the n-gram's text (tokens joined by one
+ *            space). Term i's text and postings follow term i-1's.
+ *   LEXDIR   2^b + 1 u32: dir[k] = the block holding the first term whose
+ *            hash >> (64 - b) >= k (b = NGX_INFO.dir_bits, at most 32),
+ *            dir[2^b] = number of blocks; an exact lookup decodes from
+ *            block dir[k] on until the hash40 passes the one sought.
  *   TERMTEXT the n-grams' texts, concatenated.
  *   POSTINGS for each term, in lexicon order (see "postings" below).
  *   DOCS     ndocs + 1 entries of struct ngx_doc_entry (sentinel last: its
@@ -103,7 +111,8 @@ enum ngx_section_kind {
 	NGX_SEC_DOCSTR = 7,
 	NGX_SEC_SENTS = 8,
 	NGX_SEC_TEXT = 9,
-	NGX_SEC_KIND_MAX = 9
+	NGX_SEC_LEXDATA = 10,
+	NGX_SEC_KIND_MAX = 10
 };
 
 /* INFO section (all u64 for simplicity of layout). */
@@ -120,7 +129,17 @@ struct ngx_info {
 	uint64_t reserved[5];
 };
 
-/* LEXICON entry, 40 bytes. */
+/* LEXICON block header, 24 bytes. */
+struct ngx_lex_block {
+	uint64_t data_off; /* in LEXDATA */
+	uint64_t post_off; /* in POSTINGS, of the block's first term */
+	uint64_t text_off; /* in TERMTEXT, of the block's first term */
+};
+
+#define NGX_LEX_BLOCK 16  /* terms per lexicon block */
+#define NGX_HASH40(h) ((h) >> 24)
+
+/* A term of the build's merge output (temporary files only). */
 struct ngx_lex_entry {
 	uint64_t hash;
 	uint64_t cf;       /* occurrences */
@@ -146,7 +165,7 @@ struct ngx_doc_entry {
 
 #define NGX_DOC_BAD_UTF8 1u
 
-_Static_assert(sizeof(struct ngx_lex_entry) == 40, "lexicon entry layout");
+_Static_assert(sizeof(struct ngx_lex_block) == 24, "lexicon block layout");
 _Static_assert(sizeof(struct ngx_doc_entry) == 48, "doc entry layout");
 _Static_assert(sizeof(struct ngx_info) % 8 == 0, "info layout");
 

@@ -25,7 +25,7 @@
 
 static const char *const sec_names[NGX_SEC_KIND_MAX + 1] = {
 	"unknown", "info", "lexicon", "lexdir", "termtext", "postings",
-	"docs", "docstr", "sents", "text",
+	"docs", "docstr", "sents", "text", "lexdata",
 };
 
 const char *idx_section_name(uint32_t kind)
@@ -90,8 +90,8 @@ static int check_layout(ngidx_index *x, const char *path, ngidx_error *err)
 			x->by_kind[s->kind] = s;
 		}
 	}
-	for (uint32_t k = NGX_SEC_INFO; k <= NGX_SEC_SENTS; k++)
-		if (!x->by_kind[k])
+	for (uint32_t k = NGX_SEC_INFO; k <= NGX_SEC_LEXDATA; k++)
+		if (!x->by_kind[k] && k != NGX_SEC_TEXT)
 			return ERR_CORRUPT(err, "'%s': section %s is missing", path, idx_section_name(k));
 	if (!!(x->flags & NGX_FLAG_TEXT) != !!x->by_kind[NGX_SEC_TEXT])
 		return ERR_CORRUPT(err, "'%s': text flag and text section disagree", path);
@@ -102,23 +102,26 @@ static int check_layout(ngidx_index *x, const char *path, ngidx_error *err)
 	memcpy(&x->info, si->p, sizeof x->info);
 	const idx_sec *sl = x->by_kind[NGX_SEC_LEXICON];
 	x->nterms = x->info.nterms;
-	if (x->nterms > sl->len / sizeof(struct ngx_lex_entry) ||
-	    sl->len != (x->nterms + 1) * sizeof(struct ngx_lex_entry))
+	x->nblocks = (x->nterms + NGX_LEX_BLOCK - 1) / NGX_LEX_BLOCK;
+	if (x->nterms > UINT64_MAX / 2 || sl->len != (x->nblocks + 1) * sizeof(struct ngx_lex_block))
 		return ERR_CORRUPT(err, "'%s': lexicon size does not match %llu terms", path,
 		                   (unsigned long long)x->nterms);
-	x->lex = (const struct ngx_lex_entry *)(const void *)sl->p;
-	const struct ngx_lex_entry *ls = &x->lex[x->nterms];
+	x->blocks = (const struct ngx_lex_block *)(const void *)sl->p;
+	const struct ngx_lex_block *ls = &x->blocks[x->nblocks];
+	const idx_sec *sld = x->by_kind[NGX_SEC_LEXDATA];
 	if (ls->post_off != x->by_kind[NGX_SEC_POSTINGS]->len ||
-	    ls->text_off != x->by_kind[NGX_SEC_TERMTEXT]->len)
+	    ls->text_off != x->by_kind[NGX_SEC_TERMTEXT]->len || ls->data_off != sld->len)
 		return ERR_CORRUPT(err, "'%s': lexicon sentinel does not match its sections", path);
-	if (x->info.dir_bits > 40)
+	x->lexdata = sld->p;
+	x->lexdata_end = sld->p + sld->len;
+	if (x->info.dir_bits > 32)
 		return ERR_CORRUPT(err, "'%s': bad directory size", path);
 	x->dir_bits = (unsigned)x->info.dir_bits;
 	const idx_sec *sd = x->by_kind[NGX_SEC_LEXDIR];
-	if (sd->len != ((1ull << x->dir_bits) + 1) * 8)
+	if (sd->len != ((1ull << x->dir_bits) + 1) * 4)
 		return ERR_CORRUPT(err, "'%s': directory size mismatch", path);
-	x->dir = (const uint64_t *)(const void *)sd->p;
-	if (x->dir[0] != 0 || x->dir[1ull << x->dir_bits] != x->nterms)
+	x->dir = (const uint32_t *)(const void *)sd->p;
+	if (x->dir[1ull << x->dir_bits] != x->nblocks)
 		return ERR_CORRUPT(err, "'%s': directory bounds mismatch", path);
 	const idx_sec *sdoc = x->by_kind[NGX_SEC_DOCS];
 	x->ndocs = x->info.ndocs;
@@ -193,47 +196,87 @@ int ngidx_index_section(const ngidx_index *x, size_t i, ngidx_section_info *s)
 	return 0;
 }
 
-const char *idx_term_text(const ngidx_index *x, uint64_t id, size_t *len)
+unsigned idx_text_n(const char *s, size_t len)
 {
-	const struct ngx_lex_entry *e = &x->lex[id];
-	uint64_t a = e->text_off, b = e[1].text_off, tl = x->by_kind[NGX_SEC_TERMTEXT]->len;
-	if (a > b || b > tl)
-		return NULL;
-	*len = (size_t)(b - a);
-	return (const char *)x->by_kind[NGX_SEC_TERMTEXT]->p + a;
+	unsigned n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == ' ';
+	return n;
 }
 
-static void fill_term(const ngidx_index *x, uint64_t id, const char *text, size_t len, ngidx_term *t)
+int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r)
 {
-	const struct ngx_lex_entry *e = &x->lex[id];
+	const struct ngx_lex_block *h = &x->blocks[b];
+	uint64_t first = b * NGX_LEX_BLOCK;
+	int cnt = (int)(x->nterms - first < NGX_LEX_BLOCK ? x->nterms - first : NGX_LEX_BLOCK);
+	const unsigned char *p = x->lexdata + h->data_off, *end = x->lexdata + h[1].data_off;
+	uint64_t post = h->post_off, text = h->text_off;
+	uint64_t plen = x->by_kind[NGX_SEC_POSTINGS]->len, tlen = x->by_kind[NGX_SEC_TERMTEXT]->len;
+	if (h->data_off > h[1].data_off || h[1].data_off > (uint64_t)(x->lexdata_end - x->lexdata))
+		return -1;
+	uint64_t h40 = 0;
+	for (int i = 0; i < cnt; i++) {
+		uint64_t dh, df, extra, tl, pl;
+		if (ngidx_varint_get(&p, end, &dh) || ngidx_varint_get(&p, end, &df) ||
+		    ngidx_varint_get(&p, end, &extra) || ngidx_varint_get(&p, end, &tl) ||
+		    ngidx_varint_get(&p, end, &pl))
+			return -1;
+		h40 = i ? h40 + dh : dh;
+		if (h40 >> 40 || df == 0 || df > UINT32_MAX || extra > UINT64_MAX - df || tl > tlen - text ||
+		    text > tlen || pl > plen - post || post > plen)
+			return -1;
+		r[i] = (idx_term_rec){ h40, df, df + extra, post, pl, text, tl };
+		post += pl;
+		text += tl;
+	}
+	if (p != end || post != h[1].post_off || text != h[1].text_off)
+		return -1;
+	return cnt;
+}
+
+int idx_term_at(const ngidx_index *x, uint64_t id, idx_term_rec *r)
+{
+	idx_term_rec blk[NGX_LEX_BLOCK];
+	if (id >= x->nterms)
+		return -1;
+	int n = idx_lex_block(x, id / NGX_LEX_BLOCK, blk);
+	if (n < 0 || (uint64_t)n <= id % NGX_LEX_BLOCK)
+		return -1;
+	*r = blk[id % NGX_LEX_BLOCK];
+	return 0;
+}
+
+static void fill_term(const ngidx_index *x, uint64_t id, const idx_term_rec *r, ngidx_term *t)
+{
 	t->id = id;
-	t->cf = e->cf;
-	t->df = e->df;
-	t->n = e->n;
-	t->text = text;
-	t->text_len = len;
+	t->cf = r->cf;
+	t->df = (uint32_t)r->df;
+	t->text = idx_rec_text(x, r);
+	t->text_len = (size_t)r->text_len;
+	t->n = idx_text_n(t->text, t->text_len);
 }
 
 int ngidx_term_find(const ngidx_index *x, const char *text, size_t len, ngidx_term *t)
 {
-	uint64_t h = ngidx_hash64(text, len);
+	uint64_t h = ngidx_hash64(text, len), want = NGX_HASH40(h);
 	uint64_t k = x->dir_bits ? h >> (64 - x->dir_bits) : 0;
-	uint64_t lo = x->dir[k], hi = x->dir[k + 1];
-	if (lo > hi || hi > x->nterms)
+	uint64_t b = x->dir[k];
+	if (b > x->nblocks)
 		return -NGIDX_ERR_CORRUPT;
-	for (uint64_t i = lo; i < hi; i++) {
-		const struct ngx_lex_entry *e = &x->lex[i];
-		if (e->hash > h)
-			break;
-		if (e->hash != h)
-			continue;
-		size_t l;
-		const char *s = idx_term_text(x, i, &l);
-		if (!s)
+	idx_term_rec blk[NGX_LEX_BLOCK];
+	for (; b < x->nblocks; b++) {
+		int n = idx_lex_block(x, b, blk);
+		if (n < 0)
 			return -NGIDX_ERR_CORRUPT;
-		if (l == len && !memcmp(s, text, len)) {
-			fill_term(x, i, s, l, t);
-			return 1;
+		for (int i = 0; i < n; i++) {
+			if (blk[i].h40 < want)
+				continue;
+			if (blk[i].h40 > want)
+				return 0;
+			if (blk[i].text_len == len && !memcmp(idx_rec_text(x, &blk[i]), text, len)) {
+				fill_term(x, b * NGX_LEX_BLOCK + (uint64_t)i, &blk[i], t);
+				return 1;
+			}
 		}
 	}
 	return 0;
@@ -243,11 +286,11 @@ int ngidx_term_get(const ngidx_index *x, uint64_t id, ngidx_term *t, ngidx_error
 {
 	if (id >= x->nterms)
 		return ngidx_err_set(err, NGIDX_ERR_RANGE, "term %llu out of range", (unsigned long long)id);
-	size_t l;
-	const char *s = idx_term_text(x, id, &l);
-	if (!s)
-		return ERR_CORRUPT(err, "lexicon entry %llu has a bad text offset", (unsigned long long)id);
-	fill_term(x, id, s, l, t);
+	idx_term_rec r;
+	if (idx_term_at(x, id, &r))
+		return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt",
+		                   (unsigned long long)(id / NGX_LEX_BLOCK));
+	fill_term(x, id, &r, t);
 	return NGIDX_OK;
 }
 
@@ -258,18 +301,21 @@ int idx_postings_init(ngidx_postings *p, const ngidx_index *x, uint64_t id, ngid
 	memset(p, 0, sizeof *p);
 	if (id >= x->nterms)
 		return ngidx_err_set(err, NGIDX_ERR_RANGE, "term %llu out of range", (unsigned long long)id);
-	const struct ngx_lex_entry *e = &x->lex[id];
+	idx_term_rec e;
+	if (idx_term_at(x, id, &e))
+		return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt",
+		                   (unsigned long long)(id / NGX_LEX_BLOCK));
 	const idx_sec *s = x->by_kind[NGX_SEC_POSTINGS];
-	uint64_t a = e->post_off, b = e[1].post_off;
-	if (a > b || b > s->len || e->df == 0 || e->cf < e->df || e->n < 1 || e->n > x->max_n ||
-	    e->df > x->ndocs)
-		return ERR_CORRUPT(err, "lexicon entry %llu is inconsistent", (unsigned long long)id);
+	uint64_t a = e.post_off, b = e.post_off + e.post_len;
+	unsigned n = idx_text_n(idx_rec_text(x, &e), (size_t)e.text_len);
+	if (e.df > x->ndocs || n > x->max_n)
+		return ERR_CORRUPT(err, "section lexicon: term %llu is inconsistent", (unsigned long long)id);
 	p->idx = x;
 	p->base = s->p + a;
-	p->df = e->df;
-	p->cf = e->cf;
-	p->n = e->n;
-	p->nblocks = ((uint64_t)e->df + NGIDX_BLOCK - 1) / NGIDX_BLOCK;
+	p->df = (uint32_t)e.df;
+	p->cf = e.cf;
+	p->n = n;
+	p->nblocks = (e.df + NGIDX_BLOCK - 1) / NGIDX_BLOCK;
 	p->area = s->p + b;
 	if (p->nblocks > 1) {
 		if ((b - a) / 16 < p->nblocks)

@@ -27,9 +27,10 @@ struct ngidx_index {
 	unsigned nsec;
 	const idx_sec *by_kind[NGX_SEC_KIND_MAX + 1];
 	struct ngx_info info;
-	const struct ngx_lex_entry *lex;
-	uint64_t nterms;
-	const uint64_t *dir;
+	const struct ngx_lex_block *blocks;
+	uint64_t nterms, nblocks;
+	const unsigned char *lexdata, *lexdata_end;
+	const uint32_t *dir;
 	unsigned dir_bits;
 	const struct ngx_doc_entry *docs;
 	uint64_t ndocs;
@@ -55,6 +56,23 @@ struct ngidx_postings {
 	uint32_t pos_start[NGIDX_BLOCK + 1];
 };
 
+/* A decoded lexicon term. */
+typedef struct idx_term_rec {
+	uint64_t h40, df, cf;
+	uint64_t post_off, post_len; /* in POSTINGS */
+	uint64_t text_off, text_len; /* in TERMTEXT */
+} idx_term_rec;
+
+/*
+ * Decode lexicon block @b into @r (NGX_LEX_BLOCK entries at most); every
+ * offset and length is checked against its section.
+ * @return the number of terms, or -1 if the block is corrupt.
+ */
+int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r);
+
+/* Term @id. @return 0, or -1 if corrupt. */
+int idx_term_at(const ngidx_index *x, uint64_t id, idx_term_rec *r);
+
 /* Name of a section kind ("lexicon", ...). */
 const char *idx_section_name(uint32_t kind);
 
@@ -65,7 +83,13 @@ void idx_postings_release(ngidx_postings *p);
 /* Decode the positions of the whole current block (verify uses it). */
 int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err);
 
-/* The text of term @id, bounds-checked; NULL if corrupt. */
-const char *idx_term_text(const ngidx_index *idx, uint64_t id, size_t *len);
+/* The text of a decoded term (already bounds-checked). */
+static inline const char *idx_rec_text(const ngidx_index *x, const idx_term_rec *r)
+{
+	return (const char *)x->by_kind[NGX_SEC_TERMTEXT]->p + r->text_off;
+}
+
+/* Tokens in a term's text: 1 + its spaces. */
+unsigned idx_text_n(const char *s, size_t len);
 
 #endif

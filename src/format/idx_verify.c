@@ -36,48 +36,51 @@ static int verify_checksums(const ngidx_index *x, ngidx_error *err)
 static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 {
 	uint64_t per_n[NGIDX_MAX_N] = { 0 };
+	idx_term_rec blk[NGX_LEX_BLOCK];
+	uint64_t prev_hash = 0, next_k = 0, nb = 1ull << x->dir_bits;
 	const char *prev = NULL;
 	size_t prev_len = 0;
-	for (uint64_t i = 0; i < x->nterms; i++) {
-		const struct ngx_lex_entry *e = &x->lex[i];
-		size_t len;
-		const char *s = idx_term_text(x, i, &len);
-		if (!s || e[0].post_off > e[1].post_off)
-			return ERR_CORRUPT(err, "section lexicon: entry %llu has bad offsets", (unsigned long long)i);
-		unsigned n = 1;
-		for (size_t k = 0; k < len; k++)
-			n += s[k] == ' ';
-		if (!len || e->n != n || n > x->max_n || e->df == 0 || e->cf < e->df || e->df > x->ndocs ||
-		    ngidx_hash64(s, len) != e->hash)
-			return ERR_CORRUPT(err, "section lexicon: entry %llu is inconsistent", (unsigned long long)i);
-		if (i) {
-			const struct ngx_lex_entry *p = e - 1;
-			int c = 0;
-			if (p->hash == e->hash) {
-				size_t m = prev_len < len ? prev_len : len;
-				c = memcmp(prev, s, m);
-				if (!c)
-					c = prev_len < len ? -1 : prev_len > len ? 1 : 0;
+	for (uint64_t b = 0; b < x->nblocks; b++) {
+		int cnt = idx_lex_block(x, b, blk);
+		if (cnt < 0)
+			return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt", (unsigned long long)b);
+		for (int i = 0; i < cnt; i++) {
+			uint64_t id = b * NGX_LEX_BLOCK + (uint64_t)i;
+			const char *s = idx_rec_text(x, &blk[i]);
+			size_t len = (size_t)blk[i].text_len;
+			unsigned n = idx_text_n(s, len);
+			uint64_t h = ngidx_hash64(s, len);
+			if (!len || n > x->max_n || blk[i].df > x->ndocs || NGX_HASH40(h) != blk[i].h40)
+				return ERR_CORRUPT(err, "section lexdata: term %llu is inconsistent", (unsigned long long)id);
+			if (id) {
+				int c = 0;
+				if (prev_hash == h) {
+					size_t m = prev_len < len ? prev_len : len;
+					c = memcmp(prev, s, m);
+					if (!c)
+						c = prev_len < len ? -1 : prev_len > len ? 1 : 0;
+				}
+				if (prev_hash > h || (prev_hash == h && c >= 0))
+					return ERR_CORRUPT(err, "section lexdata: terms %llu and %llu out of order",
+					                   (unsigned long long)id - 1, (unsigned long long)id);
 			}
-			if (p->hash > e->hash || (p->hash == e->hash && c >= 0))
-				return ERR_CORRUPT(err, "section lexicon: entries %llu and %llu out of order",
-				                   (unsigned long long)i - 1, (unsigned long long)i);
+			/* dir[k] = block of the first term whose bucket is >= k */
+			uint64_t k = x->dir_bits ? h >> (64 - x->dir_bits) : 0;
+			for (; next_k <= k; next_k++)
+				if (x->dir[next_k] != b)
+					return ERR_CORRUPT(err, "section lexdir: bucket %llu is wrong", (unsigned long long)next_k);
+			per_n[n - 1]++;
+			prev = s;
+			prev_len = len;
+			prev_hash = h;
 		}
-		per_n[n - 1]++;
-		prev = s;
-		prev_len = len;
 	}
+	for (; next_k <= nb; next_k++)
+		if (x->dir[next_k] != x->nblocks)
+			return ERR_CORRUPT(err, "section lexdir: bucket %llu is wrong", (unsigned long long)next_k);
 	for (unsigned k = 0; k < NGIDX_MAX_N; k++)
 		if (per_n[k] != x->info.nterms_n[k])
 			return ERR_CORRUPT(err, "section info: n-gram count of n = %u disagrees with the lexicon", k + 1);
-	/* Directory: dir[k] = first entry whose bucket >= k. */
-	uint64_t nb = 1ull << x->dir_bits, i = 0;
-	for (uint64_t k = 0; k <= nb; k++) {
-		while (i < x->nterms && (x->dir_bits ? x->lex[i].hash >> (64 - x->dir_bits) : 0) < k)
-			i++;
-		if (x->dir[k] != i)
-			return ERR_CORRUPT(err, "section lexdir: bucket %llu is wrong", (unsigned long long)k);
-	}
 	return NGIDX_OK;
 }
 
