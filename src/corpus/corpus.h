@@ -25,9 +25,10 @@
  * jsonl).
  *
  * Bad input never stops the reader: a file that cannot be opened or read, a
- * malformed JSON line, a missing or non-string text field, an invalid date
- * is reported through opts->warn with its file, line and byte offset, counted
- * in ngidx_corpus_stats, and skipped. Invalid UTF-8 and NUL bytes are
+ * malformed JSON line, a missing or non-string text field is reported
+ * through opts->warn with its file, line and byte offset, counted in
+ * ngidx_corpus_stats, and skipped. An invalid date is reported and the
+ * document kept, with date 0. Invalid UTF-8 and NUL bytes are
  * reported (file, line, byte offset of the first bad byte) and counted, but
  * the document is kept: the analyzer treats those bytes as separators.
  * With opts->strict any of these ends the read with NGIDX_ERR_INPUT (or
