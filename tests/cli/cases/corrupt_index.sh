@@ -18,7 +18,7 @@ python3 - "$T/s.ngx" "$T" <<'PY'
 import struct, sys
 data = bytearray(open(sys.argv[1], "rb").read())
 nsec = struct.unpack_from("<I", data, 40)[0]
-names = {1: "info", 2: "lexicon", 3: "lexdir", 4: "termtext", 5: "postings", 6: "docs", 7: "docstr", 8: "sents", 9: "text"}
+names = {1: "info", 2: "lexicon", 3: "lexdir", 4: "termtext", 5: "postings", 6: "docs", 7: "docstr", 8: "sents", 9: "text", 10: "lexdata"}
 for i in range(nsec):
     kind, _, off, length, _ = struct.unpack_from("<IIQQQ", data, 64 + 32 * i)
     if length == 0:
