@@ -83,8 +83,9 @@ demo: $(BIN) ## index the bundled sample articles and run example queries
 unit: $(TEST_BIN) ## build and run the Criterion unit tests
 	@scripts/run-unit.sh $(TEST_BIN)
 
+COMPARE_ARGS ?=
 cli-test: $(BIN) ## run the shell tests of the command-line tool
-	@NGIDX=$(BIN) tests/cli/run.sh
+	@NGIDX=$(BIN) COMPARE_ARGS="$(COMPARE_ARGS)" tests/cli/run.sh
 
 weakhash: ## rebuild with a 3-bit hash and rerun the collision-sensitive tests
 	@$(MAKE) --no-print-directory BUILD=build-weak WEAK_HASH=1 all build-weak/tests/build_test
@@ -99,11 +100,12 @@ test: ## build and run the whole test suite (unit, CLI, weak hash)
 check: test ## same as test
 
 asan: ## the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=address,undefined OPT="-O1 -g" unit cli-test
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=address,undefined OPT="-O1 -g" \
+	    COMPARE_ARGS=--quick unit cli-test
 
 ubsan: asan ## alias of asan (both sanitizers run together)
 
-bench-micro: $(LIB) ## Google Benchmark micro-benchmarks
+bench-micro: $(BIN) ## Google Benchmark micro-benchmarks (C++ harness over the C API)
 	@$(MAKE) --no-print-directory -f bench/micro.mk BUILD=$(BUILD)
 
 install: $(BIN) ## install ngidx, libngidx.a and headers under PREFIX

@@ -665,6 +665,7 @@ static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *e
 		idx_writer_abort(&w);
 		return rc;
 	}
+	ngidx_wfile_pad(&w.f, 8); /* as the commit does: the trailer is aligned */
 	uint64_t size = w.f.written + NGX_TRAILER_SIZE;
 	rc = idx_writer_commit(&w, NGIDX_ANALYZER_ID, o->store_text ? NGX_FLAG_TEXT : 0, o->max_n,
 	                       o->min_df, err);

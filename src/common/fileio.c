@@ -104,7 +104,7 @@ int ngidx_wfile_flush(ngidx_wfile *w, ngidx_error *err)
 
 void ngidx_wfile_write(ngidx_wfile *w, const void *p, size_t n)
 {
-	if (w->rc)
+	if (w->rc || n == 0)
 		return;
 	w->written += n;
 	if (w->len + n <= w->cap) {

@@ -126,7 +126,8 @@ static int push_dir(ngidx_walk *w, size_t len, const struct stat *st, int *errnu
 		l->ents[i] = l->names + off + 1;
 		off += strlen(l->ents[i]) + 2;
 	}
-	qsort(l->ents, n, sizeof *l->ents, cmp_names);
+	if (n)
+		qsort(l->ents, n, sizeof *l->ents, cmp_names);
 	/* "dir/" is the prefix of every entry; "/" already ends in one */
 	if (len == 0 || w->path[len - 1] != '/')
 		w->path[len++] = '/';

@@ -263,20 +263,35 @@ int ngidx_term_find(const ngidx_index *x, const char *text, size_t len, ngidx_te
 	uint64_t b = x->dir[k];
 	if (b > x->nblocks)
 		return -NGIDX_ERR_CORRUPT;
-	idx_term_rec blk[NGX_LEX_BLOCK];
+	uint64_t plen = x->by_kind[NGX_SEC_POSTINGS]->len, tlen = x->by_kind[NGX_SEC_TERMTEXT]->len;
+	const unsigned char *tt = x->by_kind[NGX_SEC_TERMTEXT]->p;
+	/* Decode term by term and stop as soon as the hash40 passes: the
+	 * same checks as idx_lex_block, but no more terms than needed. */
 	for (; b < x->nblocks; b++) {
-		int n = idx_lex_block(x, b, blk);
-		if (n < 0)
+		const struct ngx_lex_block *hd = &x->blocks[b];
+		if (hd->data_off > hd[1].data_off || hd[1].data_off > (uint64_t)(x->lexdata_end - x->lexdata))
 			return -NGIDX_ERR_CORRUPT;
-		for (int i = 0; i < n; i++) {
-			if (blk[i].h40 < want)
-				continue;
-			if (blk[i].h40 > want)
+		const unsigned char *p = x->lexdata + hd->data_off, *end = x->lexdata + hd[1].data_off;
+		uint64_t post = hd->post_off, toff = hd->text_off, h40 = 0, first = b * NGX_LEX_BLOCK;
+		uint64_t cnt = x->nterms - first < NGX_LEX_BLOCK ? x->nterms - first : NGX_LEX_BLOCK;
+		for (uint64_t i = 0; i < cnt; i++) {
+			uint64_t dh, df, extra, tl, pl;
+			if (ngidx_varint_get(&p, end, &dh) || ngidx_varint_get(&p, end, &df) ||
+			    ngidx_varint_get(&p, end, &extra) || ngidx_varint_get(&p, end, &tl) ||
+			    ngidx_varint_get(&p, end, &pl) || toff > tlen || tl > tlen - toff)
+				return -NGIDX_ERR_CORRUPT;
+			h40 = i ? h40 + dh : dh;
+			if (h40 > want)
 				return 0;
-			if (blk[i].text_len == len && !memcmp(idx_rec_text(x, &blk[i]), text, len)) {
-				fill_term(x, b * NGX_LEX_BLOCK + (uint64_t)i, &blk[i], t);
+			if (h40 == want && tl == len && !memcmp(tt + toff, text, len)) {
+				if (df == 0 || df > UINT32_MAX || extra > UINT64_MAX - df || post > plen || pl > plen - post)
+					return -NGIDX_ERR_CORRUPT;
+				idx_term_rec r = { h40, df, df + extra, post, pl, toff, tl };
+				fill_term(x, first + i, &r, t);
 				return 1;
 			}
+			post += pl;
+			toff += tl;
 		}
 	}
 	return 0;

@@ -1,0 +1,190 @@
+// micro.cc - Google Benchmark micro-benchmarks over the ngidx C API.
+//
+// Run with `make bench-micro` (builds the Brown index it needs under
+// build/bench/). Items/bytes per second come from SetItemsProcessed and
+// SetBytesProcessed; the "ns_per_query" counters are per lookup or phrase.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "ngidx/ngidx.h"
+#include "codec/codec.h"
+#include "text/analyze.h"
+}
+
+static std::string slurp(const char *path)
+{
+	std::string s;
+	FILE *f = std::fopen(path, "rb");
+	if (!f)
+		return s;
+	char buf[1 << 16];
+	size_t n;
+	while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+		s.append(buf, n);
+	std::fclose(f);
+	return s;
+}
+
+static const char *env_or(const char *k, const char *d)
+{
+	const char *v = std::getenv(k);
+	return v ? v : d;
+}
+
+// Analyzer throughput on real English text (one Brown sample) and on
+// non-ASCII text (a seed article).
+static void BM_analyze(benchmark::State &st, const char *path, unsigned flags)
+{
+	std::string text = slurp(path);
+	if (text.empty()) {
+		st.SkipWithError("input text missing");
+		return;
+	}
+	ngidx_tokens t;
+	ngidx_tokens_init(&t);
+	size_t toks = 0;
+	for (auto _ : st) {
+		ngidx_analyze(&t, text.data(), text.size(), flags);
+		toks += t.ntok;
+		benchmark::DoNotOptimize(t.ntok);
+	}
+	st.SetBytesProcessed((int64_t)(text.size() * st.iterations()));
+	st.SetItemsProcessed((int64_t)toks);
+	ngidx_tokens_release(&t);
+}
+BENCHMARK_CAPTURE(BM_analyze, brown_ascii, "../shared/corpus/brown/ca01_news.txt", 0);
+BENCHMARK_CAPTURE(BM_analyze, brown_sentences, "../shared/corpus/brown/ca01_news.txt", NGIDX_AN_SENTENCES);
+BENCHMARK_CAPTURE(BM_analyze, seeds_unicode, "data/samples/001_ea94c033cbd1dd64.txt", NGIDX_AN_SENTENCES);
+
+// Block codec on geometric gaps of mean 8 (typical document-id gaps).
+static std::vector<uint32_t> gaps(size_t n, double mean)
+{
+	std::mt19937 rng(42);
+	std::geometric_distribution<uint32_t> g(1.0 / mean);
+	std::vector<uint32_t> v(n);
+	for (auto &x : v)
+		x = g(rng);
+	return v;
+}
+
+static void BM_pfor_encode(benchmark::State &st)
+{
+	auto v = gaps(NGIDX_BLOCK * 1024, 8);
+	std::vector<uint8_t> out(ngidx_pfor_bound(NGIDX_BLOCK) * 1024);
+	size_t bytes = 0;
+	for (auto _ : st) {
+		bytes = 0;
+		for (size_t b = 0; b < 1024; b++)
+			bytes += ngidx_pfor_encode(&v[b * NGIDX_BLOCK], NGIDX_BLOCK, out.data() + bytes);
+		benchmark::DoNotOptimize(bytes);
+	}
+	st.SetItemsProcessed((int64_t)(v.size() * st.iterations()));
+	st.counters["bits_per_int"] = 8.0 * (double)bytes / (double)v.size();
+}
+BENCHMARK(BM_pfor_encode);
+
+static void BM_pfor_decode(benchmark::State &st)
+{
+	auto v = gaps(NGIDX_BLOCK * 1024, 8);
+	std::vector<uint8_t> enc(ngidx_pfor_bound(NGIDX_BLOCK) * 1024);
+	size_t bytes = 0;
+	for (size_t b = 0; b < 1024; b++)
+		bytes += ngidx_pfor_encode(&v[b * NGIDX_BLOCK], NGIDX_BLOCK, enc.data() + bytes);
+	std::vector<uint32_t> out(NGIDX_BLOCK);
+	for (auto _ : st) {
+		const uint8_t *p = enc.data(), *end = enc.data() + bytes;
+		for (size_t b = 0; b < 1024; b++)
+			p += ngidx_pfor_decode(p, end, out.data(), NGIDX_BLOCK);
+		benchmark::DoNotOptimize(out.data());
+	}
+	st.SetItemsProcessed((int64_t)(v.size() * st.iterations()));
+}
+BENCHMARK(BM_pfor_decode);
+
+static void BM_varint_decode(benchmark::State &st)
+{
+	auto v = gaps(1 << 17, 8);
+	std::vector<uint8_t> enc(v.size() * 5);
+	size_t bytes = 0;
+	for (auto x : v)
+		bytes += ngidx_varint_put(enc.data() + bytes, x);
+	for (auto _ : st) {
+		const uint8_t *p = enc.data(), *end = enc.data() + bytes;
+		uint32_t x, sum = 0;
+		while (p < end && !ngidx_varint_get32(&p, end, &x))
+			sum += x;
+		benchmark::DoNotOptimize(sum);
+	}
+	st.SetItemsProcessed((int64_t)(v.size() * st.iterations()));
+}
+BENCHMARK(BM_varint_decode);
+
+// Queries on the Brown index.
+static ngidx_index *brown()
+{
+	static ngidx_index *idx;
+	if (!idx && ngidx_index_open(&idx, env_or("NGIDX_BENCH_INDEX", "build/bench/brown.ngx"), nullptr, nullptr))
+		idx = nullptr;
+	return idx;
+}
+
+static void BM_lookup(benchmark::State &st)
+{
+	ngidx_index *idx = brown();
+	if (!idx) {
+		st.SkipWithError("build/bench/brown.ngx missing (run make bench-micro)");
+		return;
+	}
+	// every 97th term of the lexicon, looked up by its text
+	std::vector<std::string> q;
+	ngidx_index_info in;
+	ngidx_index_get_info(idx, &in);
+	for (uint64_t id = 0; id < in.terms; id += 97) {
+		ngidx_term t;
+		if (ngidx_term_get(idx, id, &t, nullptr) == 0)
+			q.emplace_back(t.text, t.text_len);
+	}
+	size_t i = 0, found = 0;
+	for (auto _ : st) {
+		ngidx_term t;
+		const std::string &s = q[i++ % q.size()];
+		found += ngidx_term_find(idx, s.data(), s.size(), &t) == 1;
+	}
+	if (found != (size_t)st.iterations())
+		st.SkipWithError("a lookup failed");
+	st.SetItemsProcessed((int64_t)st.iterations());
+	st.counters["ns_per_query"] = benchmark::Counter((double)st.iterations(),
+	                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_lookup);
+
+static void BM_count(benchmark::State &st, const char *phrase)
+{
+	ngidx_index *idx = brown();
+	if (!idx) {
+		st.SkipWithError("build/bench/brown.ngx missing (run make bench-micro)");
+		return;
+	}
+	ngidx_count_result r{};
+	for (auto _ : st) {
+		ngidx_count(idx, phrase, std::strlen(phrase), &r, nullptr);
+		benchmark::DoNotOptimize(r.occurrences);
+	}
+	ngidx_count_result_release(&r);
+	st.SetItemsProcessed((int64_t)st.iterations());
+	st.counters["ns_per_query"] = benchmark::Counter((double)st.iterations(),
+	                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK_CAPTURE(BM_count, trigram, "of the United");
+BENCHMARK_CAPTURE(BM_count, phrase6, "the United States of America and");
+BENCHMARK_CAPTURE(BM_count, stopwords, "to be or not to be");
+BENCHMARK_CAPTURE(BM_count, absent8, "one two three four five six seven eight");
+
+BENCHMARK_MAIN();
