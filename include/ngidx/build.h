@@ -24,6 +24,7 @@ typedef struct ngidx_build_progress {
 	uint64_t docs;          /* documents indexed so far */
 	uint64_t bytes;         /* input bytes indexed so far */
 	uint64_t done, total;   /* units of the current phase (0 total: unknown) */
+	uint64_t read;          /* input bytes read (after decompression) */
 } ngidx_build_progress;
 
 typedef struct ngidx_build_opts {

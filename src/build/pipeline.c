@@ -163,6 +163,7 @@ typedef struct build {
 	int open_files;
 	uint64_t next_doc;
 	uint64_t max_doc_tokens;
+	const ngidx_corpus *corpus;
 	/* first error of the parallel phase */
 	int prc;
 	ngidx_error perr;
@@ -397,7 +398,8 @@ static void progress(build *B, int phase, uint64_t done, uint64_t total)
 {
 	if (!B->o->progress)
 		return;
-	ngidx_build_progress p = { phase, B->st->docs, B->st->input_bytes, done, total };
+	ngidx_build_progress p = { phase, B->st->docs, B->st->input_bytes, done, total,
+	                           B->corpus ? ngidx_corpus_get_stats(B->corpus)->bytes : 0 };
 	B->o->progress(B->o->progress_ctx, &p);
 }
 
@@ -857,6 +859,7 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 		goto done;
 	if ((rc = ngidx_corpus_open(&c, o->inputs, o->ninputs, &co, err)))
 		goto done;
+	B.corpus = c;
 	if ((rc = index_all(&B, c, err)))
 		goto done;
 	const ngidx_corpus_stats *cs = ngidx_corpus_get_stats(c);
@@ -864,6 +867,7 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	st->skipped_files = cs->skipped_files;
 	st->bad_utf8_docs = cs->bad_utf8;
 	rc = merge_all(&B, err);
+	B.corpus = NULL;
 done:
 	ngidx_corpus_free(c);
 	if (B.open_files)

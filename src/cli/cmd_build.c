@@ -3,7 +3,9 @@
  */
 #include "cli.h"
 
+#include <dirent.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +54,47 @@ static const char help[] =
 
 typedef struct ui {
 	int quiet, tty;
-	double last;
+	double start, last;
 	uint64_t warnings;
+	uint64_t total;     /* input bytes to read, 0 if unknown */
 } ui;
+
+/* Bytes of the regular files under @path; 0 if any input is a pipe, stdin
+ * or compressed (then the bar shows no percentage). */
+static uint64_t input_size(const char *path, int *unknown)
+{
+	struct stat st;
+	if (!strcmp(path, "-") || stat(path, &st) != 0) {
+		*unknown = 1;
+		return 0;
+	}
+	if (S_ISREG(st.st_mode)) {
+		size_t n = strlen(path);
+		if ((n > 3 && !strcmp(path + n - 3, ".gz")) || (n > 4 && !strcmp(path + n - 4, ".zst")))
+			*unknown = 1;
+		return (uint64_t)st.st_size;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*unknown = 1;
+		return 0;
+	}
+	uint64_t sum = 0;
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && !*unknown) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t n = strlen(path) + strlen(e->d_name) + 2;
+		char *p = xmalloc(n);
+		snprintf(p, n, "%s/%s", path, e->d_name);
+		sum += input_size(p, unknown);
+		free(p);
+	}
+	closedir(d);
+	return sum;
+}
 
 static double now(void)
 {
@@ -84,8 +124,18 @@ static void on_progress(void *ctx, const ngidx_build_progress *p)
 		return;
 	u->last = t;
 	static const char *const phase[] = { "indexing", "merging", "writing" };
-	fprintf(stderr, "\r\033[K%s: %llu documents, %.1f MB", phase[p->phase < 3 ? p->phase : 0],
-	        (unsigned long long)p->docs, (double)p->bytes / 1e6);
+	double mb = (double)p->bytes / 1e6, rate = t > u->start ? mb / (t - u->start) : 0;
+	fputs("\r\033[K", stderr);
+	if (p->phase == 0 && u->total) {
+		double f = (double)p->read / (double)u->total;
+		int w = 30, k = (int)(f * w);
+		if (k > w)
+			k = w;
+		fprintf(stderr, "[%.*s%*s] %3.0f%% ", k, "##############################", w - k, "",
+		        f > 1 ? 100.0 : 100.0 * f);
+	}
+	fprintf(stderr, "%s: %llu documents, %.1f MB, %.1f MB/s", phase[p->phase < 3 ? p->phase : 0],
+	        (unsigned long long)p->docs, mb, rate);
 }
 
 static void summary(const ngidx_build_stats *s)
@@ -186,6 +236,14 @@ int cmd_build(int argc, char **argv)
 	o.inputs = (const char *const *)(argv + optind);
 	o.ninputs = (size_t)(argc - optind);
 	u.tty = isatty(2);
+	u.start = u.last = now();
+	if (u.tty && !u.quiet) {
+		int unknown = 0;
+		for (size_t i = 0; i < o.ninputs; i++)
+			u.total += input_size(o.inputs[i], &unknown);
+		if (unknown)
+			u.total = 0;
+	}
 	o.warn = on_warn;
 	o.warn_ctx = &u;
 	o.progress = on_progress;
