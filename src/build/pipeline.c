@@ -563,8 +563,10 @@ static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *e
 		ngidx_map m;
 		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
 			break;
-		size_t ne = m.len / sizeof(struct ngx_lex_entry);
+		size_t ne = m.len / sizeof(struct ngx_lex_entry), dropped = 0;
 		for (size_t i = 0; i < ne; i++, idx++) {
+			if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
+				dropped = ngidx_map_drop(&m, dropped, i * sizeof(struct ngx_lex_entry));
 			struct ngx_lex_entry e, f;
 			memcpy(&e, m.p + i * sizeof e, sizeof e);
 			uint64_t post_end = parts[p].post_bytes, text_end = parts[p].text_bytes;

@@ -21,7 +21,9 @@ int run_file_open(run_file *r, const char *path, ngidx_error *err)
 	size_t len = r->map.len;
 	if (len < RUN_HEADER + RUN_FENCES * 8 + RUN_TRAILER || memcmp(p, RUN_MAGIC, 8) != 0)
 		goto bad;
-	if (XXH64(p, len - 8, 0) != ngidx_le64(p + len - 8))
+	int sum_ok = XXH64(p, len - 8, 0) == ngidx_le64(p + len - 8);
+	ngidx_map_drop(&r->map, 0, len); /* the checksum read every page */
+	if (!sum_ok)
 		goto bad;
 	r->nrec = ngidx_le64(p + len - 24);
 	uint64_t foff = ngidx_le64(p + len - 16);
@@ -52,12 +54,19 @@ void run_cursor_init(run_cursor *c, const run_file *f, unsigned lo, unsigned hi)
 	c->f = f;
 	c->pos = (size_t)f->fence[lo];
 	c->end = (size_t)f->fence[hi];
+	c->dropped = c->pos;
 }
 
 int run_cursor_next(run_cursor *c, ngidx_error *err)
 {
-	if (c->pos >= c->end)
+	if (c->pos >= c->end) {
+		/* A run's last records stay mapped until the merge moves past
+		 * their key; dropping them here keeps hundreds of small runs from
+		 * adding up. */
+		if (c->dropped < c->end)
+			c->dropped = ngidx_map_drop(&c->f->map, c->dropped, c->end);
 		return 0;
+	}
 	const unsigned char *base = c->f->map.p;
 	const unsigned char *p = base + c->pos, *end = base + c->end;
 	run_rec *r = &c->rec;
@@ -79,6 +88,11 @@ int run_cursor_next(run_cursor *c, ngidx_error *err)
 	r->post_len = (size_t)v;
 	p += v;
 	c->pos = (size_t)(p - base);
+	/* Keep the merge's resident memory small: what has been read leaves
+	 * the resident set every RUN_DROP bytes (records still referenced
+	 * fault back in from the page cache). */
+	if (c->pos - c->dropped >= RUN_DROP)
+		c->dropped = ngidx_map_drop(&c->f->map, c->dropped, c->pos - RUN_DROP);
 	return 1;
 bad:
 	return -ERR_CORRUPT(err, "temporary run is corrupt at byte %zu", c->pos);

@@ -32,6 +32,7 @@
 #define RUN_HEADER 8
 #define RUN_TRAILER 24
 #define RUN_FENCES 257
+#define RUN_DROP (64u << 10) /* bytes read between two ngidx_map_drop */
 
 /* One record, pointing into the mapping. */
 typedef struct run_rec {
@@ -57,6 +58,7 @@ void run_file_close(run_file *r);
 typedef struct run_cursor {
 	const run_file *f;
 	size_t pos, end;      /* byte range still to read */
+	size_t dropped;       /* pages before this left the resident set */
 	run_rec rec;          /* current record (valid after run_cursor_next) */
 } run_cursor;
 

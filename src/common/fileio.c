@@ -284,14 +284,16 @@ void ngidx_map_release(ngidx_map *m)
 	memset(m, 0, sizeof *m);
 }
 
-void ngidx_map_drop(const ngidx_map *m, size_t upto)
+size_t ngidx_map_drop(const ngidx_map *m, size_t from, size_t upto)
 {
-	if (!m->mapped || !m->p)
-		return;
-	size_t page = 1u << 16;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	if (upto > m->len) /* never touch whatever is mapped after the file */
+		upto = m->len;
+	from &= ~(page - 1);
 	upto &= ~(page - 1);
-	if (upto)
-		madvise((void *)(uintptr_t)m->p, upto, MADV_DONTNEED);
+	if (m->mapped && m->p && upto > from)
+		madvise((void *)(uintptr_t)(m->p + from), upto - from, MADV_DONTNEED);
+	return upto > from ? upto : from;
 }
 
 char *ngidx_dirname(const char *path)

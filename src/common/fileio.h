@@ -61,8 +61,13 @@ typedef struct ngidx_map {
 /* Map (or, with NGIDX_NO_MMAP, read) @path. Empty files give p = NULL. */
 int ngidx_map_file(ngidx_map *m, const char *path, ngidx_error *err);
 void ngidx_map_release(ngidx_map *m);
-/* Tell the kernel that [0, upto) will not be read again (no-op on heap). */
-void ngidx_map_drop(const ngidx_map *m, size_t upto);
+/*
+ * Tell the kernel that [from, upto) will not be read soon, so its pages
+ * leave this process's resident set (no-op on a heap copy). Reading them
+ * again is still correct: they come back from the page cache or the file.
+ * @return the page-aligned offset actually dropped up to.
+ */
+size_t ngidx_map_drop(const ngidx_map *m, size_t from, size_t upto);
 
 /* Create a fresh private folder "DIR/.ngidx-tmp-PID-XXXXXX"; *@out is
  * allocated with ngidx_malloc. */
