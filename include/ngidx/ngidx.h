@@ -37,5 +37,6 @@ NGIDX_API void ngidx_set_allocator(const ngidx_allocator *a);
 
 #include "index.h"
 #include "build.h"
+#include "query.h"
 
 #endif
