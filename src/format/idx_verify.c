@@ -84,6 +84,46 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 	return NGIDX_OK;
 }
 
+/* Decode every document, frequency and position of the term on cursor @p. */
+static int verify_term(const ngidx_index *x, ngidx_postings *p, uint64_t id, ngidx_error *err)
+{
+	uint64_t docs = 0, cf = 0;
+	int64_t last = -1;
+	int g;
+	if (p->skip && ngidx_le64(p->skip) != 0)
+		return ERR_CORRUPT(err, "section postings: term %llu skip table does not start at 0",
+		                   (unsigned long long)id);
+	while ((g = ngidx_postings_next(p, err)) == 1) {
+		uint32_t d = ngidx_postings_doc(p);
+		if ((int64_t)d <= last)
+			return ERR_CORRUPT(err, "section postings: term %llu documents not increasing",
+			                   (unsigned long long)id);
+		last = d;
+		docs++;
+		cf += ngidx_postings_tf(p);
+		if (p->n == 1) {
+			const uint32_t *pos;
+			FORWARD_IF_ERROR(ngidx_postings_positions(p, &pos, err));
+			uint32_t tf = ngidx_postings_tf(p);
+			for (uint32_t k = 0; k < tf; k++)
+				if (pos[k] >= x->docs[d].ntokens || (k && pos[k] <= pos[k - 1]))
+					return ERR_CORRUPT(err, "section postings: term %llu has a bad position in document %u",
+					                   (unsigned long long)id, d);
+		}
+		/* The block must end exactly where the next one starts. */
+		if (p->i + 1 == p->nb && (p->n == 1 ? p->pos_end : p->pos_p) != p->blk_end)
+			return ERR_CORRUPT(err, "section postings: term %llu block %llu has stray bytes",
+			                   (unsigned long long)id, (unsigned long long)p->blk);
+	}
+	if (g < 0)
+		return -g;
+	if (docs != p->df || cf != p->cf)
+		return ERR_CORRUPT(err, "section postings: term %llu has %llu documents and %llu occurrences, lexicon says %u and %llu",
+		                   (unsigned long long)id, (unsigned long long)docs, (unsigned long long)cf,
+		                   p->df, (unsigned long long)p->cf);
+	return NGIDX_OK;
+}
+
 static int verify_postings(const ngidx_index *x, ngidx_error *err)
 {
 	ngidx_postings p;
@@ -91,48 +131,9 @@ static int verify_postings(const ngidx_index *x, ngidx_error *err)
 	memset(&p, 0, sizeof p);
 	for (uint64_t id = 0; id < x->nterms && !rc; id++) {
 		idx_postings_release(&p);
-		if ((rc = idx_postings_init(&p, x, id, err)))
-			break;
-		uint64_t docs = 0, cf = 0;
-		int64_t last = -1;
-		int g;
-		if (p.skip && ngidx_le64(p.skip) != 0)
-			return ERR_CORRUPT(err, "section postings: term %llu skip table does not start at 0",
-			                   (unsigned long long)id);
-		while ((g = ngidx_postings_next(&p, err)) == 1) {
-			uint32_t d = ngidx_postings_doc(&p);
-			if ((int64_t)d <= last)
-				return ERR_CORRUPT(err, "section postings: term %llu documents not increasing",
-				                   (unsigned long long)id);
-			last = d;
-			docs++;
-			cf += ngidx_postings_tf(&p);
-			if (p.n == 1) {
-				const uint32_t *pos;
-				if ((rc = ngidx_postings_positions(&p, &pos, err)))
-					break;
-				uint32_t tf = ngidx_postings_tf(&p);
-				for (uint32_t k = 0; k < tf; k++)
-					if (pos[k] >= x->docs[d].ntokens || (k && pos[k] <= pos[k - 1])) {
-						idx_postings_release(&p);
-						return ERR_CORRUPT(err, "section postings: term %llu has a bad position in document %u",
-						                   (unsigned long long)id, d);
-					}
-			}
-			if (p.i + 1 == p.nb) {
-				/* The block must end exactly where the next one starts. */
-				const unsigned char *end = p.n == 1 ? p.pos_end : p.pos_p;
-				if (end != p.blk_end)
-					return ERR_CORRUPT(err, "section postings: term %llu block %llu has stray bytes",
-					                   (unsigned long long)id, (unsigned long long)p.blk);
-			}
-		}
-		if (g < 0)
-			rc = -g;
-		if (!rc && (docs != p.df || cf != p.cf))
-			rc = ERR_CORRUPT(err, "section postings: term %llu has %llu documents and %llu occurrences, lexicon says %u and %llu",
-			                 (unsigned long long)id, (unsigned long long)docs, (unsigned long long)cf,
-			                 p.df, (unsigned long long)p.cf);
+		rc = idx_postings_init(&p, x, id, err);
+		if (!rc)
+			rc = verify_term(x, &p, id, err);
 	}
 	idx_postings_release(&p);
 	return rc;
