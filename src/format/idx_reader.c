@@ -510,8 +510,9 @@ int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err)
 		p->pos_start[i] = (uint32_t)total;
 		total += p->tfs[i];
 	}
-	/* Every value takes at least 1 bit; a 128-value pfor run takes >= 2 bytes. */
-	if (total > (uint64_t)(p->blk_end - p->pos_p) * 64 + NGIDX_BLOCK || total > UINT32_MAX)
+	/* A run of 128 values takes at least 1 byte (all gaps 0: one word
+	 * repeated), a varint 1 byte: so at most 128 values per byte. */
+	if (total > (uint64_t)(p->blk_end - p->pos_p) * NGIDX_BLOCK || total > UINT32_MAX)
 		return ERR_CORRUPT(err, "positions block larger than its bytes");
 	p->pos_start[p->nb] = (uint32_t)total;
 	if (NGIDX_RESERVE(p->pos, p->pos_cap, (size_t)total + 1))

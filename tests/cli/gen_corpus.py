@@ -18,7 +18,8 @@ What the text contains, on purpose:
     and without VS16/ZWJ/skin tone, curly quotes, NBSP, ZWSP, soft hyphen,
     invalid UTF-8 bytes and NUL bytes;
   - empty documents, punctuation-only documents, a document of one repeated
-    word, and sizes from 0 to --max-tokens tokens (plus --long-docs big ones).
+    word (2 to 400 times, or near a multiple of 128, the codec block), and
+    sizes from 0 to --max-tokens tokens (plus --long-docs big ones).
 With --no-marks every piece of text whose analysis would contain a combining
 mark (M*) is left out, so the result can be checked against
 shared/tools/refcount.py, whose tokenizer treats marks as separators.
@@ -257,7 +258,11 @@ class Gen:
         if kind == "repeat":
             w = rng.choice(["buffalo", "la", "to", "Ho", "na", rng.choice(self.vocab)])
             sep = rng.choice([" ", "\n", ", ", "-", "  "])
-            return sep.join([w] * rng.randint(2, 400)).encode("utf-8")
+            if rng.random() < 0.5:
+                reps = rng.randint(2, 400)
+            else:  # near a multiple of the 128-value codec block
+                reps = 128 * rng.randint(1, 10) + rng.randint(-2, 10)
+            return sep.join([w] * reps).encode("utf-8")
         if kind == "long":
             body = self.text(rng.randint(self.max_tokens * 4, self.max_tokens * 8))
         else:
