@@ -502,6 +502,18 @@ static unsigned dir_bits_for(uint64_t nterms)
 	return b;
 }
 
+/* Append the files @paths, in order, as one section of @kind. */
+static int section_from_files(idx_writer *w, uint32_t kind, char *const *paths, size_t n,
+                              ngidx_error *err)
+{
+	int rc = NGIDX_OK;
+	idx_writer_begin(w, kind);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = ngidx_wfile_append_file(&w->f, paths[i], err);
+	idx_writer_end(w);
+	return rc;
+}
+
 static int append_tmp(idx_writer *w, const build *B, const char *name, ngidx_error *err)
 {
 	char *p = ngidx_strdupf("%s/%s", B->tmpdir, name);
@@ -611,21 +623,17 @@ static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *e
 	rc = rc ? rc : r;
 	r = ngidx_wfile_close(&blocks, 0, rc ? NULL : err);
 	rc = rc ? rc : r;
+	char **paths = ngidx_malloc((nparts + 1) * sizeof *paths);
+	if (!paths && !rc)
+		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	if (!rc)
+		rc = section_from_files(&w, NGX_SEC_LEXICON, &blocks_path, 1, err);
+	if (!rc)
+		rc = section_from_files(&w, NGX_SEC_LEXDIR, &dir_path, 1, err);
 	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_LEXICON);
-		rc = ngidx_wfile_append_file(&w.f, blocks_path, err);
-		idx_writer_end(&w);
-	}
-	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_LEXDIR);
-		rc = ngidx_wfile_append_file(&w.f, dir_path, err);
-		idx_writer_end(&w);
-	}
-	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_TERMTEXT);
-		for (size_t p = 0; p < nparts && !rc; p++)
-			rc = ngidx_wfile_append_file(&w.f, parts[p].text_path, err);
-		idx_writer_end(&w);
+		for (size_t p = 0; p < nparts; p++)
+			paths[p] = parts[p].text_path;
+		rc = section_from_files(&w, NGX_SEC_TERMTEXT, paths, nparts, err);
 	}
 	if (!rc) {
 		idx_writer_begin(&w, NGX_SEC_DOCS);
@@ -637,27 +645,22 @@ static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *e
 		ngidx_wfile_write(&w.f, &end, sizeof end);
 		idx_writer_end(&w);
 	}
-	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_DOCSTR);
-		rc = append_tmp(&w, B, "docstr", err);
+	static const struct { uint32_t kind; const char *name; } docfiles[] = {
+		{ NGX_SEC_DOCSTR, "docstr" }, { NGX_SEC_SENTS, "sents" }, { NGX_SEC_TEXT, "text" },
+	};
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		if (docfiles[i].kind == NGX_SEC_TEXT && !o->store_text)
+			continue;
+		idx_writer_begin(&w, docfiles[i].kind);
+		rc = append_tmp(&w, B, docfiles[i].name, err);
 		idx_writer_end(&w);
 	}
 	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_SENTS);
-		rc = append_tmp(&w, B, "sents", err);
-		idx_writer_end(&w);
+		for (size_t p = 0; p < nparts; p++)
+			paths[p] = parts[p].post_path;
+		rc = section_from_files(&w, NGX_SEC_POSTINGS, paths, nparts, err);
 	}
-	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_POSTINGS);
-		for (size_t p = 0; p < nparts && !rc; p++)
-			rc = ngidx_wfile_append_file(&w.f, parts[p].post_path, err);
-		idx_writer_end(&w);
-	}
-	if (!rc && o->store_text) {
-		idx_writer_begin(&w, NGX_SEC_TEXT);
-		rc = append_tmp(&w, B, "text", err);
-		idx_writer_end(&w);
-	}
+	ngidx_free(paths);
 	ngidx_free(dir_path);
 	ngidx_free(blocks_path);
 	if (!rc && w.f.rc) {

@@ -45,6 +45,14 @@ void cli_row_u64(cli_row *r, const char *key, uint64_t v);
 void cli_row_f64(cli_row *r, const char *key, double v);
 void cli_row_end(cli_row *r);
 
+/*
+ * Parse the options of a command that takes only --json and --help (any
+ * other option is a usage error). @return -1 to go on (optind is at the
+ * first operand), or the exit code to return.
+ */
+int cli_json_opts(int argc, char **argv, const char *cmd, const char *usage, const char *help,
+                  int *json);
+
 /* Open an index for a query command, reporting errors. @return exit code. */
 int cli_open_index(const char *cmd, const char *path, ngidx_index **out);
 
@@ -53,5 +61,7 @@ int cmd_build(int argc, char **argv);
 int cmd_count(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_docs(int argc, char **argv);
+int cmd_kwic(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,27 @@ void cli_row_end(cli_row *r)
 	if (r->json)
 		fputc('}', r->out);
 	fputc('\n', r->out);
+}
+
+int cli_json_opts(int argc, char **argv, const char *cmd, const char *usage, const char *help,
+                  int *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	*json = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage_error(cmd, usage, "bad option");
+		}
+	}
+	return -1;
 }
 
 int cli_open_index(const char *cmd, const char *path, ngidx_index **out)

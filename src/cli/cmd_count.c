@@ -3,7 +3,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,20 +46,10 @@ static int one(const ngidx_index *idx, const char *q, size_t len, int json, ngid
 
 int cmd_count(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int json = 0, c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage_error("count", usage_line, "bad option");
-		}
-	}
+	int json;
+	int rc_opt = cli_json_opts(argc, argv, "count", usage_line, help, &json);
+	if (rc_opt >= 0)
+		return rc_opt;
 	if (optind >= argc)
 		return cli_usage_error("count", usage_line, "no index given");
 	ngidx_index *idx;

@@ -3,7 +3,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,20 +31,10 @@ static void kv(cli_row *r, int json, const char *key, uint64_t v)
 
 int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int json = 0, c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage_error("stats", usage_line, "bad option");
-		}
-	}
+	int json;
+	int rc_opt = cli_json_opts(argc, argv, "stats", usage_line, help, &json);
+	if (rc_opt >= 0)
+		return rc_opt;
 	if (optind + 1 != argc)
 		return cli_usage_error("stats", usage_line, "give exactly one index");
 	ngidx_index *idx;

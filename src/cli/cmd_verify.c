@@ -3,7 +3,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 
 static const char usage_line[] = "ngidx verify [--json] INDEX...";
@@ -23,20 +22,10 @@ static const char help[] =
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int json = 0, c, worst = EXIT_OK;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage_error("verify", usage_line, "bad option");
-		}
-	}
+	int json, worst = EXIT_OK;
+	int rc_opt = cli_json_opts(argc, argv, "verify", usage_line, help, &json);
+	if (rc_opt >= 0)
+		return rc_opt;
 	if (optind >= argc)
 		return cli_usage_error("verify", usage_line, "no index given");
 	static const char *const cols[] = { "index", "status", "message" };
