@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include <unistd.h>
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include <unistd.h>
+
 #include <stdio.h>
 #include <string.h>
 

@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include <unistd.h>
+
 #include <string.h>
 
 static const char usage_line[] = "ngidx verify [--json] INDEX...";
