@@ -3,10 +3,9 @@
  */
 #include "cli.h"
 
-#include <unistd.h>
-
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_line[] = "ngidx count [--json] INDEX [PHRASE...]";
 

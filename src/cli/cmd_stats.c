@@ -3,10 +3,9 @@
  */
 #include "cli.h"
 
-#include <unistd.h>
-
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_line[] = "ngidx stats [--json] INDEX";
 

@@ -3,9 +3,8 @@
  */
 #include "cli.h"
 
-#include <unistd.h>
-
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_line[] = "ngidx verify [--json] INDEX...";
 
