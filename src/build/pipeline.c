@@ -20,8 +20,8 @@
  * records, sentence lists and compressed text, in order, to temporary files.
  *
  * Merging. At the end every accumulator spills what it holds, the runs are
- * merged by key-range partitions in parallel (merge.c), and the index
- * writer assembles the sections from the temporary files.
+ * merged by key-range partitions in parallel (merge.c), and assemble.c
+ * writes the index from the partitions and the document files.
  *
  * Memory. With M = --memory and T threads: a wave holds at most 2T batches
  * of M/64 text (plus their compressed copy and analysis buffers), so about
@@ -30,6 +30,7 @@
  */
 #include "ngidx/build.h"
 #include "accum.h"
+#include "assemble.h"
 #include "merge.h"
 #include "run.h"
 #include "codec/codec.h"
@@ -38,7 +39,6 @@
 #include "common/mem.h"
 #include "corpus/corpus.h"
 #include "format/idx_format.h"
-#include "format/idx_writer.h"
 #include "text/analyze.h"
 
 #include <dirent.h>
@@ -493,198 +493,6 @@ static int close_outputs(build *B, ngidx_error *err)
 	return rc;
 }
 
-/* Directory size: about one lexicon block per bucket. */
-static unsigned dir_bits_for(uint64_t nterms)
-{
-	unsigned b = 0;
-	while (b < 32 && (2ull * NGX_LEX_BLOCK << b) <= nterms)
-		b++;
-	return b;
-}
-
-/* Append the files @paths, in order, as one section of @kind. */
-static int section_from_files(idx_writer *w, uint32_t kind, char *const *paths, size_t n,
-                              ngidx_error *err)
-{
-	int rc = NGIDX_OK;
-	idx_writer_begin(w, kind);
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = ngidx_wfile_append_file(&w->f, paths[i], err);
-	idx_writer_end(w);
-	return rc;
-}
-
-static int append_tmp(idx_writer *w, const build *B, const char *name, ngidx_error *err)
-{
-	char *p = ngidx_strdupf("%s/%s", B->tmpdir, name);
-	if (!p)
-		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	int rc = ngidx_wfile_append_file(&w->f, p, err);
-	ngidx_free(p);
-	return rc;
-}
-
-/* Assemble the index from the merged partitions and the document files. */
-static int write_index(build *B, merge_out *parts, size_t nparts, ngidx_error *err)
-{
-	const ngidx_build_opts *o = B->o;
-	struct ngx_info info = { 0 };
-	info.ndocs = B->st->docs;
-	info.ntokens = B->st->tokens;
-	info.nsentences = B->st->sentences;
-	info.input_bytes = B->st->input_bytes;
-	info.max_doc_tokens = B->max_doc_tokens;
-	for (size_t p = 0; p < nparts; p++) {
-		info.nterms += parts[p].nterms;
-		for (int k = 0; k < NGIDX_MAX_N; k++) {
-			info.nterms_n[k] += parts[p].nterms_n[k];
-			info.cf_n[k] += parts[p].cf_n[k];
-		}
-	}
-	unsigned bits = dir_bits_for(info.nterms);
-	info.dir_bits = bits;
-
-	uint64_t nb = 1ull << bits;
-	idx_writer w;
-	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, 12, err));
-	ngidx_wfile dir, blocks;
-	char *dir_path = ngidx_strdupf("%s/lexdir", B->tmpdir);
-	char *blocks_path = ngidx_strdupf("%s/lexblocks", B->tmpdir);
-	int rc = dir_path && blocks_path ? ngidx_wfile_open(&dir, dir_path, 1u << 20, err)
-	                                 : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	if (!rc && (rc = ngidx_wfile_open(&blocks, blocks_path, 1u << 20, err)))
-		ngidx_wfile_abort(&dir);
-	if (rc) {
-		ngidx_free(dir_path);
-		ngidx_free(blocks_path);
-		idx_writer_abort(&w);
-		return rc;
-	}
-
-	idx_writer_begin(&w, NGX_SEC_INFO);
-	ngidx_wfile_write(&w.f, &info, sizeof info);
-	idx_writer_end(&w);
-
-	/* LEXDATA: the partitions' terms, rebased and encoded in blocks; the
-	 * block headers (LEXICON) and the directory go to the side. */
-	progress(B, 2, 0, 0);
-	idx_writer_begin(&w, NGX_SEC_LEXDATA);
-	uint64_t data_start = w.f.written;
-	uint64_t post_base = 0, text_base = 0, idx = 0, next_k = 0, nblk = 0, prev40 = 0;
-	for (size_t p = 0; p < nparts && !rc; p++) {
-		ngidx_map m;
-		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
-			break;
-		size_t ne = m.len / sizeof(struct ngx_lex_entry), dropped = 0;
-		for (size_t i = 0; i < ne; i++, idx++) {
-			if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
-				dropped = ngidx_map_drop(&m, dropped, i * sizeof(struct ngx_lex_entry));
-			struct ngx_lex_entry e, f;
-			memcpy(&e, m.p + i * sizeof e, sizeof e);
-			uint64_t post_end = parts[p].post_bytes, text_end = parts[p].text_bytes;
-			if (i + 1 < ne) {
-				memcpy(&f, m.p + (i + 1) * sizeof f, sizeof f);
-				post_end = f.post_off;
-				text_end = f.text_off;
-			}
-			uint64_t h40 = NGX_HASH40(e.hash);
-			if (idx % NGX_LEX_BLOCK == 0) {
-				struct ngx_lex_block bh = { w.f.written - data_start, e.post_off + post_base,
-				                            e.text_off + text_base };
-				ngidx_wfile_write(&blocks, &bh, sizeof bh);
-				nblk++;
-				ngidx_wfile_put_varint(&w.f, h40);
-			} else {
-				ngidx_wfile_put_varint(&w.f, h40 - prev40);
-			}
-			prev40 = h40;
-			ngidx_wfile_put_varint(&w.f, e.df);
-			ngidx_wfile_put_varint(&w.f, e.cf - e.df);
-			ngidx_wfile_put_varint(&w.f, text_end - e.text_off);
-			ngidx_wfile_put_varint(&w.f, post_end - e.post_off);
-			uint64_t k = bits ? e.hash >> (64 - bits) : 0;
-			for (; next_k <= k; next_k++) {
-				uint32_t v = (uint32_t)(nblk - 1);
-				ngidx_wfile_write(&dir, &v, 4);
-			}
-		}
-		ngidx_map_release(&m);
-		post_base += parts[p].post_bytes;
-		text_base += parts[p].text_bytes;
-	}
-	for (; next_k <= nb; next_k++) {
-		uint32_t v = (uint32_t)nblk;
-		ngidx_wfile_write(&dir, &v, 4);
-	}
-	struct ngx_lex_block sentinel = { w.f.written - data_start, post_base, text_base };
-	ngidx_wfile_write(&blocks, &sentinel, sizeof sentinel);
-	idx_writer_end(&w);
-	int r = ngidx_wfile_close(&dir, 0, rc ? NULL : err);
-	rc = rc ? rc : r;
-	r = ngidx_wfile_close(&blocks, 0, rc ? NULL : err);
-	rc = rc ? rc : r;
-	char **paths = ngidx_malloc((nparts + 1) * sizeof *paths);
-	if (!paths && !rc)
-		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	if (!rc)
-		rc = section_from_files(&w, NGX_SEC_LEXICON, &blocks_path, 1, err);
-	if (!rc)
-		rc = section_from_files(&w, NGX_SEC_LEXDIR, &dir_path, 1, err);
-	if (!rc) {
-		for (size_t p = 0; p < nparts; p++)
-			paths[p] = parts[p].text_path;
-		rc = section_from_files(&w, NGX_SEC_TERMTEXT, paths, nparts, err);
-	}
-	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_DOCS);
-		rc = append_tmp(&w, B, "docs", err);
-		struct ngx_doc_entry end = { 0 };
-		end.str_off = B->docstr.written;
-		end.sent_off = B->sents.written;
-		end.text_off = B->text.written;
-		ngidx_wfile_write(&w.f, &end, sizeof end);
-		idx_writer_end(&w);
-	}
-	static const struct { uint32_t kind; const char *name; } docfiles[] = {
-		{ NGX_SEC_DOCSTR, "docstr" }, { NGX_SEC_SENTS, "sents" }, { NGX_SEC_TEXT, "text" },
-	};
-	for (size_t i = 0; i < 3 && !rc; i++) {
-		if (docfiles[i].kind == NGX_SEC_TEXT && !o->store_text)
-			continue;
-		idx_writer_begin(&w, docfiles[i].kind);
-		rc = append_tmp(&w, B, docfiles[i].name, err);
-		idx_writer_end(&w);
-	}
-	if (!rc) {
-		for (size_t p = 0; p < nparts; p++)
-			paths[p] = parts[p].post_path;
-		rc = section_from_files(&w, NGX_SEC_POSTINGS, paths, nparts, err);
-	}
-	ngidx_free(paths);
-	ngidx_free(dir_path);
-	ngidx_free(blocks_path);
-	if (!rc && w.f.rc) {
-		rc = w.f.rc;
-		if (err)
-			*err = w.f.err;
-	}
-	if (rc) {
-		idx_writer_abort(&w);
-		return rc;
-	}
-	ngidx_wfile_pad(&w.f, 8); /* as the commit does: the trailer is aligned */
-	uint64_t size = w.f.written + NGX_TRAILER_SIZE;
-	rc = idx_writer_commit(&w, NGIDX_ANALYZER_ID, o->store_text ? NGX_FLAG_TEXT : 0, o->max_n,
-	                       o->min_df, err);
-	if (!rc) {
-		B->st->index_bytes = size;
-		B->st->terms = info.nterms;
-		for (int k = 0; k < 16; k++)
-			B->st->terms_n[k] = info.nterms_n[k];
-	}
-	return rc;
-}
-
 static int merge_all(build *B, ngidx_error *err)
 {
 	/* Empty what the workers still hold. */
@@ -747,8 +555,26 @@ static int merge_all(build *B, ngidx_error *err)
 		unlink(B->runs[i]);
 	if (!rc)
 		rc = close_outputs(B, err);
-	if (!rc)
-		rc = write_index(B, parts, nparts, err);
+	if (!rc) {
+		assemble_in in = { 0 };
+		in.o = B->o;
+		in.tmpdir = B->tmpdir;
+		in.parts = parts;
+		in.nparts = nparts;
+		in.info.ndocs = B->st->docs;
+		in.info.ntokens = B->st->tokens;
+		in.info.nsentences = B->st->sentences;
+		in.info.input_bytes = B->st->input_bytes;
+		in.info.max_doc_tokens = B->max_doc_tokens;
+		in.docstr_len = B->docstr.written;
+		in.sents_len = B->sents.written;
+		in.text_len = B->text.written;
+		progress(B, 2, 0, 0);
+		rc = assemble_index(&in, &B->st->index_bytes, err);
+		B->st->terms = in.info.nterms;
+		for (int k = 0; k < 16; k++)
+			B->st->terms_n[k] = in.info.nterms_n[k];
+	}
 	for (size_t p = 0; parts && p < nparts; p++) {
 		ngidx_free(parts[p].lex_path);
 		ngidx_free(parts[p].text_path);

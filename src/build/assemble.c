@@ -1,0 +1,205 @@
+/*
+ * assemble.c - the index file from the merged partitions.
+ *
+ * The partitions hold terms in (hash, text) order with offsets relative to
+ * their own text and postings files. One pass over their terms rebases the
+ * offsets, encodes the terms in blocks of NGX_LEX_BLOCK (LEXDATA, written
+ * straight into the index) and writes the block headers and the hash
+ * directory to scratch files, which follow as sections of their own; the
+ * other sections are the partitions' and the documents' files copied in
+ * order. Every section is hashed as it streams (idx_writer).
+ */
+#include "assemble.h"
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/mem.h"
+#include "format/idx_writer.h"
+#include "text/analyze.h"
+
+#include <string.h>
+
+/* Directory size: about one lexicon block per bucket. */
+static unsigned dir_bits_for(uint64_t nterms)
+{
+	unsigned b = 0;
+	while (b < 32 && (2ull * NGX_LEX_BLOCK << b) <= nterms)
+		b++;
+	return b;
+}
+
+/* Append the files @paths, in order, as one section of @kind. */
+static int section_from_files(idx_writer *w, uint32_t kind, char *const *paths, size_t n,
+                              ngidx_error *err)
+{
+	int rc = NGIDX_OK;
+	idx_writer_begin(w, kind);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = ngidx_wfile_append_file(&w->f, paths[i], err);
+	idx_writer_end(w);
+	return rc;
+}
+
+static int append_tmp(idx_writer *w, const assemble_in *in, const char *name, ngidx_error *err)
+{
+	char *p = ngidx_strdupf("%s/%s", in->tmpdir, name);
+	if (!p)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	int rc = ngidx_wfile_append_file(&w->f, p, err);
+	ngidx_free(p);
+	return rc;
+}
+
+int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
+{
+	const ngidx_build_opts *o = in->o;
+	const merge_out *parts = in->parts;
+	size_t nparts = in->nparts;
+	struct ngx_info info = in->info;
+	for (size_t p = 0; p < nparts; p++) {
+		info.nterms += parts[p].nterms;
+		for (int k = 0; k < NGIDX_MAX_N; k++) {
+			info.nterms_n[k] += parts[p].nterms_n[k];
+			info.cf_n[k] += parts[p].cf_n[k];
+		}
+	}
+	unsigned bits = dir_bits_for(info.nterms);
+	info.dir_bits = bits;
+
+	uint64_t nb = 1ull << bits;
+	idx_writer w;
+	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, 12, err));
+	ngidx_wfile dir, blocks;
+	char *dir_path = ngidx_strdupf("%s/lexdir", in->tmpdir);
+	char *blocks_path = ngidx_strdupf("%s/lexblocks", in->tmpdir);
+	int rc = dir_path && blocks_path ? ngidx_wfile_open(&dir, dir_path, 1u << 20, err)
+	                                 : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	if (!rc && (rc = ngidx_wfile_open(&blocks, blocks_path, 1u << 20, err)))
+		ngidx_wfile_abort(&dir);
+	if (rc) {
+		ngidx_free(dir_path);
+		ngidx_free(blocks_path);
+		idx_writer_abort(&w);
+		return rc;
+	}
+
+	idx_writer_begin(&w, NGX_SEC_INFO);
+	ngidx_wfile_write(&w.f, &info, sizeof info);
+	idx_writer_end(&w);
+
+	/* LEXDATA: the partitions' terms, rebased and encoded in blocks; the
+	 * block headers (LEXICON) and the directory go to the side. */
+	idx_writer_begin(&w, NGX_SEC_LEXDATA);
+	uint64_t data_start = w.f.written;
+	uint64_t post_base = 0, text_base = 0, idx = 0, next_k = 0, nblk = 0, prev40 = 0;
+	for (size_t p = 0; p < nparts && !rc; p++) {
+		ngidx_map m;
+		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
+			break;
+		size_t ne = m.len / sizeof(struct ngx_lex_entry), dropped = 0;
+		for (size_t i = 0; i < ne; i++, idx++) {
+			if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
+				dropped = ngidx_map_drop(&m, dropped, i * sizeof(struct ngx_lex_entry));
+			struct ngx_lex_entry e, f;
+			memcpy(&e, m.p + i * sizeof e, sizeof e);
+			uint64_t post_end = parts[p].post_bytes, text_end = parts[p].text_bytes;
+			if (i + 1 < ne) {
+				memcpy(&f, m.p + (i + 1) * sizeof f, sizeof f);
+				post_end = f.post_off;
+				text_end = f.text_off;
+			}
+			uint64_t h40 = NGX_HASH40(e.hash);
+			if (idx % NGX_LEX_BLOCK == 0) {
+				struct ngx_lex_block bh = { w.f.written - data_start, e.post_off + post_base,
+				                            e.text_off + text_base };
+				ngidx_wfile_write(&blocks, &bh, sizeof bh);
+				nblk++;
+				ngidx_wfile_put_varint(&w.f, h40);
+			} else {
+				ngidx_wfile_put_varint(&w.f, h40 - prev40);
+			}
+			prev40 = h40;
+			ngidx_wfile_put_varint(&w.f, e.df);
+			ngidx_wfile_put_varint(&w.f, e.cf - e.df);
+			ngidx_wfile_put_varint(&w.f, text_end - e.text_off);
+			ngidx_wfile_put_varint(&w.f, post_end - e.post_off);
+			uint64_t k = bits ? e.hash >> (64 - bits) : 0;
+			for (; next_k <= k; next_k++) {
+				uint32_t v = (uint32_t)(nblk - 1);
+				ngidx_wfile_write(&dir, &v, 4);
+			}
+		}
+		ngidx_map_release(&m);
+		post_base += parts[p].post_bytes;
+		text_base += parts[p].text_bytes;
+	}
+	for (; next_k <= nb; next_k++) {
+		uint32_t v = (uint32_t)nblk;
+		ngidx_wfile_write(&dir, &v, 4);
+	}
+	struct ngx_lex_block sentinel = { w.f.written - data_start, post_base, text_base };
+	ngidx_wfile_write(&blocks, &sentinel, sizeof sentinel);
+	idx_writer_end(&w);
+	int r = ngidx_wfile_close(&dir, 0, rc ? NULL : err);
+	rc = rc ? rc : r;
+	r = ngidx_wfile_close(&blocks, 0, rc ? NULL : err);
+	rc = rc ? rc : r;
+	char **paths = ngidx_malloc((nparts + 1) * sizeof *paths);
+	if (!paths && !rc)
+		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	if (!rc)
+		rc = section_from_files(&w, NGX_SEC_LEXICON, &blocks_path, 1, err);
+	if (!rc)
+		rc = section_from_files(&w, NGX_SEC_LEXDIR, &dir_path, 1, err);
+	if (!rc) {
+		for (size_t p = 0; p < nparts; p++)
+			paths[p] = parts[p].text_path;
+		rc = section_from_files(&w, NGX_SEC_TERMTEXT, paths, nparts, err);
+	}
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_DOCS);
+		rc = append_tmp(&w, in, "docs", err);
+		struct ngx_doc_entry end = { 0 };
+		end.str_off = in->docstr_len;
+		end.sent_off = in->sents_len;
+		end.text_off = in->text_len;
+		ngidx_wfile_write(&w.f, &end, sizeof end);
+		idx_writer_end(&w);
+	}
+	static const struct { uint32_t kind; const char *name; } docfiles[] = {
+		{ NGX_SEC_DOCSTR, "docstr" }, { NGX_SEC_SENTS, "sents" }, { NGX_SEC_TEXT, "text" },
+	};
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		if (docfiles[i].kind == NGX_SEC_TEXT && !o->store_text)
+			continue;
+		idx_writer_begin(&w, docfiles[i].kind);
+		rc = append_tmp(&w, in, docfiles[i].name, err);
+		idx_writer_end(&w);
+	}
+	if (!rc) {
+		for (size_t p = 0; p < nparts; p++)
+			paths[p] = parts[p].post_path;
+		rc = section_from_files(&w, NGX_SEC_POSTINGS, paths, nparts, err);
+	}
+	ngidx_free(paths);
+	ngidx_free(dir_path);
+	ngidx_free(blocks_path);
+	if (!rc && w.f.rc) {
+		rc = w.f.rc;
+		if (err)
+			*err = w.f.err;
+	}
+	if (rc) {
+		idx_writer_abort(&w);
+		return rc;
+	}
+	ngidx_wfile_pad(&w.f, 8); /* as the commit does: the trailer is aligned */
+	uint64_t size = w.f.written + NGX_TRAILER_SIZE;
+	rc = idx_writer_commit(&w, NGIDX_ANALYZER_ID, o->store_text ? NGX_FLAG_TEXT : 0, o->max_n,
+	                       o->min_df, err);
+	if (!rc) {
+		*index_bytes = size;
+		in->info = info;
+	}
+	return rc;
+}
+

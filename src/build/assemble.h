@@ -1,0 +1,33 @@
+/*
+ * assemble.h - the last step of a build: the index file from the merged
+ * partitions and the document files.
+ *
+ * Ownership: borrows everything; writes only the output (atomically).
+ */
+#ifndef NGIDX_BUILD_ASSEMBLE_H
+#define NGIDX_BUILD_ASSEMBLE_H
+
+#include <stdint.h>
+#include "merge.h"
+#include "ngidx/build.h"
+#include "format/idx_format.h"
+
+typedef struct assemble_in {
+	const ngidx_build_opts *o;
+	const char *tmpdir;        /* holds "docs", "docstr", "sents", "text" */
+	const merge_out *parts;    /* the merge's partitions, in key order */
+	size_t nparts;
+	struct ngx_info info;      /* document counts in; term counts added */
+	uint64_t docstr_len, sents_len, text_len; /* sizes of those files */
+} assemble_in;
+
+/*
+ * assemble_index - write o->output: INFO, the lexicon encoded in blocks
+ * (LEXDATA, LEXICON, LEXDIR) from the partitions' terms, TERMTEXT, the
+ * document sections and POSTINGS, each checksummed; then commit it
+ * (fsync, rename). On failure nothing is left at the output path but what
+ * was there before. @return NGIDX_OK, NGIDX_ERR_IO/NOSPACE/NOMEM.
+ */
+int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err);
+
+#endif
