@@ -73,10 +73,11 @@ NGIDX_API void ngidx_build_opts_init(ngidx_build_opts *o);
  * postings spill to sorted runs in o->tmpdir and are merged at the end.
  *
  * @return NGIDX_OK; NGIDX_ERR_ARG (bad option); NGIDX_ERR_IO (output or
- *   temporary files); NGIDX_ERR_INPUT (strict mode, bad input);
+ *   temporary files; with strict, an input that cannot be read);
+ *   NGIDX_ERR_INPUT (strict mode, a malformed document);
  *   NGIDX_ERR_NOMEM; NGIDX_ERR_NOSPACE (disk full).
- * Thread-safety: uses its own OpenMP team; do not run two builds at once
- * in one process with the same tmpdir... they are independent otherwise.
+ * Thread-safety: uses its own OpenMP team; builds in different threads are
+ * independent (each makes its own temporary folder).
  */
 NGIDX_API int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *err);
 

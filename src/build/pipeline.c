@@ -71,7 +71,7 @@ int ngidx_parse_size(const char *s, uint64_t *out)
 {
 	char *end;
 	errno = 0;
-	if (!s || !*s || *s == '-')
+	if (!s || *s < '0' || *s > '9') /* strtoull would take " -1" */
 		return -1;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s)
@@ -84,9 +84,9 @@ int ngidx_parse_size(const char *s, uint64_t *out)
 	case 't': case 'T': shift = 40; end++; break;
 	default: break;
 	}
-	if (shift && *end == 'i')
-		end++;
-	if (*end == 'B' || *end == 'b')
+	if (shift && end[0] == 'i' && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B' || *end == 'b')
 		end++;
 	if (*end || (shift && v > (UINT64_MAX >> shift)))
 		return -1;

@@ -209,11 +209,12 @@ int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r)
 	const struct ngx_lex_block *h = &x->blocks[b];
 	uint64_t first = b * NGX_LEX_BLOCK;
 	int cnt = (int)(x->nterms - first < NGX_LEX_BLOCK ? x->nterms - first : NGX_LEX_BLOCK);
+	/* offsets are checked as integers before any pointer is formed */
+	if (h->data_off > h[1].data_off || h[1].data_off > (uint64_t)(x->lexdata_end - x->lexdata))
+		return -1;
 	const unsigned char *p = x->lexdata + h->data_off, *end = x->lexdata + h[1].data_off;
 	uint64_t post = h->post_off, text = h->text_off;
 	uint64_t plen = x->by_kind[NGX_SEC_POSTINGS]->len, tlen = x->by_kind[NGX_SEC_TERMTEXT]->len;
-	if (h->data_off > h[1].data_off || h[1].data_off > (uint64_t)(x->lexdata_end - x->lexdata))
-		return -1;
 	uint64_t h40 = 0;
 	for (int i = 0; i < cnt; i++) {
 		uint64_t dh, df, extra, tl, pl;
@@ -394,12 +395,13 @@ static int get_values(const unsigned char **pp, const unsigned char *end, uint32
 
 static int load_block(ngidx_postings *p, uint64_t b, ngidx_error *err)
 {
-	const unsigned char *start = p->skip ? p->base + skip_off(p, b) : p->base;
-	const unsigned char *end = p->area;
-	if (p->skip && b + 1 < p->nblocks)
-		end = p->base + skip_off(p, b + 1);
-	if (start < p->base || start > end || end > p->area)
+	/* offsets are checked as integers before any pointer is formed */
+	uint64_t size = (uint64_t)(p->area - p->base);
+	uint64_t so = p->skip ? skip_off(p, b) : 0;
+	uint64_t eo = p->skip && b + 1 < p->nblocks ? skip_off(p, b + 1) : size;
+	if (so > eo || eo > size)
 		return -ERR_CORRUPT(err, "postings block %llu out of bounds", (unsigned long long)b);
+	const unsigned char *start = p->base + so, *end = p->base + eo;
 	uint32_t m = b + 1 < p->nblocks ? NGIDX_BLOCK : (uint32_t)(p->df - (p->nblocks - 1) * NGIDX_BLOCK);
 	int64_t prev = b == 0 ? -1 : (int64_t)skip_last(p, b - 1);
 	const unsigned char *q = start;

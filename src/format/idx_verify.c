@@ -35,7 +35,7 @@ static int verify_checksums(const ngidx_index *x, ngidx_error *err)
 
 static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 {
-	uint64_t per_n[NGIDX_MAX_N] = { 0 };
+	uint64_t per_n[NGIDX_MAX_N] = { 0 }, cf_n[NGIDX_MAX_N] = { 0 };
 	idx_term_rec blk[NGX_LEX_BLOCK];
 	uint64_t prev_hash = 0, next_k = 0, nb = 1ull << x->dir_bits;
 	const char *prev = NULL;
@@ -70,6 +70,7 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 				if (x->dir[next_k] != b)
 					return ERR_CORRUPT(err, "section lexdir: bucket %llu is wrong", (unsigned long long)next_k);
 			per_n[n - 1]++;
+			cf_n[n - 1] += blk[i].cf;
 			prev = s;
 			prev_len = len;
 			prev_hash = h;
@@ -79,8 +80,8 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 		if (x->dir[next_k] != x->nblocks)
 			return ERR_CORRUPT(err, "section lexdir: bucket %llu is wrong", (unsigned long long)next_k);
 	for (unsigned k = 0; k < NGIDX_MAX_N; k++)
-		if (per_n[k] != x->info.nterms_n[k])
-			return ERR_CORRUPT(err, "section info: n-gram count of n = %u disagrees with the lexicon", k + 1);
+		if (per_n[k] != x->info.nterms_n[k] || cf_n[k] != x->info.cf_n[k])
+			return ERR_CORRUPT(err, "section info: n-gram counts of n = %u disagree with the lexicon", k + 1);
 	return NGIDX_OK;
 }
 
@@ -93,6 +94,10 @@ static int verify_term(const ngidx_index *x, ngidx_postings *p, uint64_t id, ngi
 	if (p->skip && ngidx_le64(p->skip) != 0)
 		return ERR_CORRUPT(err, "section postings: term %llu skip table does not start at 0",
 		                   (unsigned long long)id);
+	for (uint64_t b = 0; p->skip && b < p->nblocks; b++)
+		if (ngidx_le32(p->skip + 16 * b + 12) != 0)
+			return ERR_CORRUPT(err, "section postings: term %llu skip entry %llu is not zero-padded",
+			                   (unsigned long long)id, (unsigned long long)b);
 	while ((g = ngidx_postings_next(p, err)) == 1) {
 		uint32_t d = ngidx_postings_doc(p);
 		if ((int64_t)d <= last)
@@ -142,7 +147,7 @@ static int verify_postings(const ngidx_index *x, ngidx_error *err)
 static int verify_docs(const ngidx_index *x, ngidx_error *err)
 {
 	const idx_sec *ss = x->by_kind[NGX_SEC_SENTS];
-	uint64_t tokens = 0, sents = 0;
+	uint64_t tokens = 0, sents = 0, bytes = 0, longest = 0;
 	char *buf = NULL;
 	size_t cap = 0;
 	int rc = NGIDX_OK;
@@ -181,10 +186,14 @@ static int verify_docs(const ngidx_index *x, ngidx_error *err)
 		}
 		tokens += e->ntokens;
 		sents += e->nsent;
+		bytes += e->text_len;
+		if (e->ntokens > longest)
+			longest = e->ntokens;
 	}
 	ngidx_free(buf);
-	if (!rc && (tokens != x->info.ntokens || sents != x->info.nsentences))
-		rc = ERR_CORRUPT(err, "section info: token or sentence totals disagree with the documents");
+	if (!rc && (tokens != x->info.ntokens || sents != x->info.nsentences ||
+	            bytes != x->info.input_bytes || longest != x->info.max_doc_tokens))
+		rc = ERR_CORRUPT(err, "section info: totals disagree with the documents");
 	return rc;
 }
 
