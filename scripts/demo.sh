@@ -4,10 +4,18 @@ set -eu
 NGIDX=${1:-build/ngidx}
 out=build/demo
 mkdir -p "$out"
-run() { printf '\n$ %s\n' "$*"; "$@"; }
+# show the command as one would type it, quoting words with spaces
+run() {
+	printf '\n$'
+	for a in "$@"; do
+		case $a in *" "* | *"'"*) printf ' "%s"' "$a" ;; *) printf ' %s' "$a" ;; esac
+	done
+	printf '\n'
+	"$@"
+}
 run "$NGIDX" build -o "$out/samples.ngx" data/samples
 run "$NGIDX" count "$out/samples.ngx" "Hanoi summit" "Kim Jong-un" "KIM JONG UN" "Xi Jinping" "denuclearization"
-run "$NGIDX" count "$out/samples.ngx" "the failure of the Hanoi summit" "North Korea's nuclear weapons"
+run "$NGIDX" count "$out/samples.ngx" "the failure of the Hanoi summit" "the collapse of the Hanoi summit" "North Korea's nuclear"
 printf '\n$ printf "the United States\\nsanctions relief\\nsummit\\n" | %s count --json %s\n' "$NGIDX" "$out/samples.ngx"
 printf 'the United States\nsanctions relief\nsummit\n' | "$NGIDX" count --json "$out/samples.ngx"
 run "$NGIDX" stats "$out/samples.ngx"
