@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* A file size limit (ulimit -f) must surface as a write error that the
+	 * build reports (exit 4) and cleans up after, not kill the process. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
