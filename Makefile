@@ -43,10 +43,11 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libngidx.a
+ILIB     := $(BUILD)/libngidx-internal.a
 BIN      := $(BUILD)/ngidx
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all demo test check unit cli-test asan ubsan weakhash bench-micro bench \
+.PHONY: all demo test check check-exports unit cli-test asan ubsan weakhash bench-micro bench \
         deps install clean help
 
 all: $(BIN) ## build the ngidx tool and libngidx.a (default)
@@ -65,16 +66,30 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_OBJ)
+# libngidx-internal.a: every object, for the tests and benchmarks that
+# reach inside. libngidx.a: the same code as one object in which every
+# symbol but the NGIDX_API ones is local, so it exports only ngidx_*.
+$(ILIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ld -r -o $(BUILD)/ngidx-lib.o $^
+	objcopy --localize-hidden $(BUILD)/ngidx-lib.o
+	ar rcs $@ $(BUILD)/ngidx-lib.o
+
+check-exports: $(LIB) ## libngidx.a must export ngidx_* symbols only
+	@bad=$$(nm -g --defined-only $(LIB) | awk 'NF == 3 && $$3 !~ /^ngidx_/ {print $$3}'); \
+	if [ -n "$$bad" ]; then echo "libngidx.a exports non-API symbols: $$bad"; exit 1; fi; \
+	echo "exports: $$(nm -g --defined-only $(LIB) | grep -c ' ngidx_') ngidx_* symbols, no other"
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS) $(MALLOC_LIB)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
+$(BUILD)/tests/%: tests/unit/%.c $(ILIB) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(LIB) \
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(ILIB) \
 	    -lcriterion $(LDLIBS) $(MALLOC_LIB)
 
 demo: $(BIN) ## index the bundled sample articles and run example queries
@@ -92,7 +107,8 @@ weakhash: ## rebuild with a 3-bit hash and rerun the collision-sensitive tests
 	@build-weak/tests/build_test
 	@NGIDX=build-weak/ngidx tests/cli/compare.sh --quick
 
-test: ## build and run the whole test suite (unit, CLI, weak hash)
+test: ## build and run the whole test suite (unit, CLI, weak hash, exports)
+	@$(MAKE) --no-print-directory check-exports
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory cli-test
 	@$(MAKE) --no-print-directory weakhash
@@ -105,7 +121,7 @@ asan: ## the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 
 ubsan: asan ## alias of asan (both sanitizers run together)
 
-bench-micro: $(BIN) ## Google Benchmark micro-benchmarks (C++ harness over the C API)
+bench-micro: $(BIN) $(ILIB) ## Google Benchmark micro-benchmarks (C++ harness over the C API)
 	@$(MAKE) --no-print-directory -f bench/micro.mk BUILD=$(BUILD)
 
 install: $(BIN) ## install ngidx, libngidx.a and headers under PREFIX

@@ -249,7 +249,7 @@ static int batch_add(build *B, batch *b, const ngidx_doc_in *d)
 
 static void set_perr(build *B, int rc, const ngidx_error *e, const char *fallback)
 {
-#pragma omp critical(ngidx_perr)
+#pragma omp critical
 	{
 		if (!B->prc) {
 			B->prc = rc;
@@ -273,7 +273,7 @@ static int spill(build *B, int tid, ngidx_error *err)
 		ngidx_free(path);
 		return rc;
 	}
-#pragma omp critical(ngidx_runs)
+#pragma omp critical
 	{
 		if (NGIDX_RESERVE(B->runs, B->runs_cap, B->nruns + 1)) {
 			rc = NGIDX_ERR_NOMEM;
