@@ -33,6 +33,8 @@
 #include <unistd.h>
 
 #define NONE UINT32_MAX
+#define PF_SLOT 16 /* n-grams ahead: prefetch the table slot */
+#define PF_TERM 8  /* n-grams ahead: prefetch the term record */
 
 typedef struct term {
 	uint64_t hash;
@@ -72,6 +74,8 @@ struct accum {
 	size_t tstart_cap, next_cap;
 	uint32_t *touched;
 	size_t ntouched, touched_cap;
+	uint64_t *hashes;   /* the document's n-gram hashes, in probe order */
+	size_t hashes_cap;
 };
 
 int accum_create(accum **out, unsigned max_n, uint64_t share)
@@ -109,6 +113,7 @@ void accum_free(accum *a)
 	ngidx_free(a->tstart);
 	ngidx_free(a->next);
 	ngidx_free(a->touched);
+	ngidx_free(a->hashes);
 	ngidx_free(a);
 }
 
@@ -244,14 +249,38 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 		a->joined[o++] = ' ';
 	}
 	a->tstart[T] = (uint32_t)o;
-	a->ntouched = 0;
+	/* Hash every n-gram first: the table probes below then prefetch the
+	 * slot PF_SLOT n-grams ahead and the term record PF_TERM ahead, so the
+	 * three cache misses of a lookup (slot, record, text) overlap instead
+	 * of adding up. */
+	size_t K = 0;
+	for (size_t i = 0; i < T; i++)
+		K += T - i < a->max_n ? T - i : a->max_n;
+	if (NGIDX_RESERVE(a->hashes, a->hashes_cap, K))
+		return NGIDX_ERR_NOMEM;
+	K = 0;
 	for (size_t i = 0; i < T; i++) {
 		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
 		uint32_t s = a->tstart[i];
-		for (size_t n = 1; n <= maxn; n++) {
+		for (size_t n = 1; n <= maxn; n++)
+			a->hashes[K++] = ngidx_hash64(a->joined + s, a->tstart[i + n] - 1 - s);
+	}
+	a->ntouched = 0;
+	size_t k = 0;
+	for (size_t i = 0; i < T; i++) {
+		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
+		uint32_t s = a->tstart[i];
+		for (size_t n = 1; n <= maxn; n++, k++) {
+			size_t mask = a->table_cap - 1;
+			if (k + PF_SLOT < K)
+				__builtin_prefetch(&a->table[a->hashes[k + PF_SLOT] & mask]);
+			if (k + PF_TERM < K) {
+				uint64_t e = a->table[a->hashes[k + PF_TERM] & mask];
+				if (e)
+					__builtin_prefetch(&a->terms[(uint32_t)e - 1]);
+			}
 			uint32_t len = a->tstart[i + n] - 1 - s;
-			uint64_t h = ngidx_hash64(a->joined + s, len);
-			uint32_t idx = find_or_add(a, h, a->joined + s, len, (unsigned)n);
+			uint32_t idx = find_or_add(a, a->hashes[k], a->joined + s, len, (unsigned)n);
 			if (idx == NONE)
 				return NGIDX_ERR_NOMEM;
 			term *t = &a->terms[idx];
@@ -270,7 +299,7 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 			}
 		}
 	}
-	for (size_t k = 0; k < a->ntouched; k++) {
+	for (k = 0; k < a->ntouched; k++) {
 		term *t = &a->terms[a->touched[k]];
 		uint32_t tf = t->cur_tf;
 		size_t need = 2 * NGIDX_VARINT32_MAX + (t->n == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
