@@ -124,11 +124,19 @@ ubsan: asan ## alias of asan (both sanitizers run together)
 bench-micro: $(BIN) $(ILIB) ## Google Benchmark micro-benchmarks (C++ harness over the C API)
 	@$(MAKE) --no-print-directory -f bench/micro.mk BUILD=$(BUILD)
 
-install: $(BIN) ## install ngidx, libngidx.a and headers under PREFIX
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ngidx
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ngidx
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libngidx.a
-	install -m 644 include/ngidx/*.h $(DESTDIR)$(PREFIX)/include/ngidx/
+libdir     ?= $(PREFIX)/lib
+includedir ?= $(PREFIX)/include
+bindir     ?= $(PREFIX)/bin
+
+install: $(BIN) $(LIB) ## install ngidx, libngidx.a, headers and ngidx.pc (PREFIX, DESTDIR, libdir, includedir)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir)/ngidx
+	install -m 755 $(BIN) $(DESTDIR)$(bindir)/ngidx
+	install -m 644 $(LIB) $(DESTDIR)$(libdir)/libngidx.a
+	install -m 644 include/ngidx/*.h $(DESTDIR)$(includedir)/ngidx/
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(libdir)' 'includedir=$(includedir)' '' \
+	    'Name: ngidx' 'Description: n-gram and actor co-occurrence indexer' \
+	    'Version: $(shell sed -n "s/^#define NGIDX_VERSION_STRING \"\(.*\)\"/\1/p" include/ngidx/version.h)' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lngidx -lutf8proc -lzstd -lz -lm -fopenmp' >$(DESTDIR)$(libdir)/pkgconfig/ngidx.pc
 
 clean: ## remove every build folder
 	rm -rf build build-asan build-weak
