@@ -47,7 +47,7 @@ ILIB     := $(BUILD)/libngidx-internal.a
 BIN      := $(BUILD)/ngidx
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all demo test check check-exports unit cli-test asan ubsan weakhash bench-micro bench \
+.PHONY: all demo test check check-exports unit fuzz fuzz-replay cli-test asan ubsan weakhash bench-micro bench \
         deps install clean help
 
 all: $(BIN) ## build the ngidx tool and libngidx.a (default)
@@ -92,6 +92,32 @@ $(BUILD)/tests/%: tests/unit/%.c $(ILIB) | $(DEPS_OK)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(ILIB) \
 	    -lcriterion $(LDLIBS) $(MALLOC_LIB)
 
+# Fuzz targets (tests/fuzz/fuzz_*.c): replayed on their corpora with a plain
+# main in `make test`; `make fuzz` runs libFuzzer (clang) for FUZZ_SECONDS each.
+FUZZ_TARGETS := analyze codec index
+FUZZ_SECONDS ?= 30
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ILIB) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(ILIB) \
+	    $(LDLIBS) $(MALLOC_LIB)
+
+fuzz-replay: $(FUZZ_REPLAY) ## replay the fuzz corpora and crash reproducers
+	@for t in $(FUZZ_TARGETS); do $(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; done
+
+fuzz: ## run each libFuzzer target for FUZZ_SECONDS (needs clang)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN=address,undefined,fuzzer-no-link \
+	    OPT="-O1 -g" build-fuzz/libngidx-internal.a
+	@for t in $(FUZZ_TARGETS); do \
+	    clang -std=c17 -O1 -g -fopenmp -D_GNU_SOURCE -Iinclude -Isrc -DNGIDX_NO_MMAP \
+	        -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+	        build-fuzz/libngidx-internal.a $(LDLIBS) || exit 1; \
+	    mkdir -p build-fuzz/corpus/$$t && cp tests/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/; \
+	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -artifact_prefix=build-fuzz/crash-$$t- build-fuzz/corpus/$$t || exit 1; \
+	done
+
 demo: $(BIN) ## index the bundled sample articles and run example queries
 	@scripts/demo.sh $(BIN)
 
@@ -110,6 +136,7 @@ weakhash: ## rebuild with a 3-bit hash and rerun the collision-sensitive tests
 test: ## build and run the whole test suite (unit, CLI, weak hash, exports)
 	@$(MAKE) --no-print-directory check-exports
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory cli-test
 	@$(MAKE) --no-print-directory weakhash
 
@@ -117,7 +144,7 @@ check: test ## same as test
 
 asan: ## the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=address,undefined OPT="-O1 -g" \
-	    COMPARE_ARGS=--quick unit cli-test
+	    COMPARE_ARGS=--quick unit fuzz-replay cli-test
 
 ubsan: asan ## alias of asan (both sanitizers run together)
 
@@ -139,7 +166,7 @@ install: $(BIN) $(LIB) ## install ngidx, libngidx.a, headers and ngidx.pc (PREFI
 	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lngidx -lutf8proc -lzstd -lz -lm -fopenmp' >$(DESTDIR)$(libdir)/pkgconfig/ngidx.pc
 
 clean: ## remove every build folder
-	rm -rf build build-asan build-weak
+	rm -rf build build-asan build-weak build-fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
