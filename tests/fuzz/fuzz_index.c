@@ -4,6 +4,10 @@
  * phrase counts of every length, documents and their text. Any outcome but
  * a crash, a hang or a sanitizer report is fine; a file that verifies must
  * also read without error.
+ *
+ * Each input is tried twice: as it is, and with its checksums recomputed
+ * (section hashes and trailer), so that mutations get past the checksum
+ * checks into the structure decoders.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "ngidx/ngidx.h"
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,16 +61,16 @@ static void queries(const ngidx_index *idx, int verified)
 	ngidx_buffer_free(buf);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void try_file(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/ngidx-fuzz-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0)
-		return 0;
+		return;
 	if (write(fd, data, size) != (ssize_t)size) {
 		close(fd);
 		unlink(path);
-		return 0;
+		return;
 	}
 	close(fd);
 	ngidx_index *idx;
@@ -74,5 +80,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ngidx_index_free(idx);
 	}
 	unlink(path);
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	try_file(data, size);
+	if (size < 72)
+		return 0;
+	uint8_t *d = malloc(size);
+	if (!d)
+		return 0;
+	memcpy(d, data, size);
+	uint32_t nsec;
+	memcpy(&nsec, d + 40, 4);
+	if (nsec <= 64 && 64 + (size_t)nsec * 32 + 8 <= size) {
+		for (uint32_t i = 0; i < nsec; i++) {
+			uint8_t *e = d + 64 + (size_t)i * 32;
+			uint64_t off = le64(e + 8), len = le64(e + 16);
+			if (off <= size && len <= size - off) {
+				uint64_t h = XXH64(d + off, (size_t)len, 0);
+				memcpy(e + 24, &h, 8);
+			}
+		}
+		uint64_t t = XXH64(d, 64 + (size_t)nsec * 32, 0);
+		memcpy(d + size - 8, &t, 8);
+		try_file(d, size);
+	}
+	free(d);
 	return 0;
 }
