@@ -15,6 +15,8 @@ DEPS="
 /usr/include/zlib.h:zlib1g-dev
 /usr/bin/python3:python3
 /usr/bin/g++:g++
+/usr/bin/zstd:zstd
+/usr/bin/gzip:gzip
 "
 missing=""
 for d in $DEPS; do
