@@ -1,0 +1,7 @@
+# index sizes on the sample articles for a few option sets: a change of the
+# format or of the encoders shows here (update the expected file on purpose)
+for opts in "" "--max-n 1" "--max-n 5" "--min-df 2" "--no-text"; do
+	$NGIDX build -q $opts -o $T/s.ngx data/samples || exit 1
+	printf 'options\t%s\n' "${opts:-default}"
+	$NGIDX stats $T/s.ngx | grep -e '^file_bytes' -e '^section_' -e '^ngrams' -e '^postings'
+done
