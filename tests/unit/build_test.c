@@ -38,37 +38,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ngidx/ngidx.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-/*
- * Criterion's runner (the parent process) leaks a small record when two
- * long tests run with --jobs=2, and that LeakSanitizer report turns a
- * passing run into exit status 1. Suppress leaks inside libcriterion in
- * the runner only: the tests run in worker processes (BoxFort sets
- * BXFI_MAP in their environment), whose reports stay complete.
- */
-__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void)
-{
-	return getenv("BXFI_MAP") ? "" : "leak:libcriterion.so\n";
-}
-#endif
-
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			cr_assert_fail(__VA_ARGS__);                          \
-	} while (0)
+#define TEST_NAME "build"
+#include "test_util.h"
 
 #ifdef NGIDX_WEAK_HASH
 #define WEAK 1
@@ -76,163 +57,7 @@ __attribute__((visibility("default"))) const char *__lsan_default_suppressions(v
 #define WEAK 0
 #endif
 
-/* ---- randomness ----------------------------------------------------------- */
-
-typedef struct {
-	uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)((rng_next(r) >> 32) * n >> 32); }
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
-
-static uint32_t rng_zipf(rng *r, uint32_t n)
-{
-	double u = rng_unit(r);
-	uint32_t k = (uint32_t)((double)n * u * u * u);
-	return k < n ? k : n - 1;
-}
-
-static uint64_t test_seed(const char *name)
-{
-	uint64_t seed;
-	const char *env = getenv("NGIDX_SEED");
-	if (env && *env)
-		seed = strtoull(env, NULL, 0);
-	else
-		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)clock();
-	fprintf(stderr, "build_test%s: %s seed=%" PRIu64 " (replay: NGIDX_SEED=%" PRIu64 ")\n",
-	        WEAK ? " (weak hash)" : "", name, seed, seed);
-	return seed;
-}
-
-/* ---- memory, strings, files ----------------------------------------------- */
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	cr_assert_not_null(q, "out of memory");
-	return q;
-}
-
-#define GROW(a, cap, need)                                                    \
-	do {                                                                  \
-		if ((size_t)(need) > (cap)) {                                 \
-			size_t nc_ = (cap) ? (cap) : 8;                       \
-			while (nc_ < (size_t)(need))                          \
-				nc_ *= 2;                                     \
-			(a) = xrealloc((a), nc_ * sizeof *(a));               \
-			(cap) = nc_;                                          \
-		}                                                             \
-	} while (0)
-
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const void *s, size_t n)
-{
-	GROW(b->p, b->cap, b->len + n + 1);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s);
-	char *p = xrealloc(NULL, n + 1);
-	memcpy(p, s, n + 1);
-	return p;
-}
-
-static char g_dir[256];
-
-static void setup(void)
-{
-	snprintf(g_dir, sizeof g_dir, "/tmp/ngidx-build-XXXXXX");
-	cr_assert_not_null(mkdtemp(g_dir), "mkdtemp: %s", strerror(errno));
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	remove(p);
-	return 0;
-}
-
-/* NGIDX_KEEP=1 keeps the fixture folder for a look after a failure. */
-static void teardown(void)
-{
-	const char *keep = getenv("NGIDX_KEEP");
-	if (keep && *keep && strcmp(keep, "0")) {
-		fprintf(stderr, "fixtures kept in %s\n", g_dir);
-		return;
-	}
-	if (g_dir[0])
-		nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tp(const char *rel)
-{
-	static char bufs[16][PATH_MAX];
-	static unsigned k;
-	char *b = bufs[k++ % 16];
-	snprintf(b, PATH_MAX, "%s/%s", g_dir, rel);
-	return b;
-}
-
-/* Like tp, but the path stays valid for the whole test (for inputs held
- * across many other tp calls). */
-static const char *kp(const char *rel)
-{
-	static char bufs[32][PATH_MAX];
-	static unsigned k;
-	cr_assert_lt(k, 32, "kp: out of buffers");
-	char *b = bufs[k++];
-	snprintf(b, PATH_MAX, "%s/%s", g_dir, rel);
-	return b;
-}
-
-static void write_file(const char *path, const void *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(fd >= 0, "cannot create %s: %s", path, strerror(errno));
-	const char *c = p;
-	while (n) {
-		ssize_t k = write(fd, c, n);
-		cr_assert(k > 0, "write %s: %s", path, strerror(errno));
-		c += k;
-		n -= (size_t)k;
-	}
-	close(fd);
-}
-
-static unsigned char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	unsigned char *p = xrealloc(NULL, (size_t)n + 1);
-	cr_assert_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return p;
-}
+/* ---- files -------------------------------------------------------------------- */
 
 /* Names in folder @dir, sorted, joined by '|' (for messages and checks). */
 static char *list_dir(const char *dir)
@@ -483,14 +308,6 @@ typedef struct grams {
 	size_t tabcap;
 } grams;
 
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
-	return h;
-}
-
 static gram *grams_find(const grams *G, const char *s, size_t n)
 {
 	if (!G->tabcap)
@@ -726,27 +543,27 @@ static void exact_counts(unsigned max_n, const char *name)
 	corpus_free(&c);
 }
 
-Test(build, exact_counts_max_n_1, .init = setup, .fini = teardown, .timeout = 300)
+Test(build, exact_counts_max_n_1, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	exact_counts(1, "exact_counts_max_n_1");
 }
 
-Test(build, exact_counts_max_n_2, .init = setup, .fini = teardown, .timeout = 300)
+Test(build, exact_counts_max_n_2, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	exact_counts(2, "exact_counts_max_n_2");
 }
 
-Test(build, exact_counts_max_n_3, .init = setup, .fini = teardown, .timeout = 300)
+Test(build, exact_counts_max_n_3, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	exact_counts(3, "exact_counts_max_n_3");
 }
 
-Test(build, exact_counts_max_n_5, .init = setup, .fini = teardown, .timeout = 300)
+Test(build, exact_counts_max_n_5, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	exact_counts(5, "exact_counts_max_n_5");
 }
 
-Test(build, overlapping_repeats, .init = setup, .fini = teardown)
+Test(build, overlapping_repeats, .init = fixture_setup, .fini = fixture_teardown)
 {
 	/* Hand-made: overlaps count, across max n and through positions. */
 	const char *text = "a b a b a b\n"
@@ -800,7 +617,7 @@ Test(build, overlapping_repeats, .init = setup, .fini = teardown)
 
 /* ---- 2. hash collisions --------------------------------------------------- */
 
-Test(build, distinct_ngrams_stay_distinct, .init = setup, .fini = teardown, .timeout = 300)
+Test(build, distinct_ngrams_stay_distinct, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	rng r = { test_seed("distinct_ngrams_stay_distinct") };
 	corpus c = { 0 };
@@ -916,7 +733,7 @@ Test(build, distinct_ngrams_stay_distinct, .init = setup, .fini = teardown, .tim
  * worker spilling many runs at 1M, so the same colliding keys meet in the
  * merge from many runs. Cheap under the weak hash too.
  */
-Test(build, few_ngrams_many_runs, .init = setup, .fini = teardown, .timeout = 300)
+Test(build, few_ngrams_many_runs, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	rng r = { test_seed("few_ngrams_many_runs") };
 	corpus c = { 0 };
@@ -997,7 +814,7 @@ static int has_tmp_leftovers(const char *listing)
 	return strstr(listing, ".tmp-") != NULL || strstr(listing, ".ngidx-tmp-") != NULL;
 }
 
-Test(build, missing_input_warned_and_skipped, .init = setup, .fini = teardown)
+Test(build, missing_input_warned_and_skipped, .init = fixture_setup, .fini = fixture_teardown)
 {
 	write_file(tp("a.txt"), "one two\nthree\n", 14);
 	write_file(tp("b.txt"), "two three\n", 10);
@@ -1074,7 +891,7 @@ static void strict_failure(const char *const *inputs, size_t nin, int format, in
 	}
 }
 
-Test(build, missing_input_strict_fails_cleanly, .init = setup, .fini = teardown)
+Test(build, missing_input_strict_fails_cleanly, .init = fixture_setup, .fini = fixture_teardown)
 {
 	write_file(tp("a.txt"), "one two\n", 8);
 	const char *inputs[] = { kp("a.txt"), kp("nope.txt") };
@@ -1082,7 +899,7 @@ Test(build, missing_input_strict_fails_cleanly, .init = setup, .fini = teardown)
 	strict_failure(inputs, 2, NGIDX_FORMAT_LINES, NGIDX_ERR_IO, NGIDX_ERR_INPUT);
 }
 
-Test(build, malformed_jsonl_strict_fails_cleanly, .init = setup, .fini = teardown)
+Test(build, malformed_jsonl_strict_fails_cleanly, .init = fixture_setup, .fini = fixture_teardown)
 {
 	/* The bad line comes late, after batches were indexed and runs spilled. */
 	sbuf b = { 0 };
@@ -1099,7 +916,7 @@ Test(build, malformed_jsonl_strict_fails_cleanly, .init = setup, .fini = teardow
 	strict_failure(inputs, 1, NGIDX_FORMAT_AUTO, NGIDX_ERR_INPUT, NGIDX_ERR_INPUT);
 }
 
-Test(build, jsonl_malformed_lines_skipped, .init = setup, .fini = teardown)
+Test(build, jsonl_malformed_lines_skipped, .init = fixture_setup, .fini = fixture_teardown)
 {
 	const char *lines[] = {
 		"{\"id\": \"d1\", \"text\": \"the quick fox\"}",
@@ -1210,7 +1027,7 @@ static void check_no_terms(const char *path, uint64_t ndocs)
 	ngidx_index_free(idx);
 }
 
-Test(build, empty_inputs, .init = setup, .fini = teardown)
+Test(build, empty_inputs, .init = fixture_setup, .fini = fixture_teardown)
 {
 	cr_assert_eq(mkdir(tp("empty"), 0755), 0);
 	const char *in_dir[] = { kp("empty") };
@@ -1260,7 +1077,7 @@ Test(build, empty_inputs, .init = setup, .fini = teardown)
 	free(ls);
 }
 
-Test(build, bad_options, .init = setup, .fini = teardown)
+Test(build, bad_options, .init = fixture_setup, .fini = fixture_teardown)
 {
 	write_file(tp("a.txt"), "one two\n", 8);
 	const char *inputs[] = { kp("a.txt") };

@@ -20,52 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "codec/codec.h"
 
-/* Fail with a message; cheaper than cr_assert in hot loops. */
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			cr_assert_fail(__VA_ARGS__);                          \
-	} while (0)
-
-/* ---- randomness ----------------------------------------------------------- */
-
-typedef struct {
-	uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-	/* splitmix64 */
-	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint32_t rng32(rng *r) { return (uint32_t)(rng_next(r) >> 32); }
-static uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)((rng_next(r) >> 32) * n >> 32); }
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
-
-/*
- * Seed of a random test: NGIDX_SEED if set, else the clock. Printed so that
- * a failure can be replayed.
- */
-static uint64_t test_seed(const char *name)
-{
-	uint64_t seed;
-	const char *env = getenv("NGIDX_SEED");
-	if (env && *env)
-		seed = strtoull(env, NULL, 0);
-	else
-		seed = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 32);
-	fprintf(stderr, "codec_test: %s seed=%" PRIu64 " (replay: NGIDX_SEED=%" PRIu64 ")\n",
-		name, seed, seed);
-	return seed;
-}
+#define TEST_NAME "codec"
+#include "test_util.h"
 
 /* Copy @len bytes to a fresh heap block of exactly @len bytes (1 if 0). */
 static uint8_t *exact_copy(const uint8_t *p, size_t len)

@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -38,53 +37,13 @@
 #include "corpus/corpus.h"
 #include "ngidx/ngidx.h"
 
+#define TEST_NAME "corpus"
+#include "test_util.h"
+
 /* The reader's first read size (CORPUS_CHUNK in corpus.c). */
 #define CHUNK ((size_t)1 << 20)
 
 /* ---- fixtures -------------------------------------------------------------- */
-
-static char g_dir[256];
-
-static void setup(void)
-{
-	snprintf(g_dir, sizeof g_dir, "/tmp/ngidx-corpus-XXXXXX");
-	cr_assert_not_null(mkdtemp(g_dir), "mkdtemp: %s", strerror(errno));
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	remove(p);
-	return 0;
-}
-
-static int chmod_dirs(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)f;
-	if (flag == FTW_D || flag == FTW_DNR || (st && S_ISDIR(st->st_mode)))
-		chmod(p, 0700);
-	return 0;
-}
-
-static void teardown(void)
-{
-	if (g_dir[0]) {
-		nftw(g_dir, chmod_dirs, 16, FTW_PHYS);
-		nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	}
-}
-
-/* A path inside the fixture directory (rotating static buffers). */
-static const char *tp(const char *rel)
-{
-	static char buf[16][PATH_MAX];
-	static int k;
-	char *b = buf[k++ & 15];
-	snprintf(b, PATH_MAX, "%s/%s", g_dir, rel);
-	return b;
-}
 
 static void mkdirs_for(const char *path)
 {
@@ -100,10 +59,7 @@ static void mkdirs_for(const char *path)
 static void put_raw(const char *path, const void *data, size_t n)
 {
 	mkdirs_for(path);
-	FILE *f = fopen(path, "wb");
-	cr_assert_not_null(f, "cannot create %s", path);
-	cr_assert_eq(fwrite(data, 1, n, f), n);
-	cr_assert_eq(fclose(f), 0);
+	write_file(path, data, n);
 }
 
 /* Write @s (or @n bytes of it) to the fixture file @rel. */
@@ -175,20 +131,6 @@ static size_t put_zst(const char *rel, const void *data, size_t n, int frames)
 	return total;
 }
 
-static void *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	long k = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	void *b = malloc((size_t)k + 1);
-	cr_assert_eq(fread(b, 1, (size_t)k, f), (size_t)k);
-	fclose(f);
-	*n = (size_t)k;
-	return b;
-}
-
 /* ---- running the reader ------------------------------------------------------ */
 
 typedef struct doc_copy {
@@ -212,14 +154,6 @@ typedef struct run {
 	ngidx_error err;
 } run;
 
-static char *dupn(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 static void on_warn(void *ctx, const char *msg)
 {
 	run *r = ctx;
@@ -240,9 +174,9 @@ static void keep(run *r, const ngidx_doc_in *doc)
 	doc_copy *c = &r->d[r->n++];
 	cr_assert_not_null(doc->name);
 	cr_assert_not_null(doc->file);
-	c->name = dupn(doc->name, doc->name_len);
+	c->name = xstrndup(doc->name, doc->name_len);
 	c->text_len = doc->text_len;
-	c->text = doc->text_len <= 4 * CHUNK ? dupn(doc->text, doc->text_len) : NULL;
+	c->text = doc->text_len <= 4 * CHUNK ? xstrndup(doc->text, doc->text_len) : NULL;
 	c->sum = 0;
 	for (size_t i = 0; i < doc->text_len; i++)
 		c->sum = c->sum * 31 + (unsigned char)doc->text[i];
@@ -345,7 +279,7 @@ static void dump(const run *r)
 		             "text of doc %d is [%s]", (int)(i), (r)->d[i].text); \
 	} while (0)
 
-TestSuite(corpus, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(corpus, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120);
 
 /* ---- dates ------------------------------------------------------------------- */
 
@@ -1020,7 +954,7 @@ Test(corpus, truncated_and_corrupt_streams)
 	/* corrupt data in the middle of a gzip member */
 	size_t zn = put_gz("c.gz", b, n, 1);
 	size_t cn;
-	unsigned char *z = slurp(tp("c.gz"), &cn);
+	unsigned char *z = read_whole(tp("c.gz"), &cn);
 	cr_assert_eq(cn, zn);
 	for (size_t i = zn / 2; i < zn / 2 + 64; i++)
 		z[i] ^= 0x5a;
@@ -1036,7 +970,7 @@ Test(corpus, truncated_and_corrupt_streams)
 
 	/* corrupt zstd data */
 	zn = put_zst("c.zst", b, n, 1);
-	z = slurp(tp("c.zst"), &cn);
+	z = read_whole(tp("c.zst"), &cn);
 	for (size_t i = zn / 2; i < zn / 2 + 64; i++)
 		z[i] ^= 0x5a;
 	putn("c.zst", z, zn);
@@ -1049,7 +983,7 @@ Test(corpus, truncated_and_corrupt_streams)
 
 	/* garbage after a complete gzip member; empty and non-gzip .gz files */
 	zn = put_gz("g.gz", "ok\n", 3, 1);
-	z = slurp(tp("g.gz"), &cn);
+	z = read_whole(tp("g.gz"), &cn);
 	z = realloc(z, cn + 5);
 	memcpy(z + cn, "junk!", 5);
 	putn("g.gz", z, cn + 5);

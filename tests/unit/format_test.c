@@ -48,7 +48,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stddef.h>
@@ -56,7 +55,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -71,190 +69,8 @@
 #include "format/idx_reader.h"
 #include "format/post_enc.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-/*
- * Criterion's runner (the parent process) leaks a small record when two
- * long tests run with --jobs=2, and that LeakSanitizer report turns a
- * passing run into exit status 1. Suppress leaks inside libcriterion in
- * the runner only: the tests run in worker processes (BoxFort sets
- * BXFI_MAP in their environment), whose reports stay complete.
- */
-__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void)
-{
-	return getenv("BXFI_MAP") ? "" : "leak:libcriterion.so\n";
-}
-#endif
-
-/* Fail with a message; cheaper than cr_assert in hot loops. */
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			cr_assert_fail(__VA_ARGS__);                          \
-	} while (0)
-
-/* ---- randomness ----------------------------------------------------------- */
-
-typedef struct {
-	uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-	/* splitmix64 */
-	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)((rng_next(r) >> 32) * n >> 32); }
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
-
-/* Zipf-like: small indexes are much more likely. */
-static uint32_t rng_zipf(rng *r, uint32_t n)
-{
-	double u = rng_unit(r);
-	uint32_t k = (uint32_t)((double)n * u * u * u);
-	return k < n ? k : n - 1;
-}
-
-/* Seed of a random test: NGIDX_SEED if set, else the clock. */
-static uint64_t test_seed(const char *name)
-{
-	uint64_t seed;
-	const char *env = getenv("NGIDX_SEED");
-	if (env && *env)
-		seed = strtoull(env, NULL, 0);
-	else
-		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)clock();
-	fprintf(stderr, "format_test: %s seed=%" PRIu64 " (replay: NGIDX_SEED=%" PRIu64 ")\n", name,
-	        seed, seed);
-	return seed;
-}
-
-/* ---- memory and strings --------------------------------------------------- */
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	cr_assert_not_null(q, "out of memory");
-	return q;
-}
-
-#define GROW(a, cap, need)                                                    \
-	do {                                                                  \
-		if ((size_t)(need) > (cap)) {                                 \
-			size_t nc_ = (cap) ? (cap) : 8;                       \
-			while (nc_ < (size_t)(need))                          \
-				nc_ *= 2;                                     \
-			(a) = xrealloc((a), nc_ * sizeof *(a));               \
-			(cap) = nc_;                                          \
-		}                                                             \
-	} while (0)
-
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const void *s, size_t n)
-{
-	GROW(b->p, b->cap, b->len + n + 1);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xrealloc(NULL, n + 1);
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
-}
-
-/* ---- temporary folder and files ------------------------------------------- */
-
-static char g_dir[256];
-
-static void setup(void)
-{
-	snprintf(g_dir, sizeof g_dir, "/tmp/ngidx-format-XXXXXX");
-	cr_assert_not_null(mkdtemp(g_dir), "mkdtemp: %s", strerror(errno));
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	remove(p);
-	return 0;
-}
-
-/* NGIDX_KEEP=1 keeps the fixture folder for a look after a failure. */
-static void teardown(void)
-{
-	const char *keep = getenv("NGIDX_KEEP");
-	if (keep && *keep && strcmp(keep, "0")) {
-		fprintf(stderr, "fixtures kept in %s\n", g_dir);
-		return;
-	}
-	if (g_dir[0])
-		nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A path inside the fixture folder (rotating static buffers). */
-static const char *tp(const char *rel)
-{
-	static char bufs[8][PATH_MAX];
-	static unsigned k;
-	char *b = bufs[k++ % 8];
-	snprintf(b, PATH_MAX, "%s/%s", g_dir, rel);
-	return b;
-}
-
-/* Like tp, but the path stays valid for the whole test (for inputs held
- * across many other tp calls). */
-static const char *kp(const char *rel)
-{
-	static char bufs[32][PATH_MAX];
-	static unsigned k;
-	cr_assert_lt(k, 32, "kp: out of buffers");
-	char *b = bufs[k++];
-	snprintf(b, PATH_MAX, "%s/%s", g_dir, rel);
-	return b;
-}
-
-static void write_file(const char *path, const void *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(fd >= 0, "cannot create %s: %s", path, strerror(errno));
-	const char *c = p;
-	while (n) {
-		ssize_t k = write(fd, c, n);
-		cr_assert(k > 0, "write %s: %s", path, strerror(errno));
-		c += k;
-		n -= (size_t)k;
-	}
-	close(fd);
-}
-
-static unsigned char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	unsigned char *p = xrealloc(NULL, (size_t)n + 1);
-	cr_assert_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return p;
-}
+#define TEST_NAME "format"
+#include "test_util.h"
 
 /* ---- the model ------------------------------------------------------------ */
 
@@ -295,14 +111,6 @@ typedef struct model {
 	size_t nd, dcap;
 	uint64_t ntokens;
 } model;
-
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
-	return h;
-}
 
 static mterm *model_find(const model *m, const char *s, size_t n)
 {
@@ -1175,7 +983,7 @@ static void ref_encode(sbuf *o, const glist *g)
 	free(pv);
 }
 
-Test(format, postings_encoder_known_bytes, .init = setup, .fini = teardown)
+Test(format, postings_encoder_known_bytes, .init = fixture_setup, .fini = fixture_teardown)
 {
 	/* Small lists spelled out from the spec: varint gaps, tf - 1, positions. */
 	ngidx_wfile w;
@@ -1311,7 +1119,7 @@ static void fake_index_free(fake_index *f)
 	free(f->termtext.p);
 }
 
-Test(format, postings_encoder_round_trip, .init = setup, .fini = teardown, .timeout = 120)
+Test(format, postings_encoder_round_trip, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
 {
 	rng r = { test_seed("postings_encoder_round_trip") };
 	/* The shapes: (n, df, doc mode, tf mode). */
@@ -1456,7 +1264,7 @@ Test(format, postings_encoder_round_trip, .init = setup, .fini = teardown, .time
 
 /* ---- 2. whole indexes against the model ----------------------------------- */
 
-Test(format, lines_corpus_against_model, .init = setup, .fini = teardown, .timeout = 300)
+Test(format, lines_corpus_against_model, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	rng r = { test_seed("lines_corpus_against_model") };
 	vocab v;
@@ -1520,7 +1328,7 @@ Test(format, lines_corpus_against_model, .init = setup, .fini = teardown, .timeo
 	vocab_free(&v);
 }
 
-Test(format, text_dir_corpus_against_model, .init = setup, .fini = teardown, .timeout = 120)
+Test(format, text_dir_corpus_against_model, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
 {
 	rng r = { test_seed("text_dir_corpus_against_model") };
 	vocab v;
@@ -1852,7 +1660,7 @@ static int try_image(const char *path, const unsigned char *p, size_t len, rng *
 	return v;
 }
 
-Test(format, corrupt_single_bytes, .init = setup, .fini = teardown, .timeout = 300)
+Test(format, corrupt_single_bytes, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	rng r = { test_seed("corrupt_single_bytes") };
 	size_t len;
@@ -1899,7 +1707,7 @@ Test(format, corrupt_single_bytes, .init = setup, .fini = teardown, .timeout = 3
 	check_no_leaks("corrupt_single_bytes");
 }
 
-Test(format, corrupt_with_fixed_checksums, .init = setup, .fini = teardown, .timeout = 300)
+Test(format, corrupt_with_fixed_checksums, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	/* Checksums recomputed: the structural checks of open and verify must hold. */
 	rng r = { test_seed("corrupt_with_fixed_checksums") };
@@ -1950,7 +1758,7 @@ Test(format, corrupt_with_fixed_checksums, .init = setup, .fini = teardown, .tim
  * but one position is left over. verify must refuse it ("section
  * postings") and free what it decoded.
  */
-Test(format, verify_stray_bytes, .init = setup, .fini = teardown)
+Test(format, verify_stray_bytes, .init = fixture_setup, .fini = fixture_teardown)
 {
 	rng r = { test_seed("verify_stray_bytes") };
 	size_t len;
@@ -2004,7 +1812,7 @@ Test(format, verify_stray_bytes, .init = setup, .fini = teardown)
 	check_no_leaks("verify of a block with stray bytes");
 }
 
-Test(format, corrupt_truncated_and_extended, .init = setup, .fini = teardown, .timeout = 120)
+Test(format, corrupt_truncated_and_extended, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
 {
 	rng r = { test_seed("corrupt_truncated_and_extended") };
 	size_t len;
@@ -2036,7 +1844,7 @@ Test(format, corrupt_truncated_and_extended, .init = setup, .fini = teardown, .t
 	free(orig);
 }
 
-Test(format, section_flip_is_named, .init = setup, .fini = teardown, .timeout = 120)
+Test(format, section_flip_is_named, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
 {
 	rng r = { test_seed("section_flip_is_named") };
 	size_t len;
@@ -2088,7 +1896,7 @@ Test(format, section_flip_is_named, .init = setup, .fini = teardown, .timeout = 
 	free(orig);
 }
 
-Test(format, not_an_index, .init = setup, .fini = teardown)
+Test(format, not_an_index, .init = fixture_setup, .fini = fixture_teardown)
 {
 	static const unsigned char zeros[4096];
 	struct {
@@ -2125,7 +1933,7 @@ Test(format, not_an_index, .init = setup, .fini = teardown)
 	ngidx_postings_free(NULL);
 }
 
-Test(format, header_versions, .init = setup, .fini = teardown)
+Test(format, header_versions, .init = fixture_setup, .fini = fixture_teardown)
 {
 	rng r = { test_seed("header_versions") };
 	size_t len;

@@ -32,15 +32,11 @@
 #include "ngidx/ngidx.h"
 #include "text/analyze.h"
 
+#define TEST_NAME "text"
+#include "test_util.h"
+
 #define VECTORS "tests/data/analyzer/vectors.tsv"
 #define REGEN "regenerate with: python3 tests/gen_analyzer_vectors.py (from the repository root)"
-
-/* Fail with a message; cheaper than cr_assert in hot loops. */
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			cr_assert_fail(__VA_ARGS__);                          \
-	} while (0)
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -679,33 +675,6 @@ Test(text, exhaustive, .timeout = 3600)
 }
 
 /* ---- randomized invariants ----------------------------------------------------------- */
-
-typedef struct {
-	uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-	/* splitmix64 */
-	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)((rng_next(r) >> 32) * n >> 32); }
-
-static uint64_t test_seed(const char *name)
-{
-	uint64_t seed;
-	const char *env = getenv("NGIDX_SEED");
-	if (env)
-		seed = strtoull(env, NULL, 0);
-	else
-		seed = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 32);
-	fprintf(stderr, "%s: seed %" PRIu64 " (replay with NGIDX_SEED=%" PRIu64 ")\n", name, seed, seed);
-	return seed;
-}
 
 static double test_seconds(void)
 {
