@@ -18,5 +18,7 @@ run "$NGIDX" count "$out/samples.ngx" "Hanoi summit" "Kim Jong-un" "KIM JONG UN"
 run "$NGIDX" count "$out/samples.ngx" "the failure of the Hanoi summit" "the collapse of the Hanoi summit" "North Korea's nuclear"
 printf '\n$ printf "the United States\\nsanctions relief\\nsummit\\n" | %s count --json %s\n' "$NGIDX" "$out/samples.ngx"
 printf 'the United States\nsanctions relief\nsummit\n' | "$NGIDX" count --json "$out/samples.ngx"
+run "$NGIDX" docs --rank bm25 "$out/samples.ngx" 'Kim AND (sanctions OR summit) NOT trade'
+run "$NGIDX" kwic --width 30 --limit 4 "$out/samples.ngx" "kim jong un"
 run "$NGIDX" stats "$out/samples.ngx"
 run "$NGIDX" verify "$out/samples.ngx"

@@ -16,6 +16,8 @@ typedef struct command {
 static const command commands[] = {
 	{ "build", cmd_build, "index a corpus into one .ngx file" },
 	{ "count", cmd_count, "occurrences and documents of phrases" },
+	{ "docs", cmd_docs, "documents matching a phrase or boolean query" },
+	{ "kwic", cmd_kwic, "keyword-in-context lines of a phrase" },
 	{ "stats", cmd_stats, "what an index holds: counts, sections, sizes" },
 	{ "verify", cmd_verify, "check every checksum and structure of an index" },
 };

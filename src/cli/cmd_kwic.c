@@ -1,0 +1,174 @@
+/*
+ * cmd_kwic.c - `ngidx kwic INDEX PHRASE`: keyword-in-context lines.
+ *
+ * The library (ngidx/kwic.h) finds the matches, reads each matching
+ * document's stored text once and cuts the context; this file parses the
+ * options, strictly (a number with trailing junk, a negative one or a
+ * --seed without --sample is a usage error rather than a guess), and
+ * writes one row per match with the document's name. Everything that
+ * decides which lines appear, in what order, and what a character is lives
+ * in the library, so a C caller gets the same lines as the command.
+ */
+#include "cli.h"
+#include "ngidx/kwic.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_line[] =
+	"ngidx kwic [--width N] [--limit N] [--from DATE] [--to DATE] [--sample K [--seed S]]\n"
+	"                  [--json] INDEX PHRASE";
+
+static const char help[] =
+	"usage: ngidx kwic [options] INDEX PHRASE\n"
+	"\n"
+	"Print every occurrence of PHRASE in its context, from the text stored in the\n"
+	"index: one line per occurrence (overlapping ones included), in document order,\n"
+	"then by position. The phrase is analyzed as the corpus was; the match is shown\n"
+	"as the text has it, from the first character of its first token to the last\n"
+	"character of its last (\"kim jong un\" shows as \"Kim Jong-un\"). Context is cut on\n"
+	"character boundaries; newlines, tabs and other control characters in it are\n"
+	"shown as spaces. An index built with --no-text cannot answer (exit 2).\n"
+	"\n"
+	"Output columns: doc (document id), name, left, match, right.\n"
+	"\n"
+	"options:\n"
+	"  -w, --width N   characters of context on each side (default 40)\n"
+	"  -n, --limit N   at most N lines\n"
+	"  --from DATE     only documents dated DATE or later (YYYY, YYYY-MM, YYYY-MM-DD)\n"
+	"  --to DATE       only documents dated DATE or earlier; a partial DATE covers\n"
+	"                  its whole year or month. With either, undated documents are\n"
+	"                  left out\n"
+	"  --sample K      a uniform random sample of K occurrences (all when fewer),\n"
+	"                  printed in document and position order\n"
+	"  --seed S        the sample's seed (default 0): the same seed gives the same\n"
+	"                  lines on every machine\n"
+	"  --json          JSON Lines instead of TSV\n"
+	"  -h, --help      this help\n";
+
+static const char *const cols[] = { "doc", "name", "left", "match", "right" };
+
+/* A decimal number in [min, max]; @return 0, or -1 if malformed. */
+static int parse_num(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	char *end;
+	const unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The longest context we agree to cut: wider is surely a typo. */
+#define WIDTH_MAX 1000000u
+
+int cmd_kwic(int argc, char **argv)
+{
+	enum { OPT_FROM = 256, OPT_TO, OPT_SAMPLE, OPT_SEED, OPT_JSON };
+	static const struct option opts[] = {
+		{ "width", required_argument, NULL, 'w' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	ngidx_kwic_opts o;
+	ngidx_kwic_opts_init(&o);
+	int json = 0, seeded = 0;
+	uint64_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+w:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			if (parse_num(optarg, 0, WIDTH_MAX, &v))
+				return cli_usage_error("kwic", usage_line,
+				                       "--width wants a number of characters from 0 to %u, not '%s'",
+				                       WIDTH_MAX, optarg);
+			o.width = (size_t)v;
+			break;
+		case 'n':
+			if (parse_num(optarg, 1, UINT64_MAX, &o.limit))
+				return cli_usage_error("kwic", usage_line,
+				                       "--limit wants a positive number of lines, not '%s'", optarg);
+			break;
+		case OPT_FROM: o.from = optarg; break;
+		case OPT_TO: o.to = optarg; break;
+		case OPT_SAMPLE:
+			if (parse_num(optarg, 1, UINT64_MAX, &o.sample))
+				return cli_usage_error("kwic", usage_line,
+				                       "--sample wants a positive number of lines, not '%s'", optarg);
+			break;
+		case OPT_SEED:
+			if (parse_num(optarg, 0, UINT64_MAX, &o.seed))
+				return cli_usage_error("kwic", usage_line,
+				                       "--seed wants a number from 0 to 2^64-1, not '%s'", optarg);
+			seeded = 1;
+			break;
+		case OPT_JSON: json = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage_error("kwic", usage_line, "bad option");
+		}
+	}
+	if (seeded && !o.sample)
+		return cli_usage_error("kwic", usage_line, "--seed needs --sample");
+	if (optind >= argc)
+		return cli_usage_error("kwic", usage_line, "no index given");
+	if (optind + 1 >= argc)
+		return cli_usage_error("kwic", usage_line, "no phrase given");
+	if (optind + 2 < argc)
+		return cli_usage_error("kwic", usage_line,
+		                       argv[optind + 2][0] == '-'
+		                               ? "options go before INDEX and PHRASE"
+		                               : "one phrase only (quote a phrase of several words)");
+
+	ngidx_index *idx;
+	int rc = cli_open_index("kwic", argv[optind], &idx);
+	if (rc)
+		return rc;
+	const char *phrase = argv[optind + 1];
+	ngidx_error e = { 0 };
+	ngidx_kwic *k;
+	int st = ngidx_kwic_open(idx, phrase, strlen(phrase), &o, &k, &e);
+	if (st) {
+		ngidx_index_free(idx);
+		return cli_fail("kwic", st, &e);
+	}
+	cli_header(stdout, json, cols, 5);
+	ngidx_kwic_line l;
+	int more;
+	while ((more = ngidx_kwic_next(k, &l, &e)) == 1) {
+		ngidx_doc d;
+		st = ngidx_doc_get(idx, l.doc, &d, &e);
+		if (st)
+			break;
+		cli_row row;
+		cli_row_begin(&row, stdout, json);
+		cli_row_u64(&row, "doc", l.doc);
+		cli_row_str(&row, "name", d.name, d.name_len);
+		cli_row_str(&row, "left", l.left, l.left_len);
+		cli_row_str(&row, "match", l.match, l.match_len);
+		cli_row_str(&row, "right", l.right, l.right_len);
+		cli_row_end(&row);
+	}
+	if (more < 0)
+		st = -more;
+	if (st)
+		rc = cli_fail("kwic", st, &e);
+	ngidx_kwic_free(k);
+	ngidx_index_free(idx);
+	if (fflush(stdout) != 0 && !rc) {
+		cli_error("kwic", "cannot write the output");
+		rc = EXIT_INPUT;
+	}
+	return rc;
+}
