@@ -36,7 +36,8 @@ ALL_CFLAGS += -DNGIDX_WEAK_HASH
 endif
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/text/*.c src/corpus/*.c \
-              src/codec/*.c src/format/*.c src/build/*.c src/query/*.c))
+              src/codec/*.c src/format/*.c src/build/*.c src/query/*.c \
+              src/actors/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*_test.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

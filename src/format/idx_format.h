@@ -112,7 +112,12 @@ enum ngx_section_kind {
 	NGX_SEC_SENTS = 8,
 	NGX_SEC_TEXT = 9,
 	NGX_SEC_LEXDATA = 10,
-	NGX_SEC_KIND_MAX = 10
+	NGX_SEC_TOPLIST = 11,  /* precomputed top n-grams (top.c) */
+	NGX_SEC_CONT = 12,     /* continuation lists: n-grams extending a term */
+	NGX_SEC_ACTORS = 13,   /* the actor table */
+	NGX_SEC_ACTSTR = 14,   /* actor ids, names, types and aliases */
+	NGX_SEC_COOC = 15,     /* co-occurrence matrices (CSR), three levels */
+	NGX_SEC_KIND_MAX = 15
 };
 
 /* INFO section (all u64 for simplicity of layout). */

@@ -25,7 +25,8 @@
 
 static const char *const sec_names[NGX_SEC_KIND_MAX + 1] = {
 	"unknown", "info", "lexicon", "lexdir", "termtext", "postings",
-	"docs", "docstr", "sents", "text", "lexdata",
+	"docs", "docstr", "sents", "text", "lexdata", "toplist", "cont",
+	"actors", "actstr", "cooc",
 };
 
 const char *idx_section_name(uint32_t kind)
