@@ -40,6 +40,9 @@ typedef struct ngidx_build_opts {
 	const char *tmpdir;                /* NULL = the output's folder */
 	int store_text;                    /* default 1 */
 	int strict;                        /* fail on the first bad input */
+	const char *const *actor_files;    /* actor dictionaries (TSV), in order */
+	size_t nactor_files;
+	unsigned window;                   /* co-occurrence window, tokens; default 10 */
 	void (*warn)(void *ctx, const char *msg); /* bad input, one line each */
 	void *warn_ctx;
 	void (*progress)(void *ctx, const ngidx_build_progress *p);
@@ -53,6 +56,7 @@ typedef struct ngidx_build_stats {
 	uint64_t input_bytes;              /* document text bytes */
 	uint64_t index_bytes;
 	uint64_t skipped_docs, skipped_files, bad_utf8_docs;
+	uint64_t actors, mentions;         /* dictionary actors; mentions found */
 	uint64_t runs;                     /* sorted runs spilled */
 	uint64_t run_bytes;                /* their total size */
 	double seconds;

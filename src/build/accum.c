@@ -137,6 +137,11 @@ uint64_t accum_doc_need(const accum *a, const ngidx_tokens *t)
 	return n * (n + 1) / 2 * jl + 2 * (n * T * 15 + T * 5) + n * T * (sizeof(term) + 16) + jl + 12 * T;
 }
 
+uint64_t accum_keys_need(size_t nk, size_t text_bytes)
+{
+	return nk * (sizeof(term) + 16 + 2 * 3 * NGIDX_VARINT32_MAX) + text_bytes;
+}
+
 static int grow_table(accum *a)
 {
 	size_t ncap = a->table_cap * 2;
@@ -227,6 +232,33 @@ static inline void put_varint(accum *a, term *t, uint64_t v)
 	t->post_len += (uint32_t)ngidx_varint_put(a->post + t->post_off + t->post_len, v);
 }
 
+/* Append the current document's entry to each term it touched. */
+static int flush_doc(accum *a, uint32_t doc)
+{
+	for (size_t k = 0; k < a->ntouched; k++) {
+		term *t = &a->terms[a->touched[k]];
+		uint32_t tf = t->cur_tf;
+		size_t need = 2 * NGIDX_VARINT32_MAX + (t->n == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
+		if (post_room(a, t, need))
+			return NGIDX_ERR_NOMEM;
+		put_varint(a, t, doc - t->prev1);
+		put_varint(a, t, tf);
+		if (t->n == 1) {
+			uint32_t prev1 = 0;
+			for (uint32_t p = t->head; p != NONE; p = a->next[p]) {
+				put_varint(a, t, p - prev1);
+				prev1 = p + 1;
+			}
+			t->head = t->tail = NONE;
+		}
+		t->prev1 = doc + 1;
+		t->df++;
+		t->cf += tf;
+		t->cur_tf = 0;
+	}
+	return NGIDX_OK;
+}
+
 int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 {
 	size_t T = tk->ntok;
@@ -299,28 +331,38 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 			}
 		}
 	}
-	for (k = 0; k < a->ntouched; k++) {
-		term *t = &a->terms[a->touched[k]];
-		uint32_t tf = t->cur_tf;
-		size_t need = 2 * NGIDX_VARINT32_MAX + (t->n == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
-		if (post_room(a, t, need))
+	return flush_doc(a, doc);
+}
+
+int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk)
+{
+	a->ntouched = 0;
+	for (size_t i = 0; i < nk; i++) {
+		unsigned n = 1;
+		for (uint32_t c = 0; c < k[i].len; c++)
+			n += k[i].text[c] == ' ';
+		uint32_t idx = find_or_add(a, ngidx_hash64(k[i].text, k[i].len), k[i].text, k[i].len, n);
+		if (idx == NONE)
 			return NGIDX_ERR_NOMEM;
-		put_varint(a, t, doc - t->prev1);
-		put_varint(a, t, tf);
-		if (t->n == 1) {
-			uint32_t prev1 = 0;
-			for (uint32_t p = t->head; p != NONE; p = a->next[p]) {
-				put_varint(a, t, p - prev1);
-				prev1 = p + 1;
-			}
-			t->head = t->tail = NONE;
+		term *t = &a->terms[idx];
+		if (t->cur_tf == 0) {
+			if (NGIDX_RESERVE(a->touched, a->touched_cap, a->ntouched + 1))
+				return NGIDX_ERR_NOMEM;
+			a->touched[a->ntouched++] = idx;
 		}
-		t->prev1 = doc + 1;
-		t->df++;
-		t->cf += tf;
-		t->cur_tf = 0;
+		t->cur_tf += k[i].count;
+		if (n == 1) { /* one occurrence at k[i].pos, in increasing order */
+			if (NGIDX_RESERVE(a->next, a->next_cap, (size_t)k[i].pos + 1))
+				return NGIDX_ERR_NOMEM;
+			a->next[k[i].pos] = NONE;
+			if (t->head == NONE)
+				t->head = k[i].pos;
+			else
+				a->next[t->tail] = k[i].pos;
+			t->tail = k[i].pos;
+		}
 	}
-	return NGIDX_OK;
+	return flush_doc(a, doc);
 }
 
 /* Order of two terms with equal hashes: by text bytes, then length. */

@@ -39,6 +39,29 @@ size_t accum_size(const accum *a);
 int accum_add(accum *a, uint32_t doc, const ngidx_tokens *t);
 
 /*
+ * A term given whole rather than cut from the tokens (the actor terms of
+ * FORMAT.md): its text, and either one occurrence at token @pos (texts
+ * without a space, which keep positions; give them in increasing @pos) or
+ * @count occurrences (texts with a space). A text may repeat.
+ */
+typedef struct accum_key {
+	const char *text;
+	uint32_t len;
+	uint32_t pos;
+	uint32_t count;
+} accum_key;
+
+/* Bytes that adding @nk keys of @text_bytes bytes in all would need. */
+uint64_t accum_keys_need(size_t nk, size_t text_bytes);
+
+/*
+ * Count the keys @k[0..@nk) in document @doc, which must be the document
+ * last given to accum_add (or a later one). @return NGIDX_OK or
+ * NGIDX_ERR_NOMEM.
+ */
+int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk);
+
+/*
  * accum_spill - write the held n-grams as a sorted run to @path and empty
  * the accumulator. @return NGIDX_OK, NGIDX_ERR_IO/NOSPACE, NGIDX_ERR_NOMEM.
  */

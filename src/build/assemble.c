@@ -10,6 +10,8 @@
  * order. Every section is hashed as it streams (idx_writer).
  */
 #include "assemble.h"
+#include "toplists.h"
+#include "actors_out.h"
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/mem.h"
@@ -57,6 +59,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 	struct ngx_info info = in->info;
 	for (size_t p = 0; p < nparts; p++) {
 		info.nterms += parts[p].nterms;
+		info.actor_terms += parts[p].nactor_terms;
 		for (int k = 0; k < NGIDX_MAX_N; k++) {
 			info.nterms_n[k] += parts[p].nterms_n[k];
 			info.cf_n[k] += parts[p].cf_n[k];
@@ -67,7 +70,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 
 	uint64_t nb = 1ull << bits;
 	idx_writer w;
-	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, 12, err));
+	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, NGX_SEC_KIND_MAX, err));
 	ngidx_wfile dir, blocks;
 	char *dir_path = ngidx_strdupf("%s/lexdir", in->tmpdir);
 	char *blocks_path = ngidx_strdupf("%s/lexblocks", in->tmpdir);
@@ -82,6 +85,8 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		return rc;
 	}
 
+	toplists *tl = NULL; /* TOPLIST and CONT, fed by the pass below */
+	rc = toplists_create(&tl, info.nterms, o->max_n, in->tmpdir, o->memory, err);
 	idx_writer_begin(&w, NGX_SEC_INFO);
 	ngidx_wfile_write(&w.f, &info, sizeof info);
 	idx_writer_end(&w);
@@ -96,6 +101,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
 			break;
 		size_t ne = m.len / sizeof(struct ngx_lex_entry), dropped = 0;
+		toplists_part_begin(tl, parts[p].text_path);
 		for (size_t i = 0; i < ne; i++, idx++) {
 			if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
 				dropped = ngidx_map_drop(&m, dropped, i * sizeof(struct ngx_lex_entry));
@@ -107,6 +113,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 				post_end = f.post_off;
 				text_end = f.text_off;
 			}
+			toplists_add(tl, idx, &e, text_end);
 			uint64_t h40 = NGX_HASH40(e.hash);
 			if (idx % NGX_LEX_BLOCK == 0) {
 				struct ngx_lex_block bh = { w.f.written - data_start, e.post_off + post_base,
@@ -129,6 +136,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 			}
 		}
 		ngidx_map_release(&m);
+		toplists_part_end(tl);
 		post_base += parts[p].post_bytes;
 		text_base += parts[p].text_bytes;
 	}
@@ -175,11 +183,16 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		rc = append_tmp(&w, in, docfiles[i].name, err);
 		idx_writer_end(&w);
 	}
+	if (!rc && in->dict)
+		rc = actors_write(&w, in->dict, o->window, parts, nparts, err);
 	if (!rc) {
 		for (size_t p = 0; p < nparts; p++)
 			paths[p] = parts[p].post_path;
 		rc = section_from_files(&w, NGX_SEC_POSTINGS, paths, nparts, err);
 	}
+	if (!rc)
+		rc = toplists_write(tl, &w, err);
+	toplists_free(tl);
 	ngidx_free(paths);
 	ngidx_free(dir_path);
 	ngidx_free(blocks_path);

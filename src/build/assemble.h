@@ -19,6 +19,7 @@ typedef struct assemble_in {
 	size_t nparts;
 	struct ngx_info info;      /* document counts in; term counts added */
 	uint64_t docstr_len, sents_len, text_len; /* sizes of those files */
+	const struct actor_dict *dict; /* NULL: no actor sections */
 } assemble_in;
 
 /*

@@ -156,7 +156,7 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
                     uint32_t min_df, merge_out *out, ngidx_error *err)
 {
 	merger m = { 0 };
-	ngidx_wfile lex, text, post;
+	ngidx_wfile lex, text, post, act;
 	int have = 0, rc = NGIDX_OK;
 	post_enc enc;
 	post_enc_init(&enc, &post);
@@ -177,6 +177,9 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 	if ((rc = ngidx_wfile_open(&post, out->post_path, 1u << 20, err)))
 		goto done;
 	have = 3;
+	if ((rc = ngidx_wfile_open(&act, out->act_path, 1u << 16, err)))
+		goto done;
+	have = 4;
 
 	for (size_t i = 0; i < nruns; i++) {
 		run_cursor_init(&m.cur[i], &runs[i], lo, hi);
@@ -208,7 +211,8 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 			if ((rc = pop_advance(&m, err)))
 				goto done;
 		}
-		if (key.n >= 2 && df < min_df)
+		int is_actor = ngx_is_actor_term((const char *)key.text, key.text_len);
+		if (key.n >= 2 && df < min_df && !is_actor)
 			continue;
 		if (df > UINT32_MAX) {
 			rc = ngidx_err_set(err, NGIDX_ERR_ARG, "more than 2^32 documents");
@@ -227,12 +231,24 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 		ngidx_wfile_write(&text, key.text, key.text_len);
 		ngidx_wfile_write(&lex, &e, sizeof e);
 		out->nterms++;
-		out->nterms_n[key.n - 1]++;
-		out->cf_n[key.n - 1] += cf;
+		if (is_actor) {
+			/* the actor table is made of these (actors.c) */
+			struct merge_act_rec r = { e.df, (uint32_t)key.text_len, cf };
+			ngidx_wfile_write(&act, &r, sizeof r);
+			ngidx_wfile_write(&act, key.text, key.text_len);
+			out->nactor_terms++;
+		} else {
+			out->nterms_n[key.n - 1]++;
+			out->cf_n[key.n - 1] += cf;
+		}
 	}
 	out->text_bytes = text.written;
 	out->post_bytes = post.written;
 done:
+	if (have >= 4) {
+		int r = ngidx_wfile_close(&act, 0, rc ? NULL : err);
+		rc = rc ? rc : r;
+	}
 	if (have >= 3) {
 		int r = ngidx_wfile_close(&post, 0, rc ? NULL : err);
 		rc = rc ? rc : r;

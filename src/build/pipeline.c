@@ -40,6 +40,8 @@
 #include "corpus/corpus.h"
 #include "format/idx_format.h"
 #include "text/analyze.h"
+#include "actors/dict.h"
+#include "cooc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -63,6 +65,7 @@ void ngidx_build_opts_init(ngidx_build_opts *o)
 	o->min_df = 1;
 	o->memory = 1ull << 30;
 	o->store_text = 1;
+	o->window = 10;
 }
 
 unsigned ngidx_version_number(void) { return NGIDX_VERSION_NUMBER; }
@@ -139,12 +142,16 @@ static void batch_release(batch *b)
 typedef struct worker {
 	accum *acc;
 	ngidx_tokens tok;
+	actor_scratch as;
+	cooc_keys ck;
+	uint64_t mentions;
 	ZSTD_CCtx *zc;
 	unsigned seq;               /* runs spilled */
 } worker;
 
 typedef struct build {
 	const ngidx_build_opts *o;
+	actor_dict *dict;           /* NULL without --actors */
 	ngidx_build_stats *st;
 	char *tmpdir;
 	int threads;
@@ -312,10 +319,19 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		x->sent_len = b->sents_len - x->sent_off;
 		uint64_t need = accum_doc_need(w->acc, &w->tok);
+		if (B->dict) {
+			if (actor_match(B->dict, &w->tok, &w->as) ||
+			    cooc_doc_keys(&w->ck, w->as.m, w->as.nm, B->o->window))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			need += accum_keys_need(w->ck.nk, w->ck.len);
+			w->mentions += w->as.nm;
+		}
 		uint64_t live = accum_live(w->acc);
 		if (live && live + need > B->share)
 			FORWARD_IF_ERROR(spill(B, tid, err));
 		rc = accum_add(w->acc, b->first_doc + (uint32_t)i, &w->tok);
+		if (!rc && B->dict)
+			rc = accum_add_keys(w->acc, b->first_doc + (uint32_t)i, w->ck.k, w->ck.nk);
 		if (rc)
 			return ngidx_err_set(err, rc, "out of memory");
 	}
@@ -528,7 +544,9 @@ static int merge_all(build *B, ngidx_error *err)
 		parts[p].lex_path = ngidx_strdupf("%s/lex-%zu", B->tmpdir, p);
 		parts[p].text_path = ngidx_strdupf("%s/termtext-%zu", B->tmpdir, p);
 		parts[p].post_path = ngidx_strdupf("%s/post-%zu", B->tmpdir, p);
-		if (!parts[p].lex_path || !parts[p].text_path || !parts[p].post_path)
+		parts[p].act_path = ngidx_strdupf("%s/act-%zu", B->tmpdir, p);
+		if (!parts[p].lex_path || !parts[p].text_path || !parts[p].post_path ||
+		    !parts[p].act_path)
 			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	}
 	if (!rc) {
@@ -569,6 +587,7 @@ static int merge_all(build *B, ngidx_error *err)
 		in.docstr_len = B->docstr.written;
 		in.sents_len = B->sents.written;
 		in.text_len = B->text.written;
+		in.dict = B->dict;
 		progress(B, 2, 0, 0);
 		rc = assemble_index(&in, &B->st->index_bytes, err);
 		B->st->terms = in.info.nterms;
@@ -579,6 +598,7 @@ static int merge_all(build *B, ngidx_error *err)
 		ngidx_free(parts[p].lex_path);
 		ngidx_free(parts[p].text_path);
 		ngidx_free(parts[p].post_path);
+		ngidx_free(parts[p].act_path);
 	}
 	ngidx_free(parts);
 	ngidx_free(runs);
@@ -637,6 +657,8 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	RETURN_ERROR_IF(o->memory < (1u << 20), err, NGIDX_ERR_ARG, "--memory must be at least 1M");
 	RETURN_ERROR_IF(o->threads < 0 || o->threads > 1024, err, NGIDX_ERR_ARG,
 	                "--threads must be between 0 and 1024");
+	RETURN_ERROR_IF(o->window < 1 || o->window > 1000, err, NGIDX_ERR_ARG,
+	                "--window must be between 1 and 1000");
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -666,6 +688,11 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 
 	ngidx_corpus *c = NULL;
 	ngidx_corpus_opts co = { 0 };
+	if (o->nactor_files) {
+		if ((rc = actor_dict_load(&B.dict, o->actor_files, o->nactor_files, err)))
+			goto done;
+		st->actors = actor_dict_nactors(B.dict);
+	}
 	co.format = o->format;
 	co.text_field = o->text_field;
 	co.id_field = o->id_field;
@@ -709,12 +736,16 @@ done:
 	for (int t = 0; B.w && t < B.threads; t++) {
 		accum_free(B.w[t].acc);
 		ngidx_tokens_release(&B.w[t].tok);
+		actor_scratch_release(&B.w[t].as);
+		cooc_keys_release(&B.w[t].ck);
+		st->mentions += B.w[t].mentions;
 		ZSTD_freeCCtx(B.w[t].zc);
 	}
 	ngidx_free(B.w);
 	for (size_t i = 0; i < B.nruns; i++)
 		ngidx_free(B.runs[i]);
 	ngidx_free(B.runs);
+	actor_dict_free(B.dict);
 	ngidx_rmtree_flat(B.tmpdir);
 	ngidx_free(B.tmpdir);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -38,6 +38,13 @@ static const char help[] =
 	"                     documents (default 1: keep all); counts stay exact\n"
 	"  --no-text          do not store the documents' text\n"
 	"\n"
+	"actors:\n"
+	"  --actors FILE      actor dictionary, TSV lines ID<TAB>ALIAS[<TAB>TYPE]\n"
+	"                     (repeatable; see README \"Actors\"): index the actors'\n"
+	"                     mentions and their co-occurrences\n"
+	"  --window K         window level: mentions at most K tokens apart\n"
+	"                     (default 10)\n"
+	"\n"
 	"resources:\n"
 	"  -t, --threads N    worker threads (default: all cores)\n"
 	"  -m, --memory SIZE  memory bound, e.g. 512M, 2G (default 1G, at least 1M);\n"
@@ -148,6 +155,9 @@ static void summary(const ngidx_build_stats *s)
 		if (s->terms_n[k])
 			fprintf(stderr, " %d: %llu", k + 1, (unsigned long long)s->terms_n[k]);
 	fputc('\n', stderr);
+	if (s->actors)
+		fprintf(stderr, "  actors: %llu in the dictionaries, %llu mentions\n",
+		        (unsigned long long)s->actors, (unsigned long long)s->mentions);
 	if (s->skipped_docs || s->skipped_files || s->bad_utf8_docs)
 		fprintf(stderr, "  skipped: %llu documents, %llu files; %llu documents with invalid UTF-8\n",
 		        (unsigned long long)s->skipped_docs, (unsigned long long)s->skipped_files,
@@ -160,7 +170,8 @@ static void summary(const ngidx_build_stats *s)
 
 int cmd_build(int argc, char **argv)
 {
-	enum { O_FORMAT = 256, O_TEXT, O_ID, O_DATE, O_STRICT, O_MAXN, O_MINDF, O_NOTEXT, O_TMP };
+	enum { O_FORMAT = 256, O_TEXT, O_ID, O_DATE, O_STRICT, O_MAXN, O_MINDF, O_NOTEXT, O_TMP, O_ACTORS,
+	       O_WINDOW };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "threads", required_argument, NULL, 't' },
@@ -176,11 +187,14 @@ int cmd_build(int argc, char **argv)
 		{ "min-df", required_argument, NULL, O_MINDF },
 		{ "no-text", no_argument, NULL, O_NOTEXT },
 		{ "tmp", required_argument, NULL, O_TMP },
+		{ "actors", required_argument, NULL, O_ACTORS },
+		{ "window", required_argument, NULL, O_WINDOW },
 		{ NULL, 0, NULL, 0 },
 	};
 	ngidx_build_opts o;
 	ngidx_build_opts_init(&o);
 	ui u = { 0 };
+	static const char *actors[64];
 	int c;
 	char *end;
 	long v;
@@ -224,6 +238,17 @@ int cmd_build(int argc, char **argv)
 			break;
 		case O_NOTEXT: o.store_text = 0; break;
 		case O_TMP: o.tmpdir = optarg; break;
+		case O_ACTORS:
+			if (o.nactor_files == sizeof actors / sizeof *actors)
+				return cli_usage_error("build", usage_line, "more than 64 --actors files");
+			actors[o.nactor_files++] = optarg;
+			break;
+		case O_WINDOW:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 1000)
+				return cli_usage_error("build", usage_line, "--window takes 1..1000, not '%s'", optarg);
+			o.window = (unsigned)v;
+			break;
 		default: return cli_usage_error("build", usage_line, "bad option");
 		}
 	}
@@ -234,6 +259,7 @@ int cmd_build(int argc, char **argv)
 	if (o.memory < (1u << 20))
 		return cli_usage_error("build", usage_line, "--memory must be at least 1M");
 	o.inputs = (const char *const *)(argv + optind);
+	o.actor_files = actors;
 	o.ninputs = (size_t)(argc - optind);
 	u.tty = isatty(2);
 	u.start = u.last = now();

@@ -67,6 +67,40 @@
  *            bytes (a new frame starts when the current one reaches
  *            NGX_TEXT_FRAME bytes). Absent with --no-text.
  *
+ *   TOPLIST  (optional; `ngidx top`) the NGX_TOP_K most frequent n-grams
+ *            of each n, by occurrences and by documents:
+ *              OFFSET SIZE MEANING
+ *              0      4    K (NGX_TOP_K of the build: the cap of a list)
+ *              4      4    max n (as in the header)
+ *              8      4    w = ngx_id_bits(nterms): bits per term id
+ *              12     4    zero
+ *              16     16 x max n: per n = 1..max n {u64 total, u64 len}:
+ *                          total = terms with that n (pseudo-terms
+ *                          excluded), len = min(K, total)
+ *              then   the lists, bit-packed (below): for n = 1..max n the
+ *                     len ids by occurrences, then the len ids by documents.
+ *            Orders (total, so every list is the exact head of the ranking
+ *            of all terms of its n): by occurrences = cf desc, df desc,
+ *            text bytes asc; by documents = df desc, cf desc, text asc.
+ *   CONT     (optional; `ngidx top --prefix` and wildcards) for every term,
+ *            the terms one token longer that extend it on the right (t x)
+ *            and on the left (x t):
+ *              0      8    nterms (as INFO)
+ *              8      8    w = ngx_id_bits(nterms)
+ *              16     8    D, the length of the records area
+ *              24     8 x (ceil(nterms / NGX_CONT_GROUP) + 1): u64 offset
+ *                          in the records area of the record of term
+ *                          g * NGX_CONT_GROUP; the last one is D
+ *              then   D bytes of records, one per term in id order: varint
+ *                     r, varint l, then r + l ids bit-packed (r right
+ *                     continuations, then l left ones), zero bits up to
+ *                     the next byte. Each list is ordered by cf desc, df
+ *                     desc, id asc (readers order ties by text themselves).
+ *                     Pseudo-terms (text starting with a byte < 0x20) and
+ *                     terms of max n tokens have r = l = 0.
+ *   Bit-packed ids: value i occupies bits [i w, i w + w) of the stream, bit
+ *   j of the stream being bit j mod 8 of byte j / 8 (LSB first).
+ *
  * POSTINGS of one term with df documents (B = NGIDX_BLOCK = 128):
  *   nblocks = ceil(df / B); blocks hold B documents, the last one the rest.
  *   Each block, in order:
@@ -131,7 +165,8 @@ struct ngx_info {
 	uint64_t input_bytes;          /* document text bytes indexed */
 	uint64_t dir_bits;             /* b of LEXDIR */
 	uint64_t max_doc_tokens;       /* longest document, in tokens */
-	uint64_t reserved[5];
+	uint64_t actor_terms;          /* lexicon entries that are actor terms */
+	uint64_t reserved[4];
 };
 
 /* LEXICON block header, 24 bytes. */
@@ -142,6 +177,53 @@ struct ngx_lex_block {
 };
 
 #define NGX_LEX_BLOCK 16  /* terms per lexicon block */
+
+/*
+ * TOPLIST cap: 4096 ids per n and order. Any k up to 4096 is answered from
+ * the list alone when no filter hides rows, and filters (stop words, a
+ * minimum of documents) leave a wide margin before a list runs out and the
+ * query has to scan the lexicon; the cost is 2 x max n x 4096 x w bits
+ * (64 KB for the Brown corpus at max n 3), nothing next to the lexicon.
+ */
+#define NGX_TOP_K 4096u
+#define NGX_CONT_GROUP 16 /* CONT records per group-table entry */
+
+/* Bits per bit-packed term id: enough for nterms - 1, at least 1. */
+static inline unsigned ngx_id_bits(uint64_t nterms)
+{
+	unsigned w = 1;
+	while (w < 64 && (nterms - 1) >> w && nterms > 1)
+		w++;
+	return w;
+}
+
+/*
+ * Actor terms: lexicon entries that are not n-grams. Their text starts with
+ * a byte below 0x20, which no token holds, so no phrase finds them; n and
+ * positions follow the usual rule (n = 1 + spaces; positions when n == 1).
+ *   "\x01A"       the mentions of actor A (decimal number in the actor
+ *                 table): df documents, cf mentions, positions = the first
+ *                 token of each mention.
+ *   "\x02s A"     tf = sentences of the document that mention A.
+ *   "\x02d A B"   A < B: tf = 1 in each document mentioning both.
+ *   "\x02s A B"   tf = sentences mentioning both.
+ *   "\x02w A B"   tf = pairs of mentions of A and B whose first tokens are
+ *                 at most `window` tokens apart.
+ * They are never dropped by min df and not counted in INFO's n-gram totals.
+ */
+#define NGX_ACT_MENTION 0x01
+#define NGX_ACT_COUNT 0x02
+
+static inline int ngx_is_actor_term(const char *s, size_t len)
+{
+	return len && (unsigned char)s[0] < 0x20;
+}
+
+/* The largest n a term of text @s may have in an index of @max_n. */
+static inline unsigned ngx_term_n_limit(const char *s, size_t len, unsigned max_n)
+{
+	return ngx_is_actor_term(s, len) ? 3 : max_n;
+}
 #define NGX_HASH40(h) ((h) >> 24)
 
 /* A term of the build's merge output (temporary files only). */
@@ -169,6 +251,40 @@ struct ngx_doc_entry {
 };
 
 #define NGX_DOC_BAD_UTF8 1u
+
+/* ACTORS section: a header, then nactors + 1 entries (sentinel last: its
+ * str_off is the length of ACTSTR). */
+struct ngx_actors_head {
+	uint64_t nactors;
+	uint64_t naliases;
+	uint64_t window;       /* K of the window level */
+	uint64_t zero[5];
+};
+
+struct ngx_actor_entry {
+	uint64_t str_off;      /* in ACTSTR */
+	uint64_t mentions;     /* all mentions (cf of "\x01A") */
+	uint64_t sentences;    /* sentences mentioning the actor */
+	uint32_t docs;         /* documents mentioning the actor */
+	uint32_t naliases;
+};
+
+/* COOC section: a header, then per level (doc, sentence, window, at the
+ * offsets given, relative to the section): rowptr u64[nactors + 1], cols
+ * u32[nnz] (zero-padded to 8 bytes), counts u64[nnz]. Symmetric: the pair
+ * (a, b) is in row a and in row b; a row's columns increase. */
+#define NGX_COOC_LEVELS 3
+struct ngx_cooc_head {
+	struct {
+		uint64_t off;
+		uint64_t nnz;
+	} level[NGX_COOC_LEVELS];
+	uint64_t zero[2];
+};
+
+_Static_assert(sizeof(struct ngx_actors_head) == 64, "actors header layout");
+_Static_assert(sizeof(struct ngx_actor_entry) == 32, "actor entry layout");
+_Static_assert(sizeof(struct ngx_cooc_head) == 64, "cooc header layout");
 
 _Static_assert(sizeof(struct ngx_lex_block) == 24, "lexicon block layout");
 _Static_assert(sizeof(struct ngx_doc_entry) == 48, "doc entry layout");

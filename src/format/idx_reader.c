@@ -324,8 +324,9 @@ int idx_postings_init(ngidx_postings *p, const ngidx_index *x, uint64_t id, ngid
 		                   (unsigned long long)(id / NGX_LEX_BLOCK));
 	const idx_sec *s = x->by_kind[NGX_SEC_POSTINGS];
 	uint64_t a = e.post_off, b = e.post_off + e.post_len;
-	unsigned n = idx_text_n(idx_rec_text(x, &e), (size_t)e.text_len);
-	if (e.df > x->ndocs || n > x->max_n)
+	const char *text = idx_rec_text(x, &e);
+	unsigned n = idx_text_n(text, (size_t)e.text_len);
+	if (e.df > x->ndocs || n > ngx_term_n_limit(text, (size_t)e.text_len, x->max_n))
 		return ERR_CORRUPT(err, "section lexicon: term %llu is inconsistent", (unsigned long long)id);
 	p->idx = x;
 	p->base = s->p + a;

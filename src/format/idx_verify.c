@@ -35,7 +35,7 @@ static int verify_checksums(const ngidx_index *x, ngidx_error *err)
 
 static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 {
-	uint64_t per_n[NGIDX_MAX_N] = { 0 }, cf_n[NGIDX_MAX_N] = { 0 };
+	uint64_t per_n[NGIDX_MAX_N] = { 0 }, cf_n[NGIDX_MAX_N] = { 0 }, actor_terms = 0;
 	idx_term_rec blk[NGX_LEX_BLOCK];
 	uint64_t prev_hash = 0, next_k = 0, nb = 1ull << x->dir_bits;
 	const char *prev = NULL;
@@ -50,7 +50,9 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 			size_t len = (size_t)blk[i].text_len;
 			unsigned n = idx_text_n(s, len);
 			uint64_t h = ngidx_hash64(s, len);
-			if (!len || n > x->max_n || blk[i].df > x->ndocs || NGX_HASH40(h) != blk[i].h40)
+			int is_actor = ngx_is_actor_term(s, len);
+			if (!len || n > ngx_term_n_limit(s, len, x->max_n) || blk[i].df > x->ndocs ||
+			    NGX_HASH40(h) != blk[i].h40)
 				return ERR_CORRUPT(err, "section lexdata: term %llu is inconsistent", (unsigned long long)id);
 			if (id) {
 				int c = 0;
@@ -69,8 +71,12 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 			for (; next_k <= k; next_k++)
 				if (x->dir[next_k] != b)
 					return ERR_CORRUPT(err, "section lexdir: bucket %llu is wrong", (unsigned long long)next_k);
-			per_n[n - 1]++;
-			cf_n[n - 1] += blk[i].cf;
+			if (is_actor) {
+				actor_terms++;
+			} else {
+				per_n[n - 1]++;
+				cf_n[n - 1] += blk[i].cf;
+			}
 			prev = s;
 			prev_len = len;
 			prev_hash = h;
@@ -82,6 +88,8 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 	for (unsigned k = 0; k < NGIDX_MAX_N; k++)
 		if (per_n[k] != x->info.nterms_n[k] || cf_n[k] != x->info.cf_n[k])
 			return ERR_CORRUPT(err, "section info: n-gram counts of n = %u disagree with the lexicon", k + 1);
+	if (actor_terms != x->info.actor_terms)
+		return ERR_CORRUPT(err, "section info: actor term count disagrees with the lexicon");
 	return NGIDX_OK;
 }
 
