@@ -48,7 +48,7 @@ ILIB     := $(BUILD)/libngidx-internal.a
 BIN      := $(BUILD)/ngidx
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all demo test check check-exports unit fuzz fuzz-replay cli-test asan ubsan weakhash bench-micro bench \
+.PHONY: all demo test check check-exports unit fuzz fuzz-replay cli-test asan ubsan tsan weakhash bench-micro bench \
         deps install clean help
 
 all: $(BIN) ## build the ngidx tool and libngidx.a (default)
@@ -136,6 +136,7 @@ weakhash: ## rebuild with a 3-bit hash and rerun the collision-sensitive tests
 
 test: ## build and run the whole test suite (unit, CLI, weak hash, exports)
 	@$(MAKE) --no-print-directory check-exports
+	python3 tests/check_actor_dict.py data/actors/*.tsv
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory cli-test
@@ -148,6 +149,23 @@ asan: ## the test suite under AddressSanitizer + UndefinedBehaviorSanitizer
 	    COMPARE_ARGS=--quick unit fuzz-replay cli-test
 
 ubsan: asan ## alias of asan (both sanitizers run together)
+
+# ThreadSanitizer over the multi-threaded build, with clang and LLVM's libomp,
+# whose Archer tool (libarcher.so, loaded by libomp in a TSan program) tells
+# TSan about OpenMP fork/join, barriers and critical sections; GCC's libgomp
+# is not instrumented and gives false races. Criterion cannot start under TSan
+# (Criterion issue 274), so the TSan-built CLI runs the threaded builds: 1 vs
+# 2 threads with and without actors, then compare.sh --quick. Not in `make test`.
+TSAN_RUN := TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1" build-tsan/ngidx build -q
+tsan: ## ThreadSanitizer (clang + libomp/Archer) over multi-threaded builds
+	@scripts/install-deps.sh --tsan
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang SAN=thread OPT="-O1 -g" build-tsan/ngidx
+	@t=$$(mktemp -d); ARCHER_OPTIONS=verbose=1 $(TSAN_RUN) -o $$t/a.ngx data/samples 2>&1 | grep -q "^Archer detected" \
+	    || { echo "tsan: libomp did not load libarcher.so"; exit 1; }; \
+	for a in "" "--actors data/actors/world.tsv --actors data/actors/hanoi.tsv"; do \
+	    $(TSAN_RUN) -t 1 $$a -o $$t/1.ngx data/samples && $(TSAN_RUN) -t 2 -m 1M $$a -o $$t/2.ngx data/samples \
+	    && cmp $$t/1.ngx $$t/2.ngx || exit 1; done; rm -rf $$t
+	@TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1" NGIDX=build-tsan/ngidx tests/cli/compare.sh --quick
 
 bench-micro: $(BIN) $(ILIB) ## Google Benchmark micro-benchmarks (C++ harness over the C API)
 	@$(MAKE) --no-print-directory -f bench/micro.mk BUILD=$(BUILD)
@@ -167,9 +185,9 @@ install: $(BIN) $(LIB) ## install ngidx, libngidx.a, headers and ngidx.pc (PREFI
 	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lngidx -lutf8proc -lzstd -lz -lm -fopenmp' >$(DESTDIR)$(libdir)/pkgconfig/ngidx.pc
 
 clean: ## remove every build folder
-	rm -rf build build-asan build-weak build-fuzz
+	rm -rf build build-asan build-weak build-fuzz build-tsan
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

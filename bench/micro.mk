@@ -8,6 +8,6 @@ $(MICRO): bench/micro/micro.cc $(BUILD)/libngidx-internal.a
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -g -fopenmp -Iinclude -Isrc -o $@ $< $(BUILD)/libngidx-internal.a \
 	    -lbenchmark -lpthread -lutf8proc -lzstd -lz -lm -ljemalloc
-$(BUILD)/bench/brown.ngx: $(BUILD)/ngidx
+$(BUILD)/bench/brown.ngx: $(BUILD)/ngidx data/actors/world.tsv
 	@mkdir -p $(dir $@)
-	$(BUILD)/ngidx build -q -o $@ ../shared/corpus/brown
+	$(BUILD)/ngidx build -q --actors data/actors/world.tsv -o $@ ../shared/corpus/brown

@@ -2,6 +2,7 @@
 # Install the Debian packages ngidx needs to build, test and benchmark.
 #   scripts/install-deps.sh          install what is missing (needs root or sudo)
 #   scripts/install-deps.sh --check  exit 0 if everything is there, 1 otherwise
+#   scripts/install-deps.sh --bench / --tsan  also what `make bench` / `make tsan` need
 set -eu
 
 # header or program -> Debian package
@@ -25,10 +26,17 @@ for d in $DEPS; do
 done
 # benchmark tools, only for `make bench`
 if [ "${1:-}" = "--bench" ]; then
-	for d in /usr/bin/sqlite3:sqlite3 /usr/bin/rg:ripgrep /usr/bin/hyperfine:hyperfine; do
+	for d in /usr/bin/sqlite3:sqlite3 /usr/bin/rg:ripgrep /usr/bin/hyperfine:hyperfine /usr/bin/time:time; do
 		f=${d%%:*}; p=${d##*:}
 		[ -e "$f" ] || missing="$missing $p"
 	done
+fi
+# ThreadSanitizer, only for `make tsan`: clang and LLVM's OpenMP runtime of
+# the same version, whose libarcher.so tells TSan about OpenMP synchronization
+if [ "${1:-}" = "--tsan" ]; then
+	[ -e /usr/bin/clang ] || missing="$missing clang"
+	v=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
+	[ -n "$v" ] && [ -e "/usr/lib/llvm-$v/lib/libarcher.so" ] || missing="$missing libomp-dev"
 fi
 if [ "${1:-}" = "--check" ]; then
 	[ -z "$missing" ] && exit 0

@@ -5,6 +5,7 @@
 // SetBytesProcessed; the "ns_per_query" counters are per lookup or phrase.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -186,5 +187,86 @@ BENCHMARK_CAPTURE(BM_count, trigram, "of the United");
 BENCHMARK_CAPTURE(BM_count, phrase6, "the United States of America and");
 BENCHMARK_CAPTURE(BM_count, stopwords, "to be or not to be");
 BENCHMARK_CAPTURE(BM_count, absent8, "one two three four five six seven eight");
+
+// ngidx top on the Brown index: top lists (TOPLIST), continuations and
+// wildcards (CONT). kind: 0 top, 1 prefix, 2 pattern.
+static void BM_top(benchmark::State &st, int kind, const char *q, unsigned n_min, unsigned n_max,
+                   int stop, int by_df)
+{
+	ngidx_index *idx = brown();
+	if (!idx) {
+		st.SkipWithError("build/bench/brown.ngx missing (run make bench-micro)");
+		return;
+	}
+	ngidx_stopwords *sw = nullptr;
+	if (stop)
+		ngidx_stopwords_english(&sw, nullptr);
+	ngidx_top_opts o;
+	ngidx_top_opts_init(&o);
+	o.n_min = n_min;
+	o.n_max = n_max;
+	o.stopwords = sw;
+	o.by = by_df ? NGIDX_TOP_BY_DOCUMENTS : NGIDX_TOP_BY_OCCURRENCES;
+	ngidx_top_result r{};
+	size_t rows = 0;
+	int scanned = 0;
+	for (auto _ : st) {
+		int rc = kind == 0   ? ngidx_top(idx, &o, &r, nullptr)
+		         : kind == 1 ? ngidx_top_prefix(idx, q, std::strlen(q), &o, &r, nullptr)
+		                     : ngidx_top_pattern(idx, q, std::strlen(q), &o, &r, nullptr);
+		if (rc)
+			st.SkipWithError("query failed");
+		rows += r.nrows;
+		scanned |= r.scanned;
+	}
+	st.counters["rows"] = (double)rows / (double)st.iterations();
+	st.counters["scanned"] = scanned;
+	ngidx_top_result_release(&r);
+	ngidx_stopwords_free(sw);
+	st.SetItemsProcessed((int64_t)st.iterations());
+	st.counters["ns_per_query"] = benchmark::Counter((double)st.iterations(),
+	                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK_CAPTURE(BM_top, top20_all_n, 0, "", 0, 0, 0, 0);
+BENCHMARK_CAPTURE(BM_top, top20_n3_by_documents, 0, "", 3, 3, 0, 1);
+BENCHMARK_CAPTURE(BM_top, top20_n2_3_stopwords, 0, "", 2, 3, 1, 0);
+BENCHMARK_CAPTURE(BM_top, top20_n1_stopwords, 0, "", 1, 1, 1, 0);
+BENCHMARK_CAPTURE(BM_top, prefix_of_the, 1, "of the", 0, 0, 0, 0);
+BENCHMARK_CAPTURE(BM_top, prefix_the_by_documents, 1, "the", 0, 0, 0, 1);
+BENCHMARK_CAPTURE(BM_top, pattern_the_x_of, 2, "the * of", 0, 0, 0, 0);
+BENCHMARK_CAPTURE(BM_top, pattern_x_of_the, 2, "* of the", 0, 0, 0, 0);
+BENCHMARK_CAPTURE(BM_top, pattern_united_x, 2, "united *", 0, 0, 1, 0);
+
+/* An actor's top-20 neighbours by count (the stored matrix, then a partial
+ * sort), and with a date filter (counted from the pair postings); the Brown
+ * index of bench/micro.mk is built with data/actors/world.tsv. */
+static void BM_cooc_top20(benchmark::State &st, ngidx_level level, int filtered)
+{
+	ngidx_index *idx = brown();
+	uint32_t a;
+	if (!idx || ngidx_actor_find(idx, "@USA", 4, &a) != 1) {
+		st.SkipWithError("build/bench/brown.ngx has no actor USA (run make bench-micro)");
+		return;
+	}
+	ngidx_filter f = { 19000101, 19991231 };
+	for (auto _ : st) {
+		ngidx_neighbor *v;
+		size_t n;
+		if (ngidx_cooc_neighbors(idx, level, a, filtered ? &f : nullptr, &v, &n, nullptr)) {
+			st.SkipWithError("cooc failed");
+			return;
+		}
+		size_t k = n < 20 ? n : 20;
+		std::partial_sort(v, v + k, v + n, [](const ngidx_neighbor &x, const ngidx_neighbor &y) {
+			return x.cell.o11 != y.cell.o11 ? x.cell.o11 > y.cell.o11 : x.actor < y.actor;
+		});
+		benchmark::DoNotOptimize(v[0].cell.o11);
+		ngidx_buffer_free(v);
+	}
+}
+BENCHMARK_CAPTURE(BM_cooc_top20, doc, NGIDX_LEVEL_DOC, 0);
+BENCHMARK_CAPTURE(BM_cooc_top20, sentence, NGIDX_LEVEL_SENTENCE, 0);
+BENCHMARK_CAPTURE(BM_cooc_top20, window, NGIDX_LEVEL_WINDOW, 0);
+BENCHMARK_CAPTURE(BM_cooc_top20, sentence_dated, NGIDX_LEVEL_SENTENCE, 1);
 
 BENCHMARK_MAIN();

@@ -38,5 +38,11 @@ NGIDX_API void ngidx_set_allocator(const ngidx_allocator *a);
 #include "index.h"
 #include "build.h"
 #include "query.h"
+#include "docs.h"
+#include "kwic.h"
+#include "measures.h"
+#include "actors.h"
+#include "suggest.h"
+#include "top.h"
 
 #endif

@@ -36,6 +36,15 @@ typedef struct ngidx_phrase ngidx_phrase;
 NGIDX_API int ngidx_phrase_open(const ngidx_index *idx, const char *phrase, size_t len,
                                 ngidx_phrase **out, ngidx_error *err);
 
+/*
+ * ngidx_phrase_open_term - the same iterator over one lexicon term @t taken
+ * as a one-token phrase (an actor's mention term, actors.h: occurrences are
+ * mentions, positions their first tokens); NULL @t matches nothing.
+ * @return NGIDX_OK, NGIDX_ERR_CORRUPT, NGIDX_ERR_NOMEM. Cost O(1).
+ */
+NGIDX_API int ngidx_phrase_open_term(const ngidx_index *idx, const ngidx_term *t,
+                                     ngidx_phrase **out, ngidx_error *err);
+
 /* Free; NULL is a no-op. */
 NGIDX_API void ngidx_phrase_free(ngidx_phrase *p);
 

@@ -277,12 +277,16 @@ static int load_file(actor_dict *d, const char *path, ngidx_error *err)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
 		c.line++;
-		const char *q = p;
+		const char *line = p, *q = p;
 		p = nl ? nl + 1 : end;
 		while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
 			q++;
 		if (q == e || *q == '#')
 			continue;
+		/* fields start at the line's start: "\tALIAS" has an empty id */
+		while (line < q && *line == ' ')
+			line++;
+		q = line;
 		if (ngidx_utf8_check(q, (size_t)(e - q)) != (size_t)(e - q)) {
 			rc = LINE_ERR(&c, "invalid UTF-8", c.file, c.line);
 			break;

@@ -94,7 +94,7 @@ int accum_create(accum **out, unsigned max_n, uint64_t share)
 	a->table_cap = 1024;
 	a->table = ngidx_calloc(a->table_cap, sizeof *a->table);
 	if (!a->table) {
-		ngidx_free(a);
+		accum_free(a);
 		return NGIDX_ERR_NOMEM;
 	}
 	*out = a;

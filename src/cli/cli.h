@@ -53,6 +53,17 @@ void cli_row_end(cli_row *r);
 int cli_json_opts(int argc, char **argv, const char *cmd, const char *usage, const char *help,
                   int *json);
 
+/* A decimal number in [@min, @max]; @return 0, or -1 if malformed. */
+int cli_parse_num(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* A finite decimal number; @return 0 or -1. */
+int cli_parse_f64(const char *s, double *out);
+/* YYYYMMDD (00 for missing parts) as YYYY-MM-DD, YYYY-MM or YYYY into
+ * @buf; @return its length (0 for 0: no date). */
+size_t cli_format_date(uint32_t date, char *buf, size_t cap);
+
+/* Flush stdout; @return EXIT_OK, or EXIT_INPUT (reported) if writing failed. */
+int cli_flush(const char *cmd);
+
 /* Open an index for a query command, reporting errors. @return exit code. */
 int cli_open_index(const char *cmd, const char *path, ngidx_index **out);
 
@@ -63,5 +74,10 @@ int cmd_stats(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_docs(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_actors(int argc, char **argv);
+int cmd_actors_suggest(int argc, char **argv);
+int cmd_cooc(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

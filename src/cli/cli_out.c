@@ -9,6 +9,8 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -180,7 +182,10 @@ void cli_row_u64(cli_row *r, const char *key, uint64_t v)
 void cli_row_f64(cli_row *r, const char *key, double v)
 {
 	sep(r, key);
-	fprintf(r->out, "%.6g", v);
+	if (r->json && !isfinite(v))
+		fputs("null", r->out); /* JSON has no NaN or infinity */
+	else
+		fprintf(r->out, "%.6g", v);
 }
 
 void cli_row_end(cli_row *r)
@@ -218,4 +223,47 @@ int cli_open_index(const char *cmd, const char *path, ngidx_index **out)
 	if (rc)
 		return cli_fail(cmd, rc, &e);
 	return EXIT_OK;
+}
+
+int cli_parse_num(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	char *end;
+	const unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_f64(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || v != v)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+size_t cli_format_date(uint32_t date, char *buf, size_t cap)
+{
+	if (!date)
+		return 0;
+	unsigned y = date / 10000, m = date / 100 % 100, d = date % 100;
+	int n = !m ? snprintf(buf, cap, "%04u", y)
+	        : !d ? snprintf(buf, cap, "%04u-%02u", y, m)
+	             : snprintf(buf, cap, "%04u-%02u-%02u", y, m, d);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+int cli_flush(const char *cmd)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	cli_error(cmd, "cannot write the output");
+	return EXIT_INPUT;
 }

@@ -11,7 +11,6 @@
 #include "cli.h"
 #include "ngidx/docs.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,31 +74,6 @@ static const char help[] =
 
 static const char *const cols[] = { "doc", "name", "date", "occurrences", "score" };
 
-/* Parse a count; @return 0 or -1. */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_f64(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || v != v)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* The query, then a line with a caret under byte @at: one space per UTF-8
  * character before it (tabs kept, so it lines up in a terminal). Newlines
  * in the query are shown as spaces. */
@@ -114,18 +88,6 @@ static void show_caret(const char *q, size_t len, size_t at)
 			fputc(c == '\t' ? '\t' : ' ', stderr);
 	}
 	fputs("^\n", stderr);
-}
-
-/* YYYYMMDD (00 for missing parts) as YYYY-MM-DD, YYYY-MM or YYYY. */
-static size_t format_date(uint32_t date, char *buf, size_t cap)
-{
-	if (!date)
-		return 0;
-	unsigned y = date / 10000, m = date / 100 % 100, d = date % 100;
-	int n = !m ? snprintf(buf, cap, "%04u", y)
-	        : !d ? snprintf(buf, cap, "%04u-%02u", y, m)
-	             : snprintf(buf, cap, "%04u-%02u-%02u", y, m, d);
-	return n < 0 ? 0 : (size_t)n;
 }
 
 int cmd_docs(int argc, char **argv)
@@ -155,11 +117,11 @@ int cmd_docs(int argc, char **argv)
 		switch (c) {
 		case 'c': count = 1; break;
 		case 'l':
-			if (parse_u64(optarg, &o.limit))
+			if (cli_parse_num(optarg, 0, UINT64_MAX, &o.limit))
 				rc = cli_usage_error("docs", usage_line, "bad --limit '%s'", optarg);
 			break;
 		case 'o':
-			if (parse_u64(optarg, &o.offset))
+			if (cli_parse_num(optarg, 0, UINT64_MAX, &o.offset))
 				rc = cli_usage_error("docs", usage_line, "bad --offset '%s'", optarg);
 			break;
 		case 'f': o.from = optarg; break;
@@ -175,11 +137,11 @@ int cmd_docs(int argc, char **argv)
 			o.rank = NGIDX_RANK_BM25;
 			break;
 		case 'k':
-			if (parse_f64(optarg, &o.k1) || o.k1 < 0)
+			if (cli_parse_f64(optarg, &o.k1) || o.k1 < 0)
 				rc = cli_usage_error("docs", usage_line, "bad --k1 '%s' (a number >= 0)", optarg);
 			break;
 		case 'b':
-			if (parse_f64(optarg, &o.b) || o.b < 0 || o.b > 1)
+			if (cli_parse_f64(optarg, &o.b) || o.b < 0 || o.b > 1)
 				rc = cli_usage_error("docs", usage_line, "bad --b '%s' (a number from 0 to 1)", optarg);
 			break;
 		case 'j': json = 1; break;
@@ -243,7 +205,7 @@ int cmd_docs(int argc, char **argv)
 				break;
 			}
 			char date[16];
-			size_t dlen = format_date(doc.date, date, sizeof date);
+			size_t dlen = cli_format_date(doc.date, date, sizeof date);
 			cli_row row;
 			cli_row_begin(&row, stdout, json);
 			cli_row_u64(&row, "doc", h.doc);

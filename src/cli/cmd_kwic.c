@@ -12,17 +12,18 @@
 #include "cli.h"
 #include "ngidx/kwic.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage_line[] =
 	"ngidx kwic [--width N] [--limit N] [--from DATE] [--to DATE] [--sample K [--seed S]]\n"
-	"                  [--json] INDEX PHRASE";
+	"                  [--json] INDEX PHRASE\n"
+	"       ngidx kwic [options] --actor ACTOR INDEX";
 
 static const char help[] =
 	"usage: ngidx kwic [options] INDEX PHRASE\n"
+	"       ngidx kwic [options] --actor ACTOR INDEX\n"
 	"\n"
 	"Print every occurrence of PHRASE in its context, from the text stored in the\n"
 	"index: one line per occurrence (overlapping ones included), in document order,\n"
@@ -32,9 +33,14 @@ static const char help[] =
 	"character boundaries; newlines, tabs and other control characters in it are\n"
 	"shown as spaces. An index built with --no-text cannot answer (exit 2).\n"
 	"\n"
+	"With --actor (or a PHRASE \"@ACTOR\"), the lines are the mentions of an actor\n"
+	"of an index built with --actors: ACTOR is its id or any alias, and the match\n"
+	"is the alias as written (\"Kim Jong-Un\", \"Pyongyang\").\n"
+	"\n"
 	"Output columns: doc (document id), name, left, match, right.\n"
 	"\n"
 	"options:\n"
+	"  --actor ACTOR   the mentions of ACTOR instead of a phrase\n"
 	"  -w, --width N   characters of context on each side (default 40)\n"
 	"  -n, --limit N   at most N lines\n"
 	"  --from DATE     only documents dated DATE or later (YYYY, YYYY-MM, YYYY-MM-DD)\n"
@@ -50,26 +56,12 @@ static const char help[] =
 
 static const char *const cols[] = { "doc", "name", "left", "match", "right" };
 
-/* A decimal number in [min, max]; @return 0, or -1 if malformed. */
-static int parse_num(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	char *end;
-	const unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* The longest context we agree to cut: wider is surely a typo. */
 #define WIDTH_MAX 1000000u
 
 int cmd_kwic(int argc, char **argv)
 {
-	enum { OPT_FROM = 256, OPT_TO, OPT_SAMPLE, OPT_SEED, OPT_JSON };
+	enum { OPT_FROM = 256, OPT_TO, OPT_SAMPLE, OPT_SEED, OPT_JSON, OPT_ACTOR };
 	static const struct option opts[] = {
 		{ "width", required_argument, NULL, 'w' },
 		{ "limit", required_argument, NULL, 'n' },
@@ -78,9 +70,11 @@ int cmd_kwic(int argc, char **argv)
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "actor", required_argument, NULL, OPT_ACTOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *actor = NULL;
 	ngidx_kwic_opts o;
 	ngidx_kwic_opts_init(&o);
 	int json = 0, seeded = 0;
@@ -90,31 +84,32 @@ int cmd_kwic(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+w:n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
-			if (parse_num(optarg, 0, WIDTH_MAX, &v))
+			if (cli_parse_num(optarg, 0, WIDTH_MAX, &v))
 				return cli_usage_error("kwic", usage_line,
 				                       "--width wants a number of characters from 0 to %u, not '%s'",
 				                       WIDTH_MAX, optarg);
 			o.width = (size_t)v;
 			break;
 		case 'n':
-			if (parse_num(optarg, 1, UINT64_MAX, &o.limit))
+			if (cli_parse_num(optarg, 1, UINT64_MAX, &o.limit))
 				return cli_usage_error("kwic", usage_line,
 				                       "--limit wants a positive number of lines, not '%s'", optarg);
 			break;
 		case OPT_FROM: o.from = optarg; break;
 		case OPT_TO: o.to = optarg; break;
 		case OPT_SAMPLE:
-			if (parse_num(optarg, 1, UINT64_MAX, &o.sample))
+			if (cli_parse_num(optarg, 1, UINT64_MAX, &o.sample))
 				return cli_usage_error("kwic", usage_line,
 				                       "--sample wants a positive number of lines, not '%s'", optarg);
 			break;
 		case OPT_SEED:
-			if (parse_num(optarg, 0, UINT64_MAX, &o.seed))
+			if (cli_parse_num(optarg, 0, UINT64_MAX, &o.seed))
 				return cli_usage_error("kwic", usage_line,
 				                       "--seed wants a number from 0 to 2^64-1, not '%s'", optarg);
 			seeded = 1;
 			break;
 		case OPT_JSON: json = 1; break;
+		case OPT_ACTOR: actor = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_usage_error("kwic", usage_line, "bad option");
 		}
@@ -123,22 +118,31 @@ int cmd_kwic(int argc, char **argv)
 		return cli_usage_error("kwic", usage_line, "--seed needs --sample");
 	if (optind >= argc)
 		return cli_usage_error("kwic", usage_line, "no index given");
-	if (optind + 1 >= argc)
+	int nops = actor ? 1 : 2;
+	if (optind + nops > argc)
 		return cli_usage_error("kwic", usage_line, "no phrase given");
-	if (optind + 2 < argc)
+	if (optind + nops < argc)
 		return cli_usage_error("kwic", usage_line,
-		                       argv[optind + 2][0] == '-'
-		                               ? "options go before INDEX and PHRASE"
+		                       argv[optind + nops][0] == '-' ? "options go before INDEX and PHRASE"
+		                       : actor ? "--actor takes the place of PHRASE"
 		                               : "one phrase only (quote a phrase of several words)");
 
 	ngidx_index *idx;
 	int rc = cli_open_index("kwic", argv[optind], &idx);
 	if (rc)
 		return rc;
+	char *at = NULL;
 	const char *phrase = argv[optind + 1];
+	if (actor) {
+		at = xmalloc(strlen(actor) + 2);
+		at[0] = '@';
+		strcpy(at + 1, actor);
+		phrase = at;
+	}
 	ngidx_error e = { 0 };
 	ngidx_kwic *k;
 	int st = ngidx_kwic_open(idx, phrase, strlen(phrase), &o, &k, &e);
+	free(at);
 	if (st) {
 		ngidx_index_free(idx);
 		return cli_fail("kwic", st, &e);
@@ -166,9 +170,6 @@ int cmd_kwic(int argc, char **argv)
 		rc = cli_fail("kwic", st, &e);
 	ngidx_kwic_free(k);
 	ngidx_index_free(idx);
-	if (fflush(stdout) != 0 && !rc) {
-		cli_error("kwic", "cannot write the output");
-		rc = EXIT_INPUT;
-	}
-	return rc;
+	int fl = cli_flush("kwic");
+	return rc ? rc : fl;
 }

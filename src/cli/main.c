@@ -18,6 +18,10 @@ static const command commands[] = {
 	{ "count", cmd_count, "occurrences and documents of phrases" },
 	{ "docs", cmd_docs, "documents matching a phrase or boolean query" },
 	{ "kwic", cmd_kwic, "keyword-in-context lines of a phrase" },
+	{ "actors", cmd_actors, "the actors of an index; suggest a dictionary" },
+	{ "cooc", cmd_cooc, "an actor's co-occurring actors, with association measures" },
+	{ "graph", cmd_graph, "the actor network as TSV, GraphML, GEXF or DOT" },
+	{ "top", cmd_top, "most frequent n-grams, continuations, wildcards" },
 	{ "stats", cmd_stats, "what an index holds: counts, sections, sizes" },
 	{ "verify", cmd_verify, "check every checksum and structure of an index" },
 };
@@ -53,9 +57,15 @@ int main(int argc, char **argv)
 		       NGIDX_FORMAT_MAJOR, NGIDX_FORMAT_MINOR);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (!strcmp(c, commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (strcmp(c, commands[i].name))
+			continue;
+		/* getopt names the program by argv[0] in its messages */
+		static char name[32];
+		snprintf(name, sizeof name, "ngidx %s", c);
+		argv[1] = name;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "ngidx: '%s' is not a command\n", c);
 	usage(stderr);
 	return EXIT_USAGE;

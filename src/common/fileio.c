@@ -328,10 +328,7 @@ void ngidx_rmtree_flat(const char *dir)
 		while ((e = readdir(d))) {
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			char *p = ngidx_strdupf("%s/%s", dir, e->d_name);
-			if (p)
-				unlink(p);
-			ngidx_free(p);
+			unlinkat(dirfd(d), e->d_name, 0); /* allocates nothing: works when out of memory */
 		}
 		closedir(d);
 	}

@@ -82,9 +82,9 @@
  *            Orders (total, so every list is the exact head of the ranking
  *            of all terms of its n): by occurrences = cf desc, df desc,
  *            text bytes asc; by documents = df desc, cf desc, text asc.
- *   CONT     (optional; `ngidx top --prefix` and wildcards) for every term,
- *            the terms one token longer that extend it on the right (t x)
- *            and on the left (x t):
+ *   CONT     (optional, absent when max n is 1; `ngidx top --prefix` and
+ *            wildcards) for every term, the terms one token longer that
+ *            extend it on the right (t x) and on the left (x t):
  *              0      8    nterms (as INFO)
  *              8      8    w = ngx_id_bits(nterms)
  *              16     8    D, the length of the records area
@@ -92,9 +92,9 @@
  *                          in the records area of the record of term
  *                          g * NGX_CONT_GROUP; the last one is D
  *              then   D bytes of records, one per term in id order: varint
- *                     r, varint l, then r + l ids bit-packed (r right
- *                     continuations, then l left ones), zero bits up to
- *                     the next byte. Each list is ordered by cf desc, df
+ *                     r << 1 | (l > 0), then varint l if l > 0, then r + l
+ *                     ids bit-packed (r right continuations, then l left
+ *                     ones), zero bits up to the next byte. Each list is ordered by cf desc, df
  *                     desc, id asc (readers order ties by text themselves).
  *                     Pseudo-terms (text starting with a byte < 0x20) and
  *                     terms of max n tokens have r = l = 0.

@@ -136,7 +136,7 @@ static int check_layout(ngidx_index *x, const char *path, ngidx_error *err)
 	if (ds->str_off != x->by_kind[NGX_SEC_DOCSTR]->len || ds->sent_off != x->by_kind[NGX_SEC_SENTS]->len ||
 	    ds->text_off != (st ? st->len : 0))
 		return ERR_CORRUPT(err, "'%s': document sentinel does not match its sections", path);
-	return NGIDX_OK;
+	return idx_actors_check(x, path, err);
 }
 
 int ngidx_index_open(ngidx_index **out, const char *path, const ngidx_open_opts *o, ngidx_error *err)

@@ -34,6 +34,15 @@ struct ngidx_index {
 	unsigned dir_bits;
 	const struct ngx_doc_entry *docs;
 	uint64_t ndocs;
+	/* actors (all zero without them): checked by idx_actors_check */
+	const struct ngx_actors_head *act_head;
+	const struct ngx_actor_entry *actors;
+	uint64_t nactors;
+	const unsigned char *actstr;
+	uint64_t actstr_len;
+	const uint64_t *cooc_rowptr[NGX_COOC_LEVELS], *cooc_counts[NGX_COOC_LEVELS];
+	const uint32_t *cooc_cols[NGX_COOC_LEVELS];
+	uint64_t cooc_nnz[NGX_COOC_LEVELS];
 };
 
 struct ngidx_postings {
@@ -72,6 +81,15 @@ int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r);
 
 /* Term @id. @return 0, or -1 if corrupt. */
 int idx_term_at(const ngidx_index *x, uint64_t id, idx_term_rec *r);
+
+/* Check the sizes of the actor sections and set x's actor fields (all
+ * three sections or none). @return NGIDX_OK or NGIDX_ERR_CORRUPT. O(actors). */
+int idx_actors_check(ngidx_index *x, const char *path, ngidx_error *err);
+
+/* Decode the actor sections whole: strings, matrices (symmetric, sorted,
+ * no diagonal) and their agreement with the actor terms of the lexicon.
+ * @return NGIDX_OK or NGIDX_ERR_CORRUPT (NGIDX_ERR_NOMEM). O(pairs). */
+int idx_actors_verify(const ngidx_index *x, ngidx_error *err);
 
 /* Name of a section kind ("lexicon", ...). */
 const char *idx_section_name(uint32_t kind);

@@ -12,7 +12,10 @@
  *             documents, increasing, < ndocs; tf sum = cf; unigram
  *             positions increasing and < the document's token count;
  *   docs      offsets monotonic, names and metadata parse, sentence lists
- *             parse and stay below the token count, text frames decompress.
+ *             parse and stay below the token count, text frames decompress;
+ *   toplist   every list is the exact head of its ranking (`ngidx top`);
+ *   cont      every continuation is a one-token extension of its term,
+ *             lists ordered, each n-gram of 2+ tokens listed once per side.
  */
 #include "idx_reader.h"
 #include "common/endian.h"
@@ -205,10 +208,211 @@ static int verify_docs(const ngidx_index *x, ngidx_error *err)
 	return rc;
 }
 
+/* ---- TOPLIST and CONT (optional sections of `ngidx top`) ---- */
+
+static int is_pseudo_term(const char *s, size_t len) { return !len || (unsigned char)s[0] < 0x20; }
+
+/* Bit-packed value @i of width @w in the @nbytes at @p; -1 past the end. */
+static int vbits_get(const unsigned char *p, uint64_t nbytes, uint64_t i, unsigned w, uint64_t *v)
+{
+	uint64_t bit = i * w, first = bit / 8, last = (bit + w - 1) / 8;
+	if (last >= nbytes)
+		return -1;
+	/* up to 9 bytes: 8 into a word, the 9th (only when bit % 8 + w > 64) on top */
+	unsigned sh = (unsigned)(bit % 8);
+	uint64_t acc = 0;
+	for (uint64_t k = first; k <= last && k < first + 8; k++)
+		acc |= (uint64_t)p[k] << (8 * (k - first));
+	acc >>= sh;
+	if (last - first == 8)
+		acc |= (uint64_t)p[last] << (64 - sh);
+	*v = acc & (w == 64 ? ~0ull : (1ull << w) - 1);
+	return 0;
+}
+
+typedef struct vterm {
+	uint64_t id, cf, df;
+	const char *s;
+	size_t len;
+	unsigned n;
+} vterm;
+
+static int vterm_get(const ngidx_index *x, uint64_t id, vterm *t)
+{
+	idx_term_rec r;
+	if (id >= x->nterms || idx_term_at(x, id, &r))
+		return -1;
+	t->id = id;
+	t->cf = r.cf;
+	t->df = r.df;
+	t->s = idx_rec_text(x, &r);
+	t->len = (size_t)r.text_len;
+	t->n = idx_text_n(t->s, t->len);
+	return 0;
+}
+
+/* The ranking of `ngidx top`: 1 if a ranks strictly before b. */
+static int vbetter(const vterm *a, const vterm *b, int by_df)
+{
+	uint64_t a1 = by_df ? a->df : a->cf, b1 = by_df ? b->df : b->cf;
+	uint64_t a2 = by_df ? a->cf : a->df, b2 = by_df ? b->cf : b->df;
+	if (a1 != b1)
+		return a1 > b1;
+	if (a2 != b2)
+		return a2 > b2;
+	size_t m = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, m);
+	return c ? c < 0 : a->len < b->len;
+}
+
+/*
+ * TOPLIST: sizes, every id a real n-gram of its list's n, each list in
+ * strictly decreasing rank, and each list the exact head of its ranking:
+ * the terms of that n ranking at or before its last entry number its length.
+ */
+static int verify_toplist(const ngidx_index *x, ngidx_error *err)
+{
+	const idx_sec *s = x->by_kind[NGX_SEC_TOPLIST];
+	if (!s)
+		return NGIDX_OK;
+	if (s->len < 16 || ngidx_le32(s->p + 4) != x->max_n || ngidx_le32(s->p + 8) != ngx_id_bits(x->nterms) ||
+	    ngidx_le32(s->p) == 0 || s->len < 16 + 16ull * x->max_n)
+		return ERR_CORRUPT(err, "section toplist: bad header");
+	uint64_t K = ngidx_le32(s->p);
+	unsigned w = ngx_id_bits(x->nterms), maxn = x->max_n;
+	const unsigned char *bits = s->p + 16 + 16 * maxn;
+	uint64_t nbytes = s->len - 16 - 16 * maxn, at = 0;
+	uint64_t total[NGIDX_MAX_N] = { 0 }, len[NGIDX_MAX_N], start[NGIDX_MAX_N], seen[2 * NGIDX_MAX_N] = { 0 };
+	vterm last[2 * NGIDX_MAX_N];
+	for (unsigned n = 0; n < maxn; n++) {
+		len[n] = ngidx_le64(s->p + 24 + 16 * n);
+		if (len[n] > K || len[n] > x->nterms)
+			return ERR_CORRUPT(err, "section toplist: list of n = %u too long", n + 1);
+		start[n] = at;
+		at += 2 * len[n];
+	}
+	if ((at * w + 7) / 8 != nbytes)
+		return ERR_CORRUPT(err, "section toplist: size does not match its lists");
+	for (unsigned n = 0; n < maxn; n++) {
+		for (int o = 0; o < 2; o++) {
+			for (uint64_t i = 0; i < len[n]; i++) {
+				uint64_t id;
+				vterm t;
+				if (vbits_get(bits, nbytes, start[n] + (uint64_t)o * len[n] + i, w, &id) ||
+				    vterm_get(x, id, &t) || is_pseudo_term(t.s, t.len) || t.n != n + 1 ||
+				    (i && !vbetter(&last[2 * n + o], &t, o)))
+					return ERR_CORRUPT(err, "section toplist: entry %llu of list n = %u %s is wrong",
+					                   (unsigned long long)i, n + 1, o ? "by documents" : "by occurrences");
+				last[2 * n + o] = t;
+			}
+		}
+	}
+	/* one pass over the lexicon: totals and ranks against each list's end */
+	idx_term_rec blk[NGX_LEX_BLOCK];
+	for (uint64_t b = 0; b < x->nblocks; b++) {
+		int cnt = idx_lex_block(x, b, blk);
+		if (cnt < 0)
+			return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt", (unsigned long long)b);
+		for (int i = 0; i < cnt; i++) {
+			vterm t = { b * NGX_LEX_BLOCK + (uint64_t)i, blk[i].cf, blk[i].df, idx_rec_text(x, &blk[i]),
+			            (size_t)blk[i].text_len, 0 };
+			if (is_pseudo_term(t.s, t.len))
+				continue;
+			t.n = idx_text_n(t.s, t.len);
+			if (t.n > maxn)
+				continue;
+			total[t.n - 1]++;
+			for (int o = 0; o < 2; o++)
+				if (len[t.n - 1] && !vbetter(&last[2 * (t.n - 1) + o], &t, o))
+					seen[2 * (t.n - 1) + o]++;
+		}
+	}
+	for (unsigned n = 0; n < maxn; n++) {
+		if (ngidx_le64(s->p + 16 + 16 * n) != total[n] || len[n] != (total[n] < K ? total[n] : K))
+			return ERR_CORRUPT(err, "section toplist: counts of n = %u disagree with the lexicon", n + 1);
+		if (seen[2 * n] != len[n] || seen[2 * n + 1] != len[n])
+			return ERR_CORRUPT(err, "section toplist: list of n = %u is not the head of its ranking", n + 1);
+	}
+	return NGIDX_OK;
+}
+
+/* 1 if @c is @p extended by one token on the right (@left: on the left). */
+static int extends(const vterm *p, const vterm *c, int left)
+{
+	if (c->len < p->len + 2 || c->n != p->n + 1)
+		return 0;
+	if (left)
+		return c->s[c->len - p->len - 1] == ' ' && !memcmp(c->s + c->len - p->len, p->s, p->len);
+	return c->s[p->len] == ' ' && !memcmp(c->s, p->s, p->len);
+}
+
+/*
+ * CONT: the group table, every record parses in place, every listed id is
+ * a one-token extension of its term on the listed side, lists in strictly
+ * decreasing (cf, df, -id) order, and the totals: each n-gram of 2+ tokens
+ * appears once in a right list and once in a left list.
+ */
+static int verify_cont(const ngidx_index *x, ngidx_error *err)
+{
+	const idx_sec *s = x->by_kind[NGX_SEC_CONT];
+	if (!s)
+		return NGIDX_OK;
+	unsigned w = ngx_id_bits(x->nterms);
+	uint64_t ng = (x->nterms + NGX_CONT_GROUP - 1) / NGX_CONT_GROUP + 1;
+	if (s->len < 24 || ngidx_le64(s->p) != x->nterms || ngidx_le64(s->p + 8) != w ||
+	    ng > (s->len - 24) / 8 || ngidx_le64(s->p + 16) != s->len - 24 - 8 * ng)
+		return ERR_CORRUPT(err, "section cont: bad header");
+	uint64_t D = ngidx_le64(s->p + 16), sums[2] = { 0, 0 }, children = 0;
+	const unsigned char *tab = s->p + 24, *data = tab + 8 * ng, *p = data, *end = data + D;
+	if (ngidx_le64(tab + 8 * (ng - 1)) != D)
+		return ERR_CORRUPT(err, "section cont: group table does not end at the records' end");
+	for (uint64_t id = 0; id < x->nterms; id++) {
+		if (id % NGX_CONT_GROUP == 0 && ngidx_le64(tab + 8 * (id / NGX_CONT_GROUP)) != (uint64_t)(p - data))
+			return ERR_CORRUPT(err, "section cont: group %llu starts at the wrong offset",
+			                   (unsigned long long)(id / NGX_CONT_GROUP));
+		uint64_t h, cnt[2] = { 0, 0 };
+		vterm par;
+		if (ngidx_varint_get(&p, end, &h) || ((h & 1) && (ngidx_varint_get(&p, end, &cnt[1]) || !cnt[1])) ||
+		    (cnt[0] = h >> 1) > x->nterms || cnt[1] > x->nterms || vterm_get(x, id, &par))
+			return ERR_CORRUPT(err, "section cont: record of term %llu is malformed", (unsigned long long)id);
+		uint64_t nb = ((cnt[0] + cnt[1]) * w + 7) / 8;
+		if (nb > (uint64_t)(end - p))
+			return ERR_CORRUPT(err, "section cont: record of term %llu past the end", (unsigned long long)id);
+		if (!is_pseudo_term(par.s, par.len) && par.n >= 2)
+			children++;
+		for (int side = 0; side < 2; side++) {
+			vterm prev = { 0 };
+			for (uint64_t i = 0; i < cnt[side]; i++) {
+				uint64_t cid;
+				vterm c;
+				if (vbits_get(p, nb, (side ? cnt[0] : 0) + i, w, &cid) || vterm_get(x, cid, &c) ||
+				    is_pseudo_term(par.s, par.len) || is_pseudo_term(c.s, c.len) || !extends(&par, &c, side) ||
+				    (i && !(prev.cf > c.cf || (prev.cf == c.cf && (prev.df > c.df ||
+				                                                   (prev.df == c.df && prev.id < c.id))))))
+					return ERR_CORRUPT(err, "section cont: entry %llu of term %llu (%s) is wrong",
+					                   (unsigned long long)i, (unsigned long long)id, side ? "left" : "right");
+				prev = c;
+			}
+			sums[side] += cnt[side];
+		}
+		p += nb;
+	}
+	if (p != end)
+		return ERR_CORRUPT(err, "section cont: stray bytes after the last record");
+	if (sums[0] != children || sums[1] != children)
+		return ERR_CORRUPT(err, "section cont: %llu right and %llu left entries for %llu n-grams",
+		                   (unsigned long long)sums[0], (unsigned long long)sums[1],
+		                   (unsigned long long)children);
+	return NGIDX_OK;
+}
+
 int ngidx_index_verify(const ngidx_index *x, ngidx_error *err)
 {
 	FORWARD_IF_ERROR(verify_checksums(x, err));
 	FORWARD_IF_ERROR(verify_lexicon(x, err));
 	FORWARD_IF_ERROR(verify_docs(x, err));
+	FORWARD_IF_ERROR(verify_toplist(x, err));
+	FORWARD_IF_ERROR(verify_cont(x, err));
+	FORWARD_IF_ERROR(idx_actors_verify(x, err));
 	return verify_postings(x, err);
 }

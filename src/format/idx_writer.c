@@ -91,24 +91,25 @@ int idx_writer_commit(idx_writer *w, uint32_t analyzer, uint32_t flags, uint32_t
 	/* Reserved table entries past nsec stay zero and are not covered. */
 	ngidx_put64(tr, XXH64(head, NGX_HEADER_SIZE + (size_t)w->nsec * NGX_SECTION_SIZE, 0));
 	ngidx_wfile_write(&w->f, tr, 8);
-	int rc = ngidx_wfile_flush(&w->f, err);
+	/* the folder's name, for its fsync after the rename, is allocated
+	 * first: once renamed, the build must not fail short of durable */
+	char *dir = ngidx_dirname(w->path);
+	int rc = dir ? ngidx_wfile_flush(&w->f, err) : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	if (!rc && pwrite(w->f.fd, head, hlen, 0) != (ssize_t)hlen)
 		rc = ngidx_err_errno(err, errno, "cannot write '%s'", w->tmp_path);
 	if (rc) {
+		ngidx_free(dir);
 		idx_writer_abort(w);
 		return rc;
 	}
 	rc = ngidx_wfile_close(&w->f, 1, err);
 	if (!rc && rename(w->tmp_path, w->path) != 0)
 		rc = ngidx_err_errno(err, errno, "cannot rename '%s' to '%s'", w->tmp_path, w->path);
-	if (rc) {
+	if (rc)
 		unlink(w->tmp_path);
-	} else {
-		char *dir = ngidx_dirname(w->path);
-		if (dir)
-			ngidx_fsync_dir(dir);
-		ngidx_free(dir);
-	}
+	else
+		ngidx_fsync_dir(dir);
+	ngidx_free(dir);
 	ngidx_free(w->path);
 	ngidx_free(w->tmp_path);
 	w->path = w->tmp_path = NULL;

@@ -57,6 +57,7 @@
 #include "query/kwic.h"
 #include "ngidx/kwic.h"
 #include "ngidx/query.h"
+#include "ngidx/actors.h"
 #include "common/err.h"
 #include "common/mem.h"
 #include "corpus/corpus.h" /* ngidx_parse_date: the one date grammar */
@@ -185,6 +186,7 @@ struct ngidx_kwic {
 	const ngidx_index *x;
 	ngidx_phrase *p;
 	unsigned n;             /* tokens of the phrase */
+	int64_t actor;          /* "@ID": the actor's mentions; else -1 */
 	size_t width;
 	int dated;              /* a date filter is set: [lo, hi] */
 	uint32_t lo, hi;
@@ -244,6 +246,56 @@ static int parse_bound(const char *s, int upper, uint32_t *out, ngidx_error *err
 	return NGIDX_OK;
 }
 
+/* Iterate the mentions of actor "@ID" (id or alias). */
+static int open_actor(ngidx_kwic *k, const char *s, size_t len, ngidx_error *err)
+{
+	uint32_t a;
+	ngidx_term t;
+	int f = ngidx_actor_find(k->x, s, len, &a);
+	if (f < 0)
+		return ngidx_err_set(err, -f, "cannot look up actor '%.*s'", (int)len, s);
+	if (!f)
+		return ngidx_err_set(err, NGIDX_ERR_QUERY, "no actor '%.*s' in the index%s", (int)len, s,
+		                     ngidx_actor_window(k->x) ? "" : " (built without --actors)");
+	k->actor = a;
+	f = ngidx_actor_term(k->x, a, &t);
+	if (f < 0)
+		return ERR_CORRUPT(err, "section lexdata: lookup failed");
+	return ngidx_phrase_open_term(k->x, f ? &t : NULL, &k->p, err);
+}
+
+/* Tokens of the longest alias of actor @a at token @p of @tok: the mention
+ * found there at build time (the longest alias of any actor wins, and it
+ * was @a's). 1 if none matches (a damaged index; show the first token). */
+static unsigned mention_len(const ngidx_index *x, uint32_t a, const ngidx_tokens *tok, size_t p)
+{
+	ngidx_actor act;
+	unsigned best = 1;
+	if (ngidx_actor_get(x, a, &act, NULL))
+		return best;
+	for (uint32_t i = 0; i < act.naliases; i++) {
+		const char *text, *key;
+		size_t tl, kl, o = 0;
+		if (ngidx_actor_alias(x, a, i, &text, &tl, &key, &kl, NULL))
+			break;
+		unsigned n = 0;
+		for (size_t t = p; t < tok->ntok && o <= kl; t++) {
+			size_t l;
+			const char *w = ngidx_tok(tok, t, &l);
+			if (o + l > kl || memcmp(key + o, w, l) || (o + l < kl && key[o + l] != ' '))
+				break;
+			n++;
+			o += l + 1;
+			if (o > kl) {
+				if (n > best)
+					best = n;
+				break;
+			}
+		}
+	}
+	return best;
+}
+
 int ngidx_kwic_open(const ngidx_index *idx, const char *phrase, size_t len,
                     const ngidx_kwic_opts *o, ngidx_kwic **out, ngidx_error *err)
 {
@@ -273,7 +325,9 @@ int ngidx_kwic_open(const ngidx_index *idx, const char *phrase, size_t len,
 	k->limit = o->limit;
 	k->sample = o->sample;
 	k->rng = o->seed;
-	int rc = ngidx_phrase_open(idx, phrase, len, &k->p, err);
+	k->actor = -1;
+	int rc = len > 1 && phrase[0] == '@' ? open_actor(k, phrase, len, err)
+	                                     : ngidx_phrase_open(idx, phrase, len, &k->p, err);
 	if (rc) {
 		ngidx_kwic_free(k);
 		return rc;
@@ -420,6 +474,15 @@ static int load_group(ngidx_kwic *k, ngidx_error *err)
 	rc = kwic_spans(&k->tok, k->text, k->text_len, k->pos, k->npos, k->n, k->width, k->span, &e);
 	if (rc)
 		return -ngidx_err_set(err, rc, "document %u: %s", k->doc, e.msg);
+	for (size_t i = 0; k->actor >= 0 && i < k->npos; i++) {
+		/* an actor's mention: widen the span from its first token */
+		unsigned n = mention_len(k->x, (uint32_t)k->actor, &k->tok, k->pos[i]);
+		kwic_span *sp = &k->span[i];
+		for (size_t t = k->pos[i] + 1; t < k->pos[i] + n; t++)
+			if (k->tok.src[2 * t + 1] > sp->end)
+				sp->end = (size_t)k->tok.src[2 * t + 1];
+		sp->right = kwic_char_fwd(k->text, k->text_len, sp->end, k->width);
+	}
 	return 0;
 }
 

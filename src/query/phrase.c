@@ -152,6 +152,57 @@ static int open_tokens(ngidx_phrase *p, ngidx_error *err)
 	return rc;
 }
 
+/* The buffers of a phrase of @n tokens, @nf covering n-grams and @bytes of
+ * normalized text. */
+static int alloc_bufs(ngidx_phrase *p, size_t n, size_t nf, size_t bytes, ngidx_error *err)
+{
+	p->n = (unsigned)n;
+	p->ngram = ngidx_malloc(bytes);
+	p->start = ngidx_malloc((n + 1) * sizeof *p->start);
+	p->cur = ngidx_calloc(2 * n + nf + 1, sizeof *p->cur);
+	p->tok_cur = ngidx_calloc(n + 1, sizeof *p->tok_cur);
+	p->filt = ngidx_calloc(2 * n + nf + 1, sizeof *p->filt);
+	p->pos = ngidx_calloc(n + 1, sizeof *p->pos);
+	p->npos = ngidx_calloc(n + 1, sizeof *p->npos);
+	p->ptr = ngidx_calloc(n + 1, sizeof *p->ptr);
+	if (!p->ngram || !p->start || !p->cur || !p->tok_cur || !p->filt || !p->pos || !p->npos || !p->ptr)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	return NGIDX_OK;
+}
+
+int ngidx_phrase_open_term(const ngidx_index *x, const ngidx_term *t, ngidx_phrase **out,
+                           ngidx_error *err)
+{
+	*out = NULL;
+	ngidx_phrase *p = ngidx_calloc(1, sizeof *p);
+	if (!p)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	p->x = x;
+	size_t len = t ? t->text_len : 0;
+	int rc = alloc_bufs(p, 1, 0, len + 1, err);
+	if (!rc) {
+		if (len)
+			memcpy(p->ngram, t->text, len);
+		p->ngram[len] = ' ';
+		p->ngram_len = len;
+		p->start[0] = 0;
+		p->start[1] = (uint32_t)len + 1;
+		p->empty = !t;
+	}
+	if (!rc && t) {
+		p->lex = 1;
+		p->cf = t->cf;
+		p->df = t->df;
+		rc = add_cursor(p, t->id, err);
+	}
+	if (rc) {
+		ngidx_phrase_free(p);
+		return rc;
+	}
+	*out = p;
+	return NGIDX_OK;
+}
+
 int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngidx_phrase **out,
                       ngidx_error *err)
 {
@@ -168,21 +219,10 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 		goto fail;
 	}
 	size_t n = t.ntok;
-	p->n = (unsigned)n;
 	size_t m = n < x->max_n ? n : x->max_n;
 	size_t nf = m ? (n + m - 1) / m + 1 : 0;
-	p->ngram = ngidx_malloc(n ? (size_t)t.off[n] + n : 1);
-	p->start = ngidx_malloc((n + 1) * sizeof *p->start);
-	p->cur = ngidx_calloc(2 * n + nf + 1, sizeof *p->cur);
-	p->tok_cur = ngidx_calloc(n + 1, sizeof *p->tok_cur);
-	p->filt = ngidx_calloc(2 * n + nf + 1, sizeof *p->filt);
-	p->pos = ngidx_calloc(n + 1, sizeof *p->pos);
-	p->npos = ngidx_calloc(n + 1, sizeof *p->npos);
-	p->ptr = ngidx_calloc(n + 1, sizeof *p->ptr);
-	if (!p->ngram || !p->start || !p->cur || !p->tok_cur || !p->filt || !p->pos || !p->npos || !p->ptr) {
-		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	if ((rc = alloc_bufs(p, n, nf, n ? (size_t)t.off[n] + n : 1, err)))
 		goto fail;
-	}
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t l;

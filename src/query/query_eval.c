@@ -55,6 +55,7 @@
 #include "corpus/corpus.h"
 #include "ngidx/query.h"
 #include "query/query_parse.h"
+#include "ngidx/actors.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -82,6 +83,7 @@ struct qstream {
 typedef struct qterm {
 	const char *norm, *raw;
 	size_t norm_len, raw_len;
+	int actor;               /* raw is "@ID" */
 	int positive;
 	qstream **leaf;          /* its operand streams */
 	size_t nleaf, leaf_cap;
@@ -272,11 +274,34 @@ static qterm *term_of(qeval *e, const qnode *n)
 	t->norm_len = n->norm_len;
 	t->raw = qnode_raw(e->q, n);
 	t->raw_len = n->raw_len;
+	t->actor = n->actor;
 	t->df = -1;
 	return t;
 }
 
 static int nomem(ngidx_error *err) { return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory"); }
+
+/* An iterator over operand @raw: a phrase, or with @actor the mentions of
+ * the actor "@ID" (an unknown actor is an error: a typo should not quietly
+ * match nothing). */
+static int open_operand(qeval *e, const char *raw, size_t len, int actor, ngidx_phrase **out,
+                        ngidx_error *err)
+{
+	if (!actor)
+		return ngidx_phrase_open(e->x, raw, len, out, err);
+	uint32_t a;
+	ngidx_term t;
+	int f = ngidx_actor_find(e->x, raw, len, &a);
+	if (f < 0)
+		return ngidx_err_set(err, -f, "cannot look up actor '%.*s'", (int)len, raw);
+	if (!f)
+		return ngidx_err_set(err, NGIDX_ERR_QUERY, "no actor '%.*s' in the index%s", (int)len,
+		                     raw, ngidx_actor_window(e->x) ? "" : " (built without --actors)");
+	f = ngidx_actor_term(e->x, a, &t);
+	if (f < 0)
+		return ngidx_err_set(err, NGIDX_ERR_CORRUPT, "section lexdata: lookup failed");
+	return ngidx_phrase_open_term(e->x, f ? &t : NULL, out, err);
+}
 
 /* Compile node @k under @nots NOTs into *@out with sign *@neg. */
 static int compile(qeval *e, uint32_t k, unsigned nots, qstream **out, int *neg, ngidx_error *err)
@@ -286,7 +311,7 @@ static int compile(qeval *e, uint32_t k, unsigned nots, qstream **out, int *neg,
 		qstream *s = new_stream(e, S_PHRASE);
 		if (!s)
 			return nomem(err);
-		FORWARD_IF_ERROR(ngidx_phrase_open(e->x, qnode_raw(e->q, n), n->raw_len, &s->ph, err));
+		FORWARD_IF_ERROR(open_operand(e, qnode_raw(e->q, n), n->raw_len, n->actor, &s->ph, err));
 		s->bound = ngidx_phrase_df_bound(s->ph);
 		qterm *t = term_of(e, n);
 		if (!t || NGIDX_RESERVE(t->leaf, t->leaf_cap, t->nleaf + 1))
@@ -424,7 +449,7 @@ int qeval_term_tf(qeval *e, size_t k, uint32_t *tf, ngidx_error *err)
 			return NGIDX_OK;
 	}
 	if (!t->it)
-		FORWARD_IF_ERROR(ngidx_phrase_open(e->x, t->raw, t->raw_len, &t->it, err));
+		FORWARD_IF_ERROR(open_operand(e, t->raw, t->raw_len, t->actor, &t->it, err));
 	int r = ngidx_phrase_seek(t->it, d, err);
 	if (r < 0)
 		return -r;
@@ -438,7 +463,7 @@ int qeval_term_df(qeval *e, size_t k, uint64_t *df, ngidx_error *err)
 	qterm *t = &e->term[e->pos[k]];
 	if (t->df < 0) {
 		ngidx_phrase *p;
-		FORWARD_IF_ERROR(ngidx_phrase_open(e->x, t->raw, t->raw_len, &p, err));
+		FORWARD_IF_ERROR(open_operand(e, t->raw, t->raw_len, t->actor, &p, err));
 		uint64_t occ, n = 0;
 		int r = 0;
 		if (!ngidx_phrase_stats(p, &occ, &n))

@@ -150,20 +150,27 @@ static int64_t op_node(parser *p, enum qnode_kind kind, size_t at, uint32_t firs
 	return k;
 }
 
-/* The current token, a word or phrase, as a leaf. */
+/* The current token, a word or phrase, as a leaf. A bare word "@ID" is an
+ * actor operand: kept as typed (norm = "@ID"), resolved when run. */
 static int64_t leaf(parser *p)
 {
 	struct ngidx_query *q = p->q;
 	size_t at = p->tok_at;
 	int quoted = p->tok == T_PHRASE;
-	int rc = ngidx_analyze(&p->t, p->s + p->raw, p->raw_len, 0);
-	if (rc == NGIDX_ERR_NOMEM)
-		return nomem(p);
-	if (rc)
-		return fail(p, at, "the operand cannot be analyzed");
-	if (p->t.ntok == 0)
-		return fail(p, at, quoted ? "a phrase with no word" : "an operand with no word");
-	size_t need = p->t.off[p->t.ntok] + p->t.ntok;
+	const char *raw = p->s + p->raw;
+	int actor = !quoted && p->raw_len > 1 && raw[0] == '@';
+	size_t ntok = 1, need = p->raw_len + 1;
+	if (!actor) {
+		int rc = ngidx_analyze(&p->t, raw, p->raw_len, 0);
+		if (rc == NGIDX_ERR_NOMEM)
+			return nomem(p);
+		if (rc)
+			return fail(p, at, "the operand cannot be analyzed");
+		if (p->t.ntok == 0)
+			return fail(p, at, quoted ? "a phrase with no word" : "an operand with no word");
+		ntok = p->t.ntok;
+		need = p->t.off[ntok] + ntok;
+	}
 	if (NGIDX_RESERVE(q->norm, q->norm_cap, q->norm_len + need))
 		return nomem(p);
 	int64_t k = new_node(p, QN_PHRASE, at);
@@ -171,11 +178,16 @@ static int64_t leaf(parser *p)
 		return k;
 	qnode *n = &q->node[k];
 	n->quoted = quoted;
+	n->actor = actor;
 	n->raw = p->raw;
 	n->raw_len = p->raw_len;
 	n->norm = q->norm_len;
-	n->ntok = (unsigned)p->t.ntok;
-	for (size_t i = 0; i < p->t.ntok; i++) {
+	n->ntok = (unsigned)ntok;
+	if (actor) {
+		memcpy(q->norm + q->norm_len, raw, p->raw_len);
+		q->norm_len += p->raw_len;
+	}
+	for (size_t i = 0; i < ntok && !actor; i++) {
 		size_t l;
 		const char *w = ngidx_tok(&p->t, i, &l);
 		if (i)

@@ -15,6 +15,8 @@
  *     unary   = "NOT" unary / "(" or ")" / PHRASE / WORD
  *     PHRASE  = '"' *(any byte but '"') '"'
  *     WORD    = 1*(any byte but space, tab, newline, CR, '"', '(', ')')
+ * A WORD that starts with '@' (and has more) names an actor, by id or
+ * alias ("@PRK", "@Kim"): it matches the documents that mention the actor.
  *
  * so NOT binds tighter than AND, AND tighter than OR; adjacent operands are
  * ANDed; `a NOT b` is a AND (NOT b). A WORD spelled AND, OR or NOT is an
@@ -48,6 +50,7 @@ typedef struct qnode {
 	                         byte (its opening quote), or the operator */
 	/* QN_PHRASE only: */
 	int quoted;           /* given in quotes, not as a bare word */
+	int actor;            /* a bare word @ID: an actor's mentions */
 	size_t raw, raw_len;  /* the operand as typed (inside the quotes) */
 	size_t norm, norm_len;/* its tokens joined by spaces, in ngidx_query.norm */
 	unsigned ntok;        /* tokens (>= 1) */

@@ -1,7 +1,9 @@
 /*
  * fuzz_index.c - opening a mutated index file and running every query on
  * it: open, verify, term lookups and iteration, postings with positions,
- * phrase counts of every length, documents and their text. Any outcome but
+ * phrase counts of every length, documents and their text, actors and
+ * their co-occurrences (stored and date-filtered), top lists, prefixes
+ * and wildcards. Any outcome but
  * a crash, a hang or a sanitizer report is fine; a file that verifies must
  * also read without error.
  *
@@ -61,6 +63,65 @@ static void queries(const ngidx_index *idx, int verified)
 	ngidx_buffer_free(buf);
 }
 
+static void actor_queries(const ngidx_index *idx, int verified)
+{
+	ngidx_filter f;
+	ngidx_filter_dates(&f, "2019", "2019-06", NULL);
+	size_t na = ngidx_actor_count(idx);
+	for (uint32_t a = 0; a < na && a < 16; a++) {
+		ngidx_actor x;
+		if (ngidx_actor_get(idx, a, &x, NULL)) {
+			if (verified)
+				abort();
+			continue;
+		}
+		for (uint32_t k = 0; k < x.naliases && k < 8; k++) {
+			const char *t, *key;
+			size_t tl, kl;
+			if (ngidx_actor_alias(idx, a, k, &t, &tl, &key, &kl, NULL) && verified)
+				abort();
+		}
+		ngidx_term t;
+		if (ngidx_actor_term(idx, a, &t) < 0 && verified)
+			abort();
+		for (int l = 0; l < 3; l++) {
+			ngidx_neighbor *v;
+			size_t n;
+			ngidx_cell c;
+			if (!ngidx_cooc_neighbors(idx, (ngidx_level)l, a, NULL, &v, &n, NULL))
+				ngidx_buffer_free(v);
+			else if (verified)
+				abort();
+			if (!ngidx_cooc_neighbors(idx, (ngidx_level)l, a, &f, &v, &n, NULL))
+				ngidx_buffer_free(v);
+			if (ngidx_cooc_cell(idx, (ngidx_level)l, a, 0, &f, &c, NULL) && verified)
+				abort();
+		}
+	}
+	uint32_t a;
+	ngidx_actor_find(idx, "@PRK", 4, &a);
+	ngidx_actor_find(idx, "kim jong-un", 11, &a);
+}
+
+static void top_queries(const ngidx_index *idx, int verified)
+{
+	static const char *const pats[] = { "the * of", "* summit", "kim *", "*", "a * b * c" };
+	ngidx_top_opts o;
+	ngidx_top_opts_init(&o);
+	o.k = 8;
+	ngidx_top_result r = { 0 };
+	if (ngidx_top(idx, &o, &r, NULL) && verified)
+		abort();
+	o.by = NGIDX_TOP_BY_DOCUMENTS;
+	o.min_documents = 2;
+	ngidx_top(idx, &o, &r, NULL);
+	if (ngidx_top_prefix(idx, "the", 3, &o, &r, NULL) && verified)
+		abort();
+	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
+		ngidx_top_pattern(idx, pats[i], strlen(pats[i]), &o, &r, NULL);
+	ngidx_top_result_release(&r);
+}
+
 static void try_file(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/ngidx-fuzz-XXXXXX";
@@ -77,6 +138,8 @@ static void try_file(const uint8_t *data, size_t size)
 	if (ngidx_index_open(&idx, path, NULL, NULL) == 0) {
 		int verified = ngidx_index_verify(idx, NULL) == 0;
 		queries(idx, verified);
+		actor_queries(idx, verified);
+		top_queries(idx, verified);
 		ngidx_index_free(idx);
 	}
 	unlink(path);
