@@ -95,7 +95,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(ILIB) | $(DEPS_OK)
 
 # Fuzz targets (tests/fuzz/fuzz_*.c): replayed on their corpora with a plain
 # main in `make test`; `make fuzz` runs libFuzzer (clang) for FUZZ_SECONDS each.
-FUZZ_TARGETS := analyze codec index
+FUZZ_TARGETS := analyze codec index query
 FUZZ_SECONDS ?= 30
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
@@ -169,6 +169,8 @@ tsan: ## ThreadSanitizer (clang + libomp/Archer) over multi-threaded builds
 
 bench-micro: $(BIN) $(ILIB) ## Google Benchmark micro-benchmarks (C++ harness over the C API)
 	@$(MAKE) --no-print-directory -f bench/micro.mk BUILD=$(BUILD)
+
+include bench/e2e.mk
 
 libdir     ?= $(PREFIX)/lib
 includedir ?= $(PREFIX)/include

@@ -40,6 +40,7 @@
  * continuation records.
  */
 #include "toplists.h"
+#include "format/top_rank.h"
 #include "xsort.h"
 #include "common/err.h"
 #include "common/fileio.h"
@@ -89,15 +90,8 @@ struct toplists {
 /* > 0 if a ranks before b in the heap's order. */
 static int better(const tl_ent *a, const tl_ent *b, int by_df)
 {
-	uint64_t a1 = by_df ? a->df : a->cf, b1 = by_df ? b->df : b->cf;
-	uint64_t a2 = by_df ? a->cf : a->df, b2 = by_df ? b->cf : b->df;
-	if (a1 != b1)
-		return a1 > b1;
-	if (a2 != b2)
-		return a2 > b2;
-	size_t m = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->text, b->text, m);
-	return c ? c < 0 : a->len < b->len;
+	top_key x = { a->cf, a->df, a->text, a->len }, y = { b->cf, b->df, b->text, b->len };
+	return top_better(&x, &y, by_df);
 }
 
 static void heap_down(tl_heap *h, size_t i)

@@ -18,6 +18,7 @@
  *             lists ordered, each n-gram of 2+ tokens listed once per side.
  */
 #include "idx_reader.h"
+#include "top_rank.h"
 #include "common/endian.h"
 #include "common/err.h"
 #include "common/hash.h"
@@ -210,25 +211,7 @@ static int verify_docs(const ngidx_index *x, ngidx_error *err)
 
 /* ---- TOPLIST and CONT (optional sections of `ngidx top`) ---- */
 
-static int is_pseudo_term(const char *s, size_t len) { return !len || (unsigned char)s[0] < 0x20; }
-
-/* Bit-packed value @i of width @w in the @nbytes at @p; -1 past the end. */
-static int vbits_get(const unsigned char *p, uint64_t nbytes, uint64_t i, unsigned w, uint64_t *v)
-{
-	uint64_t bit = i * w, first = bit / 8, last = (bit + w - 1) / 8;
-	if (last >= nbytes)
-		return -1;
-	/* up to 9 bytes: 8 into a word, the 9th (only when bit % 8 + w > 64) on top */
-	unsigned sh = (unsigned)(bit % 8);
-	uint64_t acc = 0;
-	for (uint64_t k = first; k <= last && k < first + 8; k++)
-		acc |= (uint64_t)p[k] << (8 * (k - first));
-	acc >>= sh;
-	if (last - first == 8)
-		acc |= (uint64_t)p[last] << (64 - sh);
-	*v = acc & (w == 64 ? ~0ull : (1ull << w) - 1);
-	return 0;
-}
+static int is_pseudo_term(const char *s, size_t len) { return !len || ngx_is_actor_term(s, len); }
 
 typedef struct vterm {
 	uint64_t id, cf, df;
@@ -254,15 +237,8 @@ static int vterm_get(const ngidx_index *x, uint64_t id, vterm *t)
 /* The ranking of `ngidx top`: 1 if a ranks strictly before b. */
 static int vbetter(const vterm *a, const vterm *b, int by_df)
 {
-	uint64_t a1 = by_df ? a->df : a->cf, b1 = by_df ? b->df : b->cf;
-	uint64_t a2 = by_df ? a->cf : a->df, b2 = by_df ? b->cf : b->df;
-	if (a1 != b1)
-		return a1 > b1;
-	if (a2 != b2)
-		return a2 > b2;
-	size_t m = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->s, b->s, m);
-	return c ? c < 0 : a->len < b->len;
+	top_key x = { a->cf, a->df, a->s, a->len }, y = { b->cf, b->df, b->s, b->len };
+	return top_better(&x, &y, by_df);
 }
 
 /*
@@ -298,7 +274,7 @@ static int verify_toplist(const ngidx_index *x, ngidx_error *err)
 			for (uint64_t i = 0; i < len[n]; i++) {
 				uint64_t id;
 				vterm t;
-				if (vbits_get(bits, nbytes, start[n] + (uint64_t)o * len[n] + i, w, &id) ||
+				if (top_bits_get(bits, nbytes, start[n] + (uint64_t)o * len[n] + i, w, &id) ||
 				    vterm_get(x, id, &t) || is_pseudo_term(t.s, t.len) || t.n != n + 1 ||
 				    (i && !vbetter(&last[2 * n + o], &t, o)))
 					return ERR_CORRUPT(err, "section toplist: entry %llu of list n = %u %s is wrong",
@@ -385,7 +361,7 @@ static int verify_cont(const ngidx_index *x, ngidx_error *err)
 			for (uint64_t i = 0; i < cnt[side]; i++) {
 				uint64_t cid;
 				vterm c;
-				if (vbits_get(p, nb, (side ? cnt[0] : 0) + i, w, &cid) || vterm_get(x, cid, &c) ||
+				if (top_bits_get(p, nb, (side ? cnt[0] : 0) + i, w, &cid) || vterm_get(x, cid, &c) ||
 				    is_pseudo_term(par.s, par.len) || is_pseudo_term(c.s, c.len) || !extends(&par, &c, side) ||
 				    (i && !(prev.cf > c.cf || (prev.cf == c.cf && (prev.df > c.df ||
 				                                                   (prev.df == c.df && prev.id < c.id))))))

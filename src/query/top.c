@@ -40,6 +40,7 @@
 #include "common/fileio.h"
 #include "common/mem.h"
 #include "format/idx_reader.h"
+#include "format/top_rank.h"
 #include "text/analyze.h"
 
 #include <stdlib.h>
@@ -156,18 +157,12 @@ void ngidx_top_result_release(ngidx_top_result *r)
 /* 1 if a ranks strictly before b. */
 static int better(const ngidx_term *a, const ngidx_term *b, int by_df)
 {
-	uint64_t a1 = by_df ? a->df : a->cf, b1 = by_df ? b->df : b->cf;
-	uint64_t a2 = by_df ? a->cf : a->df, b2 = by_df ? b->cf : b->df;
-	if (a1 != b1)
-		return a1 > b1;
-	if (a2 != b2)
-		return a2 > b2;
-	size_t m = a->text_len < b->text_len ? a->text_len : b->text_len;
-	int c = memcmp(a->text, b->text, m);
-	return c ? c < 0 : a->text_len < b->text_len;
+	top_key x = { a->cf, a->df, a->text, a->text_len }, y = { b->cf, b->df, b->text, b->text_len };
+	return top_better(&x, &y, by_df);
 }
 
-static int is_pseudo(const char *s, size_t len) { return !len || (unsigned char)s[0] < 0x20; }
+/* Not an n-gram: empty, or an actor term (idx_format.h). */
+static int is_pseudo(const char *s, size_t len) { return !len || ngx_is_actor_term(s, len); }
 
 static int passes(const ngidx_term *t, const ngidx_top_opts *o)
 {
@@ -327,23 +322,6 @@ static int scan(const ngidx_index *x, const scan_pred *sp, const ngidx_top_opts 
 
 /* ---- bit-packed ids ---- */
 
-/* Value @i of width @w in the @nbytes at @p. @return 0, or -1 if past the end. */
-static int bits_get(const unsigned char *p, uint64_t nbytes, uint64_t i, unsigned w, uint64_t *v)
-{
-	uint64_t bit = i * w, first = bit / 8, last = (bit + w - 1) / 8;
-	if (last >= nbytes)
-		return -1;
-	/* up to 9 bytes: 8 into a word, the 9th (only when bit % 8 + w > 64) on top */
-	unsigned sh = (unsigned)(bit % 8);
-	uint64_t acc = 0;
-	for (uint64_t k = first; k <= last && k < first + 8; k++)
-		acc |= (uint64_t)p[k] << (8 * (k - first));
-	acc >>= sh;
-	if (last - first == 8)
-		acc |= (uint64_t)p[last] << (64 - sh);
-	*v = acc & (w == 64 ? ~0ull : (1ull << w) - 1);
-	return 0;
-}
 
 /* Term @id, checked to be a real n-gram. @return 0 or an error code. */
 static int get_term(const ngidx_index *x, uint64_t id, ngidx_term *t, ngidx_error *err)
@@ -432,7 +410,7 @@ int ngidx_top(const ngidx_index *x, const ngidx_top_opts *o, ngidx_top_result *r
 			if (!cur[i].loaded) {
 				uint64_t id;
 				uint64_t at = tl.start[i] + (uint64_t)by_df * tl.len[i] + cur[i].pos;
-				if (bits_get(tl.bits, tl.nbytes, at, tl.w, &id)) {
+				if (top_bits_get(tl.bits, tl.nbytes, at, tl.w, &id)) {
 					rc = ERR_CORRUPT(err, "section toplist: list past the end");
 					goto out;
 				}
@@ -533,7 +511,7 @@ static int rank_list(const ngidx_index *x, const cont_rec *c, int left, const ng
 	for (uint64_t i = 0; i < cnt; i++) {
 		uint64_t id;
 		ngidx_term t;
-		if (bits_get(c->bits, c->nbytes, start + i, c->w, &id)) {
+		if (top_bits_get(c->bits, c->nbytes, start + i, c->w, &id)) {
 			ngidx_free(h.e);
 			return ERR_CORRUPT(err, "section cont: list past its record");
 		}
@@ -711,7 +689,7 @@ static int infix(const ngidx_index *x, const char *a, size_t alen, unsigned an, 
 	for (uint64_t i = 0; i < cnt && !rc; i++) {
 		uint64_t id;
 		ngidx_term t, hit;
-		if (bits_get(c->bits, c->nbytes, start + i, c->w, &id)) {
+		if (top_bits_get(c->bits, c->nbytes, start + i, c->w, &id)) {
 			rc = ERR_CORRUPT(err, "section cont: list past its record");
 			break;
 		}

@@ -1,0 +1,14 @@
+# bench/e2e.mk - the end-to-end benchmark (`make bench`), included by the
+# Makefile. Not part of `make test`: it takes minutes and wants a quiet machine.
+#   make bench                      200M generated corpus + the Brown corpus
+#   make bench BENCH_SIZE=50M       a smaller generated corpus
+#   make bench BENCH_ARGS='--results none --keep'   more bench/e2e.sh options
+BENCH_SIZE  ?= 200M
+BENCH_SEED  ?= 1
+BENCH_BROWN ?= ../shared/corpus/brown
+BENCH_ARGS  ?=
+
+bench: $(BIN) ## end-to-end: ngidx vs SQLite FTS5 and ripgrep (BENCH_SIZE=200M), appends to bench/RESULTS.md
+	@scripts/install-deps.sh --bench
+	@NGIDX=$(BIN) BUILD=$(BUILD) bench/e2e.sh --size $(BENCH_SIZE) --seed $(BENCH_SEED) \
+	    --brown $(BENCH_BROWN) $(BENCH_ARGS)
