@@ -271,7 +271,8 @@ static int load_file(actor_dict *d, const char *path, ngidx_error *err)
 	ngidx_map m;
 	FORWARD_IF_ERROR(ngidx_map_file(&m, path, err));
 	line_ctx c = { d, path, 0, err };
-	const char *p = (const char *)m.p, *end = p + m.len;
+	/* an empty file maps to NULL, and NULL + 0 is undefined behaviour */
+	const char *p = m.len ? (const char *)m.p : "", *end = p + m.len;
 	int rc = NGIDX_OK;
 	while (p < end && !rc) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

@@ -188,7 +188,8 @@ int actors_write(idx_writer *w, const actor_dict *d, unsigned window, const merg
 	int rc = read_parts(parts, nparts, act, na, lv, err);
 	if (!rc) {
 		for (int l = 0; l < NGX_COOC_LEVELS; l++)
-			qsort(lv[l].p, lv[l].n, sizeof *lv[l].p, cmp_pair);
+			if (lv[l].n) /* p is NULL when no pair co-occurs: qsort(NULL, 0) is UB */
+				qsort(lv[l].p, lv[l].n, sizeof *lv[l].p, cmp_pair);
 		write_strings(w, d, act);
 		for (size_t a = 0; a < na; a++)
 			nal += act[a].naliases;

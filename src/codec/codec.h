@@ -56,4 +56,13 @@ size_t ngidx_pfor_encode(const uint32_t *in, size_t n, uint8_t *out);
  */
 size_t ngidx_pfor_decode(const uint8_t *in, const uint8_t *end, uint32_t *out, size_t n);
 
+/*
+ * ngidx_pfor_size - the bytes of the block of @n integers at [@in, @end)
+ * without decoding it: the header, the packed part and the exceptions'
+ * varints. @return what ngidx_pfor_decode would consume for a valid block,
+ * or 0 if the header or an exception runs past @end (the values are not
+ * checked: a later ngidx_pfor_decode of the block does). Cost O(exceptions).
+ */
+size_t ngidx_pfor_size(const uint8_t *in, const uint8_t *end, size_t n);
+
 #endif

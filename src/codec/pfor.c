@@ -419,3 +419,31 @@ size_t ngidx_pfor_decode(const uint8_t *in, const uint8_t *end, uint32_t *out, s
 	}
 	return (size_t)(p - in);
 }
+
+size_t ngidx_pfor_size(const uint8_t *in, const uint8_t *end, size_t n)
+{
+	if (NGIDX_UNLIKELY(n == 0 || n > NGIDX_BLOCK || in >= end))
+		return 0;
+	const uint8_t *p = in;
+	const unsigned hdr = *p++;
+	const unsigned b = hdr & HDR_WIDTH_MASK;
+	unsigned exc = 0;
+	if (hdr & HDR_EXCEPTIONS) {
+		if (NGIDX_UNLIKELY(p >= end))
+			return 0;
+		exc = *p++;
+	}
+	const size_t packed = (n * b + 7) / 8;
+	if (NGIDX_UNLIKELY(b > MAX_WIDTH || (size_t)(end - p) < packed))
+		return 0;
+	p += packed;
+	for (unsigned k = 0; k < exc; k++) {
+		uint64_t high;
+		if (NGIDX_UNLIKELY(p >= end))
+			return 0;
+		p++; /* index */
+		if (NGIDX_UNLIKELY(varint_get_inline(&p, end, &high, NGIDX_VARINT32_MAX, 0x0f) != 0))
+			return 0;
+	}
+	return (size_t)(p - in);
+}

@@ -34,7 +34,7 @@ const char *idx_section_name(uint32_t kind)
 	return kind <= NGX_SEC_KIND_MAX ? sec_names[kind] : "unknown";
 }
 
-static int check_layout(ngidx_index *x, const char *path, ngidx_error *err)
+static int check_layout(ngidx_index *x, const char *path, int verify, ngidx_error *err)
 {
 	const unsigned char *p = x->map.p;
 	size_t len = x->map.len;
@@ -90,6 +90,15 @@ static int check_layout(ngidx_index *x, const char *path, ngidx_error *err)
 				                   idx_section_name(s->kind));
 			x->by_kind[s->kind] = s;
 		}
+	}
+	/* With o->verify the checksums come before the structure checks below:
+	 * a flipped bit in, say, INFO's document count must be named as damage
+	 * to INFO, not as a DOCS size that no longer matches. Same message as
+	 * idx_verify.c, which checks them again (one more pass over the file). */
+	for (unsigned i = 0; verify && i < x->nsec; i++) {
+		const idx_sec *s = &x->table[i];
+		if (XXH64(s->p, (size_t)s->len, 0) != s->hash)
+			return ERR_CORRUPT(err, "section %s: checksum mismatch", idx_section_name(s->kind));
 	}
 	for (uint32_t k = NGX_SEC_INFO; k <= NGX_SEC_LEXDATA; k++)
 		if (!x->by_kind[k] && k != NGX_SEC_TEXT)
@@ -147,7 +156,7 @@ int ngidx_index_open(ngidx_index **out, const char *path, const ngidx_open_opts 
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	int rc = ngidx_map_file(&x->map, path, err);
 	if (!rc)
-		rc = check_layout(x, path, err);
+		rc = check_layout(x, path, o && o->verify, err);
 	if (!rc && o && o->verify)
 		rc = ngidx_index_verify(x, err);
 	if (rc) {
@@ -349,8 +358,13 @@ int idx_postings_init(ngidx_postings *p, const ngidx_index *x, uint64_t id, ngid
 void idx_postings_release(ngidx_postings *p)
 {
 	ngidx_free(p->pos);
-	p->pos = NULL;
-	p->pos_cap = 0;
+	ngidx_free(p->run_at);
+	ngidx_free(p->run_done);
+	ngidx_free(p->dpos);
+	p->pos = p->dpos = NULL;
+	p->run_at = NULL;
+	p->run_done = NULL;
+	p->pos_cap = p->run_at_cap = p->run_done_cap = p->dpos_cap = 0;
 }
 
 int ngidx_postings_open(const ngidx_index *x, uint64_t id, ngidx_postings **out, ngidx_error *err)
@@ -439,6 +453,7 @@ static int load_block(ngidx_postings *p, uint64_t b, ngidx_error *err)
 	p->pos_p = q;
 	p->blk_end = end;
 	p->pos_ready = 0;
+	p->lazy_ready = 0;
 	return 1;
 }
 
@@ -505,10 +520,10 @@ int ngidx_postings_seek(ngidx_postings *p, uint32_t doc, ngidx_error *err)
 uint32_t ngidx_postings_doc(const ngidx_postings *p) { return p->docs[p->i]; }
 uint32_t ngidx_postings_tf(const ngidx_postings *p) { return p->tfs[p->i]; }
 
-int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err)
+/* pos_start[] (where each document's values start) and the block's total
+ * number of position values, checked against the bytes that hold them. */
+static int block_starts(ngidx_postings *p, ngidx_error *err)
 {
-	if (p->pos_ready)
-		return NGIDX_OK;
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < p->nb; i++) {
 		p->pos_start[i] = (uint32_t)total;
@@ -516,29 +531,89 @@ int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err)
 	}
 	/* A run of 128 values takes at least 1 byte (all gaps 0: one word
 	 * repeated), a varint 1 byte: so at most 128 values per byte. */
-	if (total > (uint64_t)(p->blk_end - p->pos_p) * NGIDX_BLOCK || total > UINT32_MAX)
+	if (total > (uint64_t)(p->blk_end - p->pos_p) * NGIDX_BLOCK || total > UINT32_MAX - 1)
 		return ERR_CORRUPT(err, "positions block larger than its bytes");
 	p->pos_start[p->nb] = (uint32_t)total;
+	p->total = (uint32_t)total;
 	if (NGIDX_RESERVE(p->pos, p->pos_cap, (size_t)total + 1))
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	return NGIDX_OK;
+}
+
+/* Gaps [@from, @to) of p->pos to positions in @out; -1 if out of range. */
+static int gaps_to_positions(const uint32_t *gap, uint32_t from, uint32_t to, uint32_t *out)
+{
+	uint64_t prev1 = 0;
+	for (uint32_t j = from; j < to; j++) {
+		uint64_t v = prev1 + gap[j];
+		if (v >= UINT32_MAX)
+			return -1;
+		out[j - from] = (uint32_t)v;
+		prev1 = v + 1;
+	}
+	return 0;
+}
+
+int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err)
+{
+	if (p->pos_ready)
+		return NGIDX_OK;
+	FORWARD_IF_ERROR(block_starts(p, err));
+	uint64_t total = p->total;
 	const unsigned char *q = p->pos_p;
 	for (uint64_t i = 0; i < total; i += NGIDX_BLOCK) {
 		size_t k = total - i < NGIDX_BLOCK ? (size_t)(total - i) : NGIDX_BLOCK;
 		if (get_values(&q, p->blk_end, p->pos + i, k))
 			return ERR_CORRUPT(err, "bad positions block");
 	}
-	for (uint32_t d = 0; d < p->nb; d++) {
-		uint64_t prev1 = 0;
-		for (uint32_t j = p->pos_start[d]; j < p->pos_start[d + 1]; j++) {
-			uint64_t v = prev1 + p->pos[j];
-			if (v >= UINT32_MAX)
-				return ERR_CORRUPT(err, "position out of range");
-			p->pos[j] = (uint32_t)v;
-			prev1 = v + 1;
-		}
-	}
+	for (uint32_t d = 0; d < p->nb; d++)
+		if (gaps_to_positions(p->pos, p->pos_start[d], p->pos_start[d + 1], p->pos + p->pos_start[d]))
+			return ERR_CORRUPT(err, "position out of range");
 	p->pos_end = q;
 	p->pos_ready = 1;
+	p->lazy_ready = 0; /* pos now holds positions, not gaps */
+	return NGIDX_OK;
+}
+
+/* The current document's positions into p->dpos, decoding only the runs
+ * that hold them (a frequent word's block can hold thousands of values, of
+ * which a phrase check needs one document's). */
+static int doc_positions(ngidx_postings *p, ngidx_error *err)
+{
+	if (!p->lazy_ready) {
+		FORWARD_IF_ERROR(block_starts(p, err));
+		size_t nrun = (p->total + NGIDX_BLOCK - 1) / NGIDX_BLOCK;
+		if (NGIDX_RESERVE(p->run_at, p->run_at_cap, nrun + 1) ||
+		    NGIDX_RESERVE(p->run_done, p->run_done_cap, nrun + 1))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		memset(p->run_done, 0, nrun + 1);
+		p->run_at[0] = p->pos_p;
+		p->nrun_at = 1;
+		p->lazy_ready = 1;
+	}
+	uint32_t s = p->pos_start[p->i], e = p->pos_start[p->i + 1];
+	uint32_t r0 = s / NGIDX_BLOCK, r1 = (e - 1) / NGIDX_BLOCK;
+	while (p->nrun_at <= r1) { /* runs before the last are full */
+		uint32_t r = p->nrun_at - 1;
+		size_t k = ngidx_pfor_size(p->run_at[r], p->blk_end, NGIDX_BLOCK);
+		if (!k)
+			return ERR_CORRUPT(err, "bad positions block");
+		p->run_at[p->nrun_at++] = p->run_at[r] + k;
+	}
+	for (uint32_t r = r0; r <= r1; r++) {
+		if (p->run_done[r])
+			continue;
+		const unsigned char *q = p->run_at[r];
+		uint32_t first = r * NGIDX_BLOCK;
+		size_t k = p->total - first < NGIDX_BLOCK ? p->total - first : NGIDX_BLOCK;
+		if (get_values(&q, p->blk_end, p->pos + first, k))
+			return ERR_CORRUPT(err, "bad positions block");
+		p->run_done[r] = 1;
+	}
+	if (NGIDX_RESERVE(p->dpos, p->dpos_cap, (size_t)(e - s)))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	if (gaps_to_positions(p->pos, s, e, p->dpos))
+		return ERR_CORRUPT(err, "position out of range");
 	return NGIDX_OK;
 }
 
@@ -546,8 +621,12 @@ int ngidx_postings_positions(ngidx_postings *p, const uint32_t **pos, ngidx_erro
 {
 	if (p->n != 1)
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "positions are stored for single words only");
-	FORWARD_IF_ERROR(idx_postings_block_positions(p, err));
-	*pos = p->pos + p->pos_start[p->i];
+	if (p->pos_ready) {
+		*pos = p->pos + p->pos_start[p->i];
+		return NGIDX_OK;
+	}
+	FORWARD_IF_ERROR(doc_positions(p, err));
+	*pos = p->dpos;
 	return NGIDX_OK;
 }
 

@@ -63,6 +63,18 @@ struct ngidx_postings {
 	uint32_t *pos;
 	size_t pos_cap;
 	uint32_t pos_start[NGIDX_BLOCK + 1];
+	/* positions one document at a time (ngidx_postings_positions): the
+	 * block's values are runs of NGIDX_BLOCK; a run is decoded (raw gaps,
+	 * into pos) only when a document needs it, and skipped by its size */
+	int lazy_ready;             /* pos_start, run_at set up for this block */
+	uint32_t total;             /* position values in the block */
+	const unsigned char **run_at; /* where run r starts, for r < nrun_at */
+	uint32_t nrun_at;
+	size_t run_at_cap;
+	uint8_t *run_done;
+	size_t run_done_cap;
+	uint32_t *dpos;             /* the current document's positions */
+	size_t dpos_cap;
 };
 
 /* A decoded lexicon term. */

@@ -119,6 +119,8 @@ static int verify_term(const ngidx_index *x, ngidx_postings *p, uint64_t id, ngi
 		docs++;
 		cf += ngidx_postings_tf(p);
 		if (p->n == 1) {
+			/* the whole block at once: it also finds where it ends */
+			FORWARD_IF_ERROR(idx_postings_block_positions(p, err));
 			const uint32_t *pos;
 			FORWARD_IF_ERROR(ngidx_postings_positions(p, &pos, err));
 			uint32_t tf = ngidx_postings_tf(p);
