@@ -460,6 +460,8 @@ static size_t check_block(const uint32_t *in, size_t n, uint8_t *enc, uint64_t s
 	CHECK(memcmp(back, in, n * sizeof *in) == 0, "seed=%" PRIu64 " %s n=%zu: values differ",
 	      seed, dist, n);
 	CHECK(back[n] == 0xdeadbeef, "seed=%" PRIu64 " %s n=%zu: decoder wrote past n", seed, dist, n);
+	CHECK(ngidx_pfor_size(e, e + size, n) == size, "seed=%" PRIu64 " %s n=%zu: size %zu, not %zu",
+	      seed, dist, n, ngidx_pfor_size(e, e + size, n), size);
 
 	/* Trailing bytes are not consumed. */
 	memset(o2, 0xff, bound);
@@ -488,6 +490,8 @@ static void check_truncations(const uint8_t *enc, size_t size, size_t n, uint64_
 		CHECK(ngidx_pfor_decode(start, buf + size, back, n) == 0,
 		      "seed=%" PRIu64 " %s n=%zu: prefix of %zu/%zu bytes accepted", seed, dist, n,
 		      cut, size);
+		CHECK(ngidx_pfor_size(start, buf + size, n) == 0,
+		      "seed=%" PRIu64 " %s n=%zu: size of a %zu/%zu-byte prefix", seed, dist, n, cut, size);
 	}
 	free(buf);
 }
