@@ -237,6 +237,65 @@ BENCHMARK_CAPTURE(BM_top, pattern_the_x_of, 2, "the * of", 0, 0, 0, 0);
 BENCHMARK_CAPTURE(BM_top, pattern_x_of_the, 2, "* of the", 0, 0, 0, 0);
 BENCHMARK_CAPTURE(BM_top, pattern_united_x, 2, "united *", 0, 0, 1, 0);
 
+/* A boolean query run to the end (the first @limit documents; 0 = all),
+ * rarest operand first, others seeking; optionally ranked by BM25. */
+static void BM_docs(benchmark::State &st, const char *query, int rank, uint64_t limit)
+{
+	ngidx_index *idx = brown();
+	ngidx_query *q;
+	if (!idx || ngidx_query_parse(query, strlen(query), &q, nullptr, nullptr)) {
+		st.SkipWithError("build/bench/brown.ngx missing (run make bench-micro)");
+		return;
+	}
+	ngidx_docs_opts o;
+	ngidx_docs_opts_init(&o);
+	o.rank = rank;
+	o.limit = limit;
+	uint64_t hits = 0;
+	for (auto _ : st) {
+		ngidx_docs *d;
+		if (ngidx_query_run(idx, q, &o, &d, nullptr)) {
+			st.SkipWithError("query failed");
+			break;
+		}
+		ngidx_docs_hit h;
+		while (ngidx_docs_next(d, &h, nullptr) == 1)
+			hits++;
+		ngidx_docs_free(d);
+	}
+	st.counters["docs_per_query"] = benchmark::Counter((double)hits, benchmark::Counter::kAvgIterations);
+	ngidx_query_free(q);
+}
+BENCHMARK_CAPTURE(BM_docs, and_rare_common, "\"united states\" AND government", 0, 0);
+BENCHMARK_CAPTURE(BM_docs, or_not, "(president OR congress) NOT \"white house\"", 0, 0);
+BENCHMARK_CAPTURE(BM_docs, bm25_top10, "war AND peace", NGIDX_RANK_BM25, 10);
+
+/* Keyword-in-context: the first 20 lines of a phrase (reads and cuts the
+ * stored text of the matching documents). */
+static void BM_kwic(benchmark::State &st, const char *phrase)
+{
+	ngidx_index *idx = brown();
+	if (!idx) {
+		st.SkipWithError("build/bench/brown.ngx missing (run make bench-micro)");
+		return;
+	}
+	ngidx_kwic_opts o;
+	ngidx_kwic_opts_init(&o);
+	o.limit = 20;
+	for (auto _ : st) {
+		ngidx_kwic *k;
+		if (ngidx_kwic_open(idx, phrase, strlen(phrase), &o, &k, nullptr)) {
+			st.SkipWithError("kwic failed");
+			break;
+		}
+		ngidx_kwic_line l;
+		while (ngidx_kwic_next(k, &l, nullptr) == 1)
+			benchmark::DoNotOptimize(l.match_len);
+		ngidx_kwic_free(k);
+	}
+}
+BENCHMARK_CAPTURE(BM_kwic, united_states_20_lines, "the united states");
+
 /* An actor's top-20 neighbours by count (the stored matrix, then a partial
  * sort), and with a date filter (counted from the pair postings); the Brown
  * index of bench/micro.mk is built with data/actors/world.tsv. */
