@@ -2,7 +2,8 @@
 # Install the Debian packages ngidx needs to build, test and benchmark.
 #   scripts/install-deps.sh          install what is missing (needs root or sudo)
 #   scripts/install-deps.sh --check  exit 0 if everything is there, 1 otherwise
-#   scripts/install-deps.sh --bench / --tsan  also what `make bench` / `make tsan` need
+#   scripts/install-deps.sh --bench / --tsan / --fuzz  also what `make bench` /
+#                                     `make tsan` / `make fuzz` need
 set -eu
 
 # header or program -> Debian package
@@ -37,6 +38,16 @@ if [ "${1:-}" = "--tsan" ]; then
 	[ -e /usr/bin/clang ] || missing="$missing clang"
 	v=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
 	[ -n "$v" ] && [ -e "/usr/lib/llvm-$v/lib/libarcher.so" ] || missing="$missing libomp-dev"
+fi
+# libFuzzer, only for `make fuzz`: clang, its runtime libraries (Debian 12's
+# clang only recommends libclang-rt-14-dev, which holds libclang_rt.fuzzer)
+# and LLVM's OpenMP (omp.h and libomp for clang -fopenmp); the meta packages
+# libclang-rt-dev and libomp-dev follow the default clang version
+if [ "${1:-}" = "--fuzz" ]; then
+	[ -e /usr/bin/clang ] || missing="$missing clang"
+	rd=$(clang -print-resource-dir 2>/dev/null || true)
+	[ -n "$rd" ] && [ -e "$rd/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ] || missing="$missing libclang-rt-dev"
+	[ -n "$rd" ] && [ -e "$rd/include/omp.h" ] || missing="$missing libomp-dev"
 fi
 if [ "${1:-}" = "--check" ]; then
 	[ -z "$missing" ] && exit 0

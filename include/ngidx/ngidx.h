@@ -44,5 +44,7 @@ NGIDX_API void ngidx_set_allocator(const ngidx_allocator *a);
 #include "actors.h"
 #include "suggest.h"
 #include "top.h"
+#include "keyness.h"
+#include "series.h"
 
 #endif

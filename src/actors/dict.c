@@ -371,7 +371,7 @@ static int finish(actor_dict *d)
 		size_t fl = sp ? (size_t)(sp - x->key) : x->key_len;
 		uint64_t fh = ngidx_hash64(x->key, fl);
 #define FIRST_EQ(i)                                                                  \
-	(!memcmp(d->aliases[i].key, x->key, fl) &&                                   \
+	(d->aliases[i].key_len >= fl && !memcmp(d->aliases[i].key, x->key, fl) &&   \
 	 (d->aliases[i].key_len == fl || d->aliases[i].key[fl] == ' '))
 		slot *s = TABLE_PROBE(&d->first, fh, FIRST_EQ);
 #undef FIRST_EQ
@@ -463,7 +463,7 @@ int actor_match(const actor_dict *d, const ngidx_tokens *t, actor_scratch *s)
 		size_t tl = s->tstart[i + 1] - s->tstart[i] - 1;
 		uint64_t fh = ngidx_hash64(tp, tl);
 #define FIRST_EQ(k)                                                                   \
-	(!memcmp(d->aliases[k].key, tp, tl) &&                                        \
+	(d->aliases[k].key_len >= tl && !memcmp(d->aliases[k].key, tp, tl) &&         \
 	 (d->aliases[k].key_len == tl || d->aliases[k].key[tl] == ' '))
 		const slot *f = TABLE_PROBE(&d->first, fh, FIRST_EQ);
 #undef FIRST_EQ

@@ -79,5 +79,7 @@ int cmd_actors(int argc, char **argv);
 int cmd_actors_suggest(int argc, char **argv);
 int cmd_cooc(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_keyness(int argc, char **argv);
+int cmd_series(int argc, char **argv);
 
 #endif

@@ -187,7 +187,7 @@ static int pair_docs(const ngidx_index *idx, uint32_t a, uint32_t b, ngidx_level
 	if (rc)
 		return cli_fail("cooc", rc, &e);
 	uint64_t shown = 0;
-	int r;
+	int r = 0; /* always set by the first test (k is 0 or shown < k); for -fanalyzer */
 	while ((!k || shown < k) && (r = ngidx_postings_next(p, &e)) > 0) {
 		ngidx_doc d;
 		if ((rc = ngidx_doc_get(idx, ngidx_postings_doc(p), &d, &e)))

@@ -1,16 +1,20 @@
 /*
- * cmd_count.c - `ngidx count INDEX [PHRASE...]`.
+ * cmd_count.c - `ngidx count INDEX [PHRASE...]`, and with --dispersion how
+ * evenly each phrase is spread over periods and documents (series.h).
  */
 #include "cli.h"
+#include "ngidx/series.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage_line[] = "ngidx count [--json] INDEX [PHRASE...]";
+static const char usage_line[] =
+	"ngidx count [--dispersion [--by UNIT]] [--json] INDEX [PHRASE...]";
 
 static const char help[] =
-	"usage: ngidx count [--json] INDEX [PHRASE...]\n"
+	"usage: ngidx count [--dispersion [--by UNIT]] [--json] INDEX [PHRASE...]\n"
 	"\n"
 	"Print the exact number of occurrences and of documents of each PHRASE, or,\n"
 	"with no PHRASE, of each line of standard input (one phrase per line), so a\n"
@@ -22,17 +26,35 @@ static const char help[] =
 	"Output columns: query (as given), ngram (its tokens joined by spaces), n,\n"
 	"occurrences, documents.\n"
 	"\n"
+	"With --dispersion, two more: periods, the share of the periods (years, or\n"
+	"--by) holding any dated document in which the phrase occurs (nan when no\n"
+	"document is dated); dp, Gries' deviation of proportions over documents:\n"
+	"DP = 1/2 sum_i |v_i - s_i|, with s_i document i's share of the corpus\n"
+	"tokens and v_i its share of the phrase's occurrences (0: spread as the text\n"
+	"is; near 1: concentrated in few documents; nan when the phrase does not\n"
+	"occur). JSON writes nan as null.\n"
+	"\n"
 	"options:\n"
-	"  --json     JSON Lines instead of TSV\n"
-	"  -h, --help this help\n";
+	"  --dispersion  add the columns periods and dp\n"
+	"  --by UNIT     the periods of --dispersion: year (default), month, week, day\n"
+	"  --json        JSON Lines instead of TSV\n"
+	"  -h, --help    this help\n";
 
-static const char *const cols[] = { "query", "ngram", "n", "occurrences", "documents" };
+static const char *const cols[] = { "query", "ngram", "n", "occurrences", "documents",
+	                            "periods", "dp" };
 
-static int one(const ngidx_index *idx, const char *q, size_t len, int json, ngidx_count_result *r)
+/* @s: the periods of --dispersion, or NULL without it. */
+static int one(const ngidx_index *idx, const char *q, size_t len, int json, ngidx_count_result *r,
+               const ngidx_series *s)
 {
 	ngidx_error e = { 0 };
 	int rc = ngidx_count(idx, q, len, r, &e);
 	if (rc)
+		return cli_fail("count", rc, &e);
+	ngidx_dispersion d;
+	/* a phrase only: "@ID" is a phrase here, as in the count above */
+	if (s && (rc = ngidx_series_dispersion(s, len && q[0] == '@' ? q + 1 : q,
+	                                       len && q[0] == '@' ? len - 1 : len, &d, &e)))
 		return cli_fail("count", rc, &e);
 	cli_row row;
 	cli_row_begin(&row, stdout, json);
@@ -41,27 +63,59 @@ static int one(const ngidx_index *idx, const char *q, size_t len, int json, ngid
 	cli_row_u64(&row, "n", r->n);
 	cli_row_u64(&row, "occurrences", r->occurrences);
 	cli_row_u64(&row, "documents", r->documents);
+	if (s) {
+		cli_row_f64(&row, "periods", d.periods);
+		cli_row_f64(&row, "dp", d.dp);
+	}
 	cli_row_end(&row);
 	return EXIT_OK;
 }
 
 int cmd_count(int argc, char **argv)
 {
-	int json;
-	int rc_opt = cli_json_opts(argc, argv, "count", usage_line, help, &json);
-	if (rc_opt >= 0)
-		return rc_opt;
+	enum { O_JSON = 256, O_DISP, O_BY };
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, O_JSON },
+		{ "dispersion", no_argument, NULL, O_DISP },
+		{ "by", required_argument, NULL, O_BY },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, disp = 0, c;
+	ngidx_period_unit unit = NGIDX_BY_YEAR;
+	optind = 1;
+	/* "+": options before the index only, so a phrase may start with "-" */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_JSON: json = 1; break;
+		case O_DISP: disp = 1; break;
+		case O_BY:
+			if (ngidx_period_unit_parse(optarg, &unit))
+				return cli_usage_error("count", usage_line,
+				                       "--by is year, month, week or day, not '%s'", optarg);
+			break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage_error("count", usage_line, "bad option");
+		}
+	}
 	if (optind >= argc)
 		return cli_usage_error("count", usage_line, "no index given");
 	ngidx_index *idx;
 	int rc = cli_open_index("count", argv[optind], &idx);
 	if (rc)
 		return rc;
-	cli_header(stdout, json, cols, 5);
+	ngidx_series *s = NULL;
+	ngidx_error e = { 0 };
+	if (disp && (rc = ngidx_series_create(idx, unit, NULL, &s, &e))) {
+		rc = cli_fail("count", rc, &e);
+		ngidx_index_free(idx);
+		return rc;
+	}
+	cli_header(stdout, json, cols, disp ? 7 : 5);
 	ngidx_count_result r = { 0 };
 	if (optind + 1 < argc) {
 		for (int i = optind + 1; i < argc && !rc; i++)
-			rc = one(idx, argv[i], strlen(argv[i]), json, &r);
+			rc = one(idx, argv[i], strlen(argv[i]), json, &r, s);
 	} else {
 		char *line = NULL;
 		size_t cap = 0;
@@ -72,11 +126,12 @@ int cmd_count(int argc, char **argv)
 				len--;
 			if (len && line[len - 1] == '\r')
 				len--;
-			rc = one(idx, line, len, json, &r);
+			rc = one(idx, line, len, json, &r, s);
 		}
 		free(line);
 	}
 	ngidx_count_result_release(&r);
+	ngidx_series_free(s);
 	ngidx_index_free(idx);
 	if (fflush(stdout) != 0 && !rc) {
 		cli_error("count", "cannot write the output");

@@ -243,12 +243,14 @@ static int collect(const ngidx_index *idx, ngidx_level level, uint64_t min, ngid
 				continue;
 			if (ne == cap) {
 				cap *= 2;
-				edges = realloc(edges, cap * sizeof *edges);
-				if (!edges) {
+				edge *grown = realloc(edges, cap * sizeof *edges);
+				if (!grown) { /* realloc keeps the old block on failure */
 					ngidx_buffer_free(v);
+					free(edges);
 					free(nodes);
 					return NGIDX_ERR_NOMEM;
 				}
+				edges = grown;
 			}
 			edges[ne++] = (edge){ a, v[i].actor, v[i].cell.o11,
 				              ngidx_measure_value(&v[i].cell, by) };

@@ -22,6 +22,8 @@ static const command commands[] = {
 	{ "cooc", cmd_cooc, "an actor's co-occurring actors, with association measures" },
 	{ "graph", cmd_graph, "the actor network as TSV, GraphML, GEXF or DOT" },
 	{ "top", cmd_top, "most frequent n-grams, continuations, wildcards" },
+	{ "series", cmd_series, "frequency of phrases and actors over time; SVG chart" },
+	{ "keyness", cmd_keyness, "n-grams that set a subcorpus apart (G2, Log Ratio)" },
 	{ "stats", cmd_stats, "what an index holds: counts, sections, sizes" },
 	{ "verify", cmd_verify, "check every checksum and structure of an index" },
 };

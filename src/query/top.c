@@ -747,7 +747,7 @@ int ngidx_top_pattern(const ngidx_index *x, const char *pattern, size_t len, con
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "a pattern has exactly one '*'");
 	char *a = NULL, *b = NULL;
 	size_t alen, blen;
-	unsigned an, bn;
+	unsigned an = 0, bn = 0; /* set when rc is 0 (read only then); for -fanalyzer */
 	int rc = analyze_join(pattern, (size_t)(star - pattern), &a, &alen, &an, err);
 	if (!rc)
 		rc = analyze_join(star + 1, len - (size_t)(star - pattern) - 1, &b, &blen, &bn, err);

@@ -1,0 +1,113 @@
+/*
+ * ngidx/keyness.h - subcorpora of an index, and keyness: the n-grams over-
+ * and under-represented in one subcorpus against another.
+ *
+ * Ownership: a subset and a keyness result own their memory; free them with
+ * their free functions. Thread-safety: a subset is read-only once made and
+ * may be shared by threads.
+ */
+#ifndef NGIDX_KEYNESS_H
+#define NGIDX_KEYNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "errors.h"
+#include "index.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A set of documents of one index. */
+typedef struct ngidx_subset ngidx_subset;
+
+/*
+ * ngidx_subset_parse - the documents of @idx that satisfy every condition
+ * of @spec, a comma-separated list of:
+ *     date=D          documents dated in period D (YYYY, YYYY-MM or
+ *                     YYYY-MM-DD: the whole year, month or day)
+ *     date=D1..D2     dated from the start of D1 to the end of D2 (either
+ *                     side may be empty: "date=2019..")
+ *     FIELD=VALUE     metadata FIELD (JSON Lines) exactly VALUE
+ * e.g. "date=2019", "source=Reuters,date=2018..2019-06". "*" (or "") is
+ * every document. Undated documents fail any date condition.
+ * @return NGIDX_OK; NGIDX_ERR_ARG (a malformed spec; the message says
+ * which part); NGIDX_ERR_CORRUPT; NGIDX_ERR_NOMEM. Cost: one pass over the
+ * document table (O(documents), not over the text).
+ */
+NGIDX_API int ngidx_subset_parse(const ngidx_index *idx, const char *spec, ngidx_subset **out,
+                                 ngidx_error *err);
+
+/* The documents not in @s (a new subset). @return NGIDX_OK or NGIDX_ERR_NOMEM. */
+NGIDX_API int ngidx_subset_complement(const ngidx_subset *s, ngidx_subset **out, ngidx_error *err);
+
+/* Whether document @doc is in @s. O(1). */
+NGIDX_API int ngidx_subset_has(const ngidx_subset *s, uint32_t doc);
+
+/* Documents and tokens in @s. O(1). */
+NGIDX_API uint64_t ngidx_subset_docs(const ngidx_subset *s);
+NGIDX_API uint64_t ngidx_subset_tokens(const ngidx_subset *s);
+
+/* Free; NULL is a no-op. */
+NGIDX_API void ngidx_subset_free(ngidx_subset *s);
+
+/* One n-gram of a keyness list. */
+typedef struct ngidx_key_row {
+	const char *ngram;      /* tokens joined by spaces, not NUL-ended */
+	size_t len;
+	unsigned n;
+	uint64_t target, reference; /* occurrences on each side */
+	double ll;              /* signed G2: > 0 over-represented in the target */
+	double logratio;        /* log2 of the ratio of relative frequencies
+	                           (0.5 for a zero count) */
+	int significant;        /* |G2| above the corrected threshold */
+} ngidx_key_row;
+
+typedef struct ngidx_keyness_opts {
+	unsigned n;             /* n-gram length (default 1) */
+	size_t k;               /* rows per side (default 20) */
+	int by_logratio;        /* rank by |Log Ratio| instead of |G2| */
+	uint64_t min_count;     /* target + reference at least this (default 5) */
+	double alpha;           /* family-wise significance level (default 0.05) */
+} ngidx_keyness_opts;
+
+NGIDX_API void ngidx_keyness_opts_init(ngidx_keyness_opts *o);
+
+typedef struct ngidx_keyness_result {
+	ngidx_key_row *rows;    /* first those favouring the target (strongest
+	                           first), then those favouring the reference */
+	size_t nrows, ntarget;  /* ntarget: how many rows favour the target */
+	uint64_t target_tokens, reference_tokens;
+	uint64_t tested;        /* n-grams compared (the Bonferroni m) */
+	double threshold;       /* G2 critical value at alpha / tested */
+	void *priv;             /* private: the rows' texts */
+} ngidx_keyness_result;
+
+/*
+ * ngidx_keyness - compare the n-grams of subset @target of @idx with
+ * subset @reference of @ref_idx (the same index, or another one built with
+ * the same analyzer; NULL @reference = every document of @ref_idx not in
+ * @target when @ref_idx == @idx, else all of @ref_idx).
+ * For each n-gram with target + reference >= min_count: the 2x2 table of
+ * its occurrences against the other tokens of each side gives G2 (signed)
+ * and Log Ratio; significance is |G2| above the chi-square (1 df) critical
+ * value at alpha / m (Bonferroni over the m n-grams tested). The k
+ * strongest rows of each side come out, ties by text.
+ * @return NGIDX_OK, NGIDX_ERR_ARG (n above either index's max n),
+ * NGIDX_ERR_CORRUPT, NGIDX_ERR_NOMEM.
+ * Cost: one walk over the postings of every n-gram of length n in @idx
+ * (and, with another reference index, a lookup of each of its n-grams):
+ * O(postings), seconds on a 1 GB corpus for n = 1.
+ */
+NGIDX_API int ngidx_keyness(const ngidx_index *idx, const ngidx_subset *target,
+                            const ngidx_index *ref_idx, const ngidx_subset *reference,
+                            const ngidx_keyness_opts *o, ngidx_keyness_result *r,
+                            ngidx_error *err);
+
+/* Free the result's rows (not @r itself). */
+NGIDX_API void ngidx_keyness_result_release(ngidx_keyness_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
