@@ -52,20 +52,6 @@ static const char help[] =
 
 static const char *const cols[] = { "rank", "ngram", "n", "occurrences", "documents" };
 
-/* A decimal number in [min, max]; @return 0, or -1 if malformed. */
-static int parse_num(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	char *end;
-	const unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* "N" or "N-M" with 1 <= N <= M <= 16. */
 static int parse_range(const char *s, unsigned *lo, unsigned *hi)
 {
@@ -77,10 +63,10 @@ static int parse_range(const char *s, unsigned *lo, unsigned *hi)
 	uint64_t a, b;
 	if (dash)
 		*dash = 0;
-	if (parse_num(buf, 1, 16, &a))
+	if (cli_parse_num(buf, 1, 16, &a))
 		return -1;
 	b = a;
-	if (dash && parse_num(dash + 1, 1, 16, &b))
+	if (dash && cli_parse_num(dash + 1, 1, 16, &b))
 		return -1;
 	if (a > b)
 		return -1;
@@ -119,7 +105,7 @@ int cmd_top(int argc, char **argv)
 			has_n = 1;
 			break;
 		case 'k':
-			if (parse_num(optarg, 1, 100000000, &v))
+			if (cli_parse_num(optarg, 1, 100000000, &v))
 				return cli_usage_error("top", usage_line,
 				                       "--k wants a number of rows from 1 to 100000000, not '%s'", optarg);
 			o.k = (size_t)v;
@@ -134,7 +120,7 @@ int cmd_top(int argc, char **argv)
 				                       "--by wants occurrences or documents, not '%s'", optarg);
 			break;
 		case OPT_MIN_DOCS:
-			if (parse_num(optarg, 0, UINT32_MAX, &v))
+			if (cli_parse_num(optarg, 0, UINT32_MAX, &v))
 				return cli_usage_error("top", usage_line,
 				                       "--min-documents wants a number of documents, not '%s'", optarg);
 			o.min_documents = (uint32_t)v;

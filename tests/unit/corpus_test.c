@@ -1493,36 +1493,8 @@ Test(corpus, stats_mixed)
 
 /* ---- allocation failures ------------------------------------------------------------------ */
 
-/* Fail the g_fail_at-th allocation; count live blocks, so that a leak
+/* Fail the FA.fail_at-th allocation; count live blocks, so that a leak
  * fails the test even where LeakSanitizer only prints. */
-static long g_fail_at, g_nallocs, g_live;
-
-static void *f_malloc(void *ctx, size_t n)
-{
-	(void)ctx;
-	if (++g_nallocs == g_fail_at)
-		return NULL;
-	void *p = malloc(n);
-	g_live += p != NULL;
-	return p;
-}
-
-static void *f_realloc(void *ctx, void *p, size_t n)
-{
-	(void)ctx;
-	if (++g_nallocs == g_fail_at)
-		return NULL;
-	void *q = realloc(p, n);
-	g_live += q && !p;
-	return q;
-}
-
-static void f_free(void *ctx, void *p)
-{
-	(void)ctx;
-	g_live -= p != NULL;
-	free(p);
-}
 
 Test(corpus, allocation_failures)
 {
@@ -1540,13 +1512,13 @@ Test(corpus, allocation_failures)
 	putn("d/e.jsonl", f, len);
 	free(f);
 	const char *in = tp("d");
-	ngidx_allocator a = { f_malloc, f_realloc, f_free, NULL };
+	ngidx_allocator a = { fa_malloc, fa_realloc, fa_free, NULL };
 	ngidx_set_allocator(&a);
 	long k;
 	for (k = 1; k < 100000; k++) {
-		g_fail_at = k;
-		g_nallocs = 0;
-		g_live = 0;
+		FA.fail_at = k;
+		FA.calls = 0;
+		FA.live = 0;
 		ngidx_corpus *c = NULL;
 		ngidx_error e;
 		int rc = ngidx_corpus_open(&c, &in, 1, NULL, &e);
@@ -1557,8 +1529,8 @@ Test(corpus, allocation_failures)
 				docs++;
 			ngidx_corpus_free(c);
 		}
-		cr_assert_eq(g_live, 0, "allocation %ld failed: %ld blocks leaked", k, g_live);
-		if (g_nallocs < k) { /* no failure injected: a complete read */
+		cr_assert_eq(FA.live, 0, "allocation %ld failed: %ld blocks leaked", k, FA.live);
+		if (FA.calls < k) { /* no failure injected: a complete read */
 			cr_assert_eq(rc, -1);
 			cr_assert_eq(docs, 5);
 			break;

@@ -389,34 +389,6 @@ Test(suggest, inputs_like_build, .init = fixture_setup, .fini = fixture_teardown
 
 /* ---- allocation failures ---------------------------------------------------- */
 
-static long g_fail_at, g_nallocs, g_live;
-
-static void *f_malloc(void *ctx, size_t n)
-{
-	(void)ctx;
-	if (++g_nallocs == g_fail_at)
-		return NULL;
-	void *p = malloc(n);
-	g_live += p != NULL;
-	return p;
-}
-
-static void *f_realloc(void *ctx, void *p, size_t n)
-{
-	(void)ctx;
-	if (++g_nallocs == g_fail_at)
-		return NULL;
-	void *q = realloc(p, n);
-	g_live += q && !p;
-	return q;
-}
-
-static void f_free(void *ctx, void *p)
-{
-	(void)ctx;
-	g_live -= p != NULL;
-	free(p);
-}
 
 Test(suggest, allocation_failures)
 {
@@ -424,16 +396,16 @@ Test(suggest, allocation_failures)
 		"We saw Kim Jong-un, Kim, Donald Trump and Trump in Hanoi. Kim left.",
 		"KIM JONG-UN MET TRUMP. Huang Jing said so. we saw \xC3\x89mile, Kim Yo-jong and Kim.",
 	};
-	ngidx_allocator al = { f_malloc, f_realloc, f_free, NULL };
+	ngidx_allocator al = { fa_malloc, fa_realloc, fa_free, NULL };
 	ngidx_set_allocator(&al);
 	ngidx_suggest_opts o;
 	ngidx_suggest_opts_init(&o);
 	o.min_count = 1;
 	long k;
 	for (k = 1; k < 100000; k++) {
-		g_fail_at = k;
-		g_nallocs = 0;
-		g_live = 0;
+		FA.fail_at = k;
+		FA.calls = 0;
+		FA.live = 0;
 		ngidx_suggest *s = NULL;
 		int rc = ngidx_suggest_create(&s, &o);
 		for (size_t i = 0; i < 2 && !rc; i++)
@@ -443,8 +415,8 @@ Test(suggest, allocation_failures)
 		if (!rc)
 			rc = ngidx_suggest_finish(s, &a, &n);
 		ngidx_suggest_free(s);
-		cr_assert_eq(g_live, 0, "allocation %ld failed: %ld blocks leaked", k, g_live);
-		if (g_nallocs < k) {
+		cr_assert_eq(FA.live, 0, "allocation %ld failed: %ld blocks leaked", k, FA.live);
+		if (FA.calls < k) {
 			cr_assert_eq(rc, NGIDX_OK);
 			cr_assert_gt(n, 3);
 			break;

@@ -27,7 +27,9 @@
  *     `.init = fixture_setup, .fini = fixture_teardown` (mkdtemp of
  *     /tmp/ngidx-<TEST_NAME>-XXXXXX; removed afterwards, even with folders a
  *     test made unreadable, unless NGIDX_KEEP is set and not "0"), paths in
- *     it (tp, kp) and whole-file write_file / read_whole.
+ *     it (tp, kp) and whole-file write_file / read_whole;
+ *   - fa_malloc / fa_realloc / fa_free with their state FA: an allocator
+ *     that fails a chosen call and counts live blocks.
  */
 #ifndef NGIDX_TEST_UTIL_H
 #define NGIDX_TEST_UTIL_H
@@ -287,6 +289,52 @@ static inline unsigned char *read_whole(const char *path, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return p;
+}
+
+/* ---- allocation failures --------------------------------------------------- */
+
+/*
+ * An allocator for ngidx_set_allocator that fails call number FA.fail_at
+ * (0: none) and counts the calls and the live blocks, so that a leak fails
+ * the test even where LeakSanitizer only prints:
+ *     ngidx_allocator al = { fa_malloc, fa_realloc, fa_free, NULL };
+ */
+typedef struct fail_alloc {
+	long fail_at, calls, live;
+} fail_alloc;
+
+static inline fail_alloc *fa_state(void)
+{
+	static fail_alloc s;
+	return &s;
+}
+#define FA (*fa_state())
+
+static inline void *fa_malloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	if (++FA.calls == FA.fail_at)
+		return NULL;
+	void *p = malloc(n);
+	FA.live += p != NULL;
+	return p;
+}
+
+static inline void *fa_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	if (++FA.calls == FA.fail_at)
+		return NULL;
+	void *q = realloc(p, n);
+	FA.live += q && !p;
+	return q;
+}
+
+static inline void fa_free(void *ctx, void *p)
+{
+	(void)ctx;
+	FA.live -= p != NULL;
+	free(p);
 }
 
 #endif /* NGIDX_TEST_UTIL_H */

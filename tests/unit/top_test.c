@@ -666,34 +666,6 @@ Test(top, corrupt_sections, .init = fixture_setup, .fini = fixture_teardown, .ti
 
 /* ---- allocation failures -------------------------------------------------- */
 
-static long g_calls, g_fail_at, g_live;
-
-static void *f_malloc(void *ctx, size_t n)
-{
-	(void)ctx;
-	if (++g_calls == g_fail_at)
-		return NULL;
-	void *p = malloc(n);
-	g_live += p != NULL;
-	return p;
-}
-
-static void *f_realloc(void *ctx, void *p, size_t n)
-{
-	(void)ctx;
-	if (++g_calls == g_fail_at)
-		return NULL;
-	void *q = realloc(p, n);
-	g_live += q && !p;
-	return q;
-}
-
-static void f_free(void *ctx, void *p)
-{
-	(void)ctx;
-	g_live -= p != NULL;
-	free(p);
-}
 
 /* Every query, as one operation: @return its first error (0 if none). */
 static int all_queries(const ngidx_index *x, const corpus *c)
@@ -737,25 +709,25 @@ Test(top, allocation_failures, .init = fixture_setup, .fini = fixture_teardown, 
 	/* big enough that lists and heaps grow several times */
 	for (make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1); c.nt < 2000; make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1))
 		free_corpus(&c);
-	static const ngidx_allocator hook = { f_malloc, f_realloc, f_free, NULL };
-	g_calls = 0;
-	g_fail_at = 0;
-	g_live = 0;
+	static const ngidx_allocator hook = { fa_malloc, fa_realloc, fa_free, NULL };
+	FA.calls = 0;
+	FA.fail_at = 0;
+	FA.live = 0;
 	ngidx_set_allocator(&hook);
 	int ok = all_queries(c.idx, &c);
-	long n = g_calls;
+	long n = FA.calls;
 	ngidx_set_allocator(NULL);
 	cr_assert_eq(ok, 0, "queries fail without injected failures");
-	cr_assert_eq(g_live, 0, "queries leak %ld blocks", g_live);
+	cr_assert_eq(FA.live, 0, "queries leak %ld blocks", FA.live);
 	for (long k = 1; k <= n; k++) {
-		g_calls = 0;
-		g_fail_at = k;
-		g_live = 0;
+		FA.calls = 0;
+		FA.fail_at = k;
+		FA.live = 0;
 		ngidx_set_allocator(&hook);
 		int rc = all_queries(c.idx, &c);
 		ngidx_set_allocator(NULL);
 		CHECK(rc == 0 || rc == NGIDX_ERR_NOMEM, "call %ld of %ld failed: status %d", k, n, rc);
-		CHECK(g_live == 0, "call %ld of %ld failed: %ld blocks leaked", k, n, g_live);
+		CHECK(FA.live == 0, "call %ld of %ld failed: %ld blocks leaked", k, n, FA.live);
 	}
 	fprintf(stderr, "top_test: allocation_failures: %ld allocator calls, each failed once\n", n);
 	free_corpus(&c);
