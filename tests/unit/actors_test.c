@@ -77,7 +77,8 @@ static size_t analyze_words(const char *s, size_t len, char ***tok, uint32_t **s
 	}
 	if (sent) {
 		*sent = xrealloc(NULL, (t.nsent + 1) * sizeof **sent);
-		memcpy(*sent, t.sent, t.nsent * sizeof **sent);
+		if (t.nsent) /* t.sent is NULL for a text of no token */
+			memcpy(*sent, t.sent, t.nsent * sizeof **sent);
 		*nsent = t.nsent;
 	}
 	size_t n = t.ntok;
