@@ -51,6 +51,15 @@ NGIDX_API uint64_t ngidx_subset_tokens(const ngidx_subset *s);
 /* Free; NULL is a no-op. */
 NGIDX_API void ngidx_subset_free(ngidx_subset *s);
 
+/*
+ * ngidx_count_subset - ngidx_count (index.h) within the documents of @s
+ * (NULL: all of them, then exactly ngidx_count). The result's occurrences
+ * and documents count only documents of @s. Cost: O(postings of the
+ * phrase's n-grams), since the lexicon's totals cover the whole index.
+ */
+NGIDX_API int ngidx_count_subset(const ngidx_index *idx, const char *phrase, size_t len,
+                                 const ngidx_subset *s, ngidx_count_result *r, ngidx_error *err);
+
 /* One n-gram of a keyness list. */
 typedef struct ngidx_key_row {
 	const char *ngram;      /* tokens joined by spaces, not NUL-ended */

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "ngidx/series.h"
+#include "ngidx/keyness.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -11,7 +12,8 @@
 #include <unistd.h>
 
 static const char usage_line[] =
-	"ngidx count [--dispersion [--by UNIT]] [--json] INDEX [PHRASE...]";
+	"ngidx count [--dispersion [--by UNIT]] [--from DATE] [--to DATE] [--where FIELD=VALUE]...\n"
+	"                   [--json] INDEX [PHRASE...]";
 
 static const char help[] =
 	"usage: ngidx count [--dispersion [--by UNIT]] [--json] INDEX [PHRASE...]\n"
@@ -34,8 +36,18 @@ static const char help[] =
 	"is; near 1: concentrated in few documents; nan when the phrase does not\n"
 	"occur). JSON writes nan as null.\n"
 	"\n"
+	"With --from, --to or --where, the counts are those of the matching\n"
+	"documents only (dates as for ngidx docs: a year or month covers its whole\n"
+	"period, undated documents are left out; FIELD=VALUE matches JSON Lines\n"
+	"metadata exactly). Filtered counts walk the phrase's postings instead of\n"
+	"reading the lexicon's totals.\n"
+	"\n"
 	"options:\n"
 	"  --dispersion  add the columns periods and dp\n"
+	"  --from DATE   only documents dated DATE or later\n"
+	"  --to DATE     only documents dated DATE or earlier\n"
+	"  --where FIELD=VALUE  only documents with this metadata (repeatable;\n"
+	"                all must hold; VALUE may not contain a comma)\n"
 	"  --by UNIT     the periods of --dispersion: year (default), month, week, day\n"
 	"  --json        JSON Lines instead of TSV\n"
 	"  -h, --help    this help\n";
@@ -43,12 +55,13 @@ static const char help[] =
 static const char *const cols[] = { "query", "ngram", "n", "occurrences", "documents",
 	                            "periods", "dp" };
 
-/* @s: the periods of --dispersion, or NULL without it. */
+/* @s: the periods of --dispersion, or NULL without it; @sub: the
+ * documents of --from/--to/--where, or NULL for all. */
 static int one(const ngidx_index *idx, const char *q, size_t len, int json, ngidx_count_result *r,
-               const ngidx_series *s)
+               const ngidx_series *s, const ngidx_subset *sub)
 {
 	ngidx_error e = { 0 };
-	int rc = ngidx_count(idx, q, len, r, &e);
+	int rc = ngidx_count_subset(idx, q, len, sub, r, &e);
 	if (rc)
 		return cli_fail("count", rc, &e);
 	ngidx_dispersion d;
@@ -73,8 +86,11 @@ static int one(const ngidx_index *idx, const char *q, size_t len, int json, ngid
 
 int cmd_count(int argc, char **argv)
 {
-	enum { O_JSON = 256, O_DISP, O_BY };
+	enum { O_JSON = 256, O_DISP, O_BY, O_FROM, O_TO, O_WHERE };
 	static const struct option opts[] = {
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "where", required_argument, NULL, O_WHERE },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "dispersion", no_argument, NULL, O_DISP },
 		{ "by", required_argument, NULL, O_BY },
@@ -83,6 +99,13 @@ int cmd_count(int argc, char **argv)
 	};
 	int json = 0, disp = 0, c;
 	ngidx_period_unit unit = NGIDX_BY_YEAR;
+	const char *from = NULL, *to = NULL;
+	/* the subset's spec: "date=FROM..TO,FIELD=VALUE,..." (keyness.h) */
+	size_t spec_cap = 64, spec_len = 0;
+	for (int i = 1; i < argc; i++)
+		spec_cap += strlen(argv[i]) + 8;
+	char *spec = xmalloc(spec_cap);
+	spec[0] = '\0';
 	optind = 1;
 	/* "+": options before the index only, so a phrase may start with "-" */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -94,14 +117,44 @@ int cmd_count(int argc, char **argv)
 				return cli_usage_error("count", usage_line,
 				                       "--by is year, month, week or day, not '%s'", optarg);
 			break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage_error("count", usage_line, "bad option");
+		case O_FROM: from = optarg; break;
+		case O_TO: to = optarg; break;
+		case O_WHERE:
+			if (!strchr(optarg, '=') || strchr(optarg, ',') || optarg[0] == '=') {
+				free(spec);
+				return cli_usage_error("count", usage_line,
+				                       "--where takes FIELD=VALUE (no comma), not '%s'", optarg);
+			}
+			spec_len += (size_t)snprintf(spec + spec_len, spec_cap - spec_len, "%s%s",
+			                             spec_len ? "," : "", optarg);
+			break;
+		case 'h': free(spec); fputs(help, stdout); return EXIT_OK;
+		default: free(spec); return cli_usage_error("count", usage_line, "bad option");
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("count", usage_line, "no index given");
+	if (from || to)
+		snprintf(spec + spec_len, spec_cap - spec_len, "%sdate=%s..%s", spec_len ? "," : "",
+		         from ? from : "", to ? to : "");
+	int filtered = spec[0] != '\0';
+	if (optind >= argc || (filtered && disp)) {
+		free(spec);
+		return cli_usage_error("count", usage_line, optind >= argc ? "no index given"
+		                       : "--dispersion describes the whole index: no --from, --to or --where");
+	}
 	ngidx_index *idx;
 	int rc = cli_open_index("count", argv[optind], &idx);
+	ngidx_subset *sub = NULL;
+	if (!rc && filtered) {
+		ngidx_error se = { 0 };
+		int st = ngidx_subset_parse(idx, spec, &sub, &se);
+		if (st == NGIDX_ERR_ARG)
+			rc = cli_usage_error("count", usage_line, "%s", se.msg);
+		else if (st)
+			rc = cli_fail("count", st, &se);
+		if (rc)
+			ngidx_index_free(idx);
+	}
+	free(spec);
 	if (rc)
 		return rc;
 	ngidx_series *s = NULL;
@@ -115,7 +168,7 @@ int cmd_count(int argc, char **argv)
 	ngidx_count_result r = { 0 };
 	if (optind + 1 < argc) {
 		for (int i = optind + 1; i < argc && !rc; i++)
-			rc = one(idx, argv[i], strlen(argv[i]), json, &r, s);
+			rc = one(idx, argv[i], strlen(argv[i]), json, &r, s, sub);
 	} else {
 		char *line = NULL;
 		size_t cap = 0;
@@ -126,12 +179,13 @@ int cmd_count(int argc, char **argv)
 				len--;
 			if (len && line[len - 1] == '\r')
 				len--;
-			rc = one(idx, line, len, json, &r, s);
+			rc = one(idx, line, len, json, &r, s, sub);
 		}
 		free(line);
 	}
 	ngidx_count_result_release(&r);
 	ngidx_series_free(s);
+	ngidx_subset_free(sub);
 	ngidx_index_free(idx);
 	if (fflush(stdout) != 0 && !rc) {
 		cli_error("count", "cannot write the output");

@@ -5,11 +5,14 @@
  * The lexicon stores occurrences and documents of every n-gram up to
  * max-n, so such a count is one lookup; any other phrase is summed over
  * the documents where it occurs (see phrase.c for how they are found).
+ * Within a subset of the documents every phrase is summed that way, over
+ * the documents of the subset only.
  */
 #include "ngidx/index.h"
 #include "common/err.h"
 #include "common/mem.h"
 #include "ngidx/query.h"
+#include "ngidx/keyness.h"
 
 #include <string.h>
 
@@ -21,6 +24,12 @@ void ngidx_count_result_release(ngidx_count_result *r)
 
 int ngidx_count(const ngidx_index *x, const char *phrase, size_t len, ngidx_count_result *r,
                 ngidx_error *err)
+{
+	return ngidx_count_subset(x, phrase, len, NULL, r, err);
+}
+
+int ngidx_count_subset(const ngidx_index *x, const char *phrase, size_t len, const ngidx_subset *s,
+                       ngidx_count_result *r, ngidx_error *err)
 {
 	ngidx_phrase *p;
 	r->n = 0;
@@ -37,10 +46,12 @@ int ngidx_count(const ngidx_index *x, const char *phrase, size_t len, ngidx_coun
 	memcpy(r->ngram, g, glen);
 	r->ngram_len = glen;
 	r->n = ngidx_phrase_ntokens(p);
-	if (ngidx_phrase_stats(p, &r->occurrences, &r->documents))
+	if (!s && ngidx_phrase_stats(p, &r->occurrences, &r->documents))
 		goto done;
 	int more;
 	while ((more = ngidx_phrase_next(p, err)) == 1) {
+		if (s && !ngidx_subset_has(s, ngidx_phrase_doc(p)))
+			continue;
 		r->occurrences += ngidx_phrase_occurrences(p);
 		r->documents++;
 	}

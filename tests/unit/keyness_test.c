@@ -289,3 +289,48 @@ Test(keyness, subset_specs, .init = fixture_setup, .fini = fixture_teardown)
 	ngidx_index_free(idx);
 	free(d);
 }
+
+Test(keyness, count_in_subsets, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
+{
+	rng r = { test_seed("count_in_subsets") };
+	size_t n = 200 + rng_below(&r, 200);
+	gdoc *d = gen(&r, n, tp("a.jsonl"));
+	ngidx_index *idx = build(tp("a.jsonl"), tp("a.ngx"));
+	static const struct { const char *spec; pred p; } subs[] = {
+		{ "date=2019", { 20190000, 20199999, -1, 0 } },
+		{ "date=2018-02..2019-06-15", { 20180200, 20190615, -1, 0 } },
+		{ "src=post,date=..2018", { 0, 20189999, 2, 0 } },
+		{ "src=wire", { 0, 0, 0, 0 } },
+		{ "*", { 0, 0, -1, 1 } },
+	};
+	ngidx_count_result res = { 0 };
+	for (size_t k = 0; k < sizeof subs / sizeof *subs; k++) {
+		ngidx_subset *s;
+		ngidx_error e = { 0 };
+		cr_assert_eq(ngidx_subset_parse(idx, subs[k].spec, &s, &e), NGIDX_OK, "%s", e.msg);
+		for (int t = 0; t < 200; t++) {
+			unsigned len = 1 + rng_below(&r, 5), g[5];
+			char q[256];
+			size_t o = 0;
+			for (unsigned i = 0; i < len; i++) {
+				g[i] = rng_below(&r, 100) < 50 ? rng_below(&r, 3) : rng_below(&r, NV);
+				o += (size_t)snprintf(q + o, sizeof q - o, "%s%s", i ? " " : "", vocab[g[i]]);
+			}
+			uint64_t occ_want = 0, docs_want = 0;
+			for (size_t i = 0; i < n; i++) {
+				uint64_t c = in_pred(&d[i], &subs[k].p) ? occ(&d[i], g, len) : 0;
+				occ_want += c;
+				docs_want += c > 0;
+			}
+			cr_assert_eq(ngidx_count_subset(idx, q, o, s, &res, &e), NGIDX_OK, "%s", e.msg);
+			cr_assert(res.occurrences == occ_want && res.documents == docs_want,
+			          "%s '%s': %llu %llu, expected %llu %llu", subs[k].spec, q,
+			          (unsigned long long)res.occurrences, (unsigned long long)res.documents,
+			          (unsigned long long)occ_want, (unsigned long long)docs_want);
+		}
+		ngidx_subset_free(s);
+	}
+	ngidx_count_result_release(&res);
+	ngidx_index_free(idx);
+	free(d);
+}
