@@ -95,17 +95,21 @@ NGIDX_API int ngidx_actor_term(const ngidx_index *idx, uint32_t a, ngidx_term *t
 NGIDX_API int ngidx_pair_term(const ngidx_index *idx, ngidx_level level, uint32_t a, uint32_t b,
                               ngidx_term *t);
 
+struct ngidx_subset; /* keyness.h */
+
 /* A subcorpus: documents dated within [from, to] (YYYYMMDD, 00 for a
- * missing month or day; 0 = no bound). Undated documents are outside any
+ * missing month or day; 0 = no bound) and, when @subset is set, in it
+ * (keyness.h: metadata conditions). Undated documents are outside any
  * bounded range. */
 typedef struct ngidx_filter {
 	uint32_t from, to;
+	const struct ngidx_subset *subset; /* NULL: any document */
 } ngidx_filter;
 
 /*
  * ngidx_filter_dates - set @f from date bounds "YYYY", "YYYY-MM" or
  * "YYYY-MM-DD" (either may be NULL); an upper bound covers its whole year
- * or month, as in ngidx docs. @return NGIDX_OK or NGIDX_ERR_ARG.
+ * or month, as in ngidx docs; no subset. @return NGIDX_OK or NGIDX_ERR_ARG.
  */
 NGIDX_API int ngidx_filter_dates(ngidx_filter *f, const char *from, const char *to,
                                  ngidx_error *err);

@@ -64,6 +64,22 @@ size_t cli_format_date(uint32_t date, char *buf, size_t cap);
 /* Flush stdout; @return EXIT_OK, or EXIT_INPUT (reported) if writing failed. */
 int cli_flush(const char *cmd);
 
+/*
+ * --where FIELD=VALUE conditions (and date ranges), gathered into the spec
+ * of a document subset (ngidx_subset_parse, keyness.h).
+ * cli_where_add @return -1 (added) or the exit code of a usage error;
+ * cli_where_open @return EXIT_OK with *@out the subset, or NULL when no
+ * condition was given, or an exit code (reported).
+ */
+typedef struct cli_where {
+	char spec[4096];
+	size_t len;
+} cli_where;
+struct ngidx_subset;
+int cli_where_add(cli_where *w, const char *cmd, const char *usage, const char *cond);
+int cli_where_open(const cli_where *w, const char *cmd, const char *usage, const ngidx_index *idx,
+                   struct ngidx_subset **out);
+
 /* Open an index for a query command, reporting errors. @return exit code. */
 int cli_open_index(const char *cmd, const char *path, ngidx_index **out);
 

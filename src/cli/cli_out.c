@@ -267,3 +267,30 @@ int cli_flush(const char *cmd)
 	cli_error(cmd, "cannot write the output");
 	return EXIT_INPUT;
 }
+
+int cli_where_add(cli_where *w, const char *cmd, const char *usage, const char *cond)
+{
+	size_t n = strlen(cond);
+	if (!strchr(cond, '=') || cond[0] == '=' || strchr(cond, ','))
+		return cli_usage_error(cmd, usage, "--where takes FIELD=VALUE (no comma in it), not '%s'", cond);
+	if (w->len + n + 2 > sizeof w->spec)
+		return cli_usage_error(cmd, usage, "too many --where conditions");
+	if (w->len)
+		w->spec[w->len++] = ',';
+	memcpy(w->spec + w->len, cond, n + 1);
+	w->len += n;
+	return -1;
+}
+
+int cli_where_open(const cli_where *w, const char *cmd, const char *usage, const ngidx_index *idx,
+                   struct ngidx_subset **out)
+{
+	*out = NULL;
+	if (!w->len)
+		return EXIT_OK;
+	ngidx_error e = { 0 };
+	int rc = ngidx_subset_parse(idx, w->spec, out, &e);
+	if (rc == NGIDX_ERR_ARG)
+		return cli_usage_error(cmd, usage, "%s", e.msg);
+	return rc ? cli_fail(cmd, rc, &e) : EXIT_OK;
+}

@@ -13,7 +13,7 @@
 
 static const char usage_line[] =
 	"ngidx cooc [--level L] [--by MEASURE] [--k K] [--min-count C] [--from DATE]\n"
-	"                  [--to DATE] [--docs] [--json] INDEX ACTOR [ACTOR2]";
+	"                  [--to DATE] [--where FIELD=VALUE]... [--docs] [--json] INDEX ACTOR [ACTOR2]";
 
 static const char help[] =
 	"usage: ngidx cooc [options] INDEX ACTOR [ACTOR2]\n"
@@ -41,6 +41,8 @@ static const char help[] =
 	"  --from DATE      count only documents dated DATE or later (YYYY, YYYY-MM,\n"
 	"                   YYYY-MM-DD); undated documents are then left out\n"
 	"  --to DATE        ... dated DATE or earlier (a year or month is whole)\n"
+	"  --where F=V      count only documents whose metadata F is exactly V\n"
+	"                   (repeatable: all must hold)\n"
 	"  --docs           with two actors: the documents where they meet\n"
 	"  --json           JSON Lines instead of TSV\n"
 	"  -h, --help       this help\n";
@@ -192,10 +194,10 @@ static int pair_docs(const ngidx_index *idx, uint32_t a, uint32_t b, ngidx_level
 		ngidx_doc d;
 		if ((rc = ngidx_doc_get(idx, ngidx_postings_doc(p), &d, &e)))
 			break;
-		if (f->from || f->to) {
-			if (!d.date || d.date < f->from || (f->to && d.date > f->to))
-				continue;
-		}
+		if ((f->from || f->to) && (!d.date || d.date < f->from || (f->to && d.date > f->to)))
+			continue;
+		if (f->subset && !ngidx_subset_has(f->subset, d.id))
+			continue;
 		char date[16];
 		cli_row row;
 		cli_row_begin(&row, stdout, json);
@@ -214,7 +216,7 @@ static int pair_docs(const ngidx_index *idx, uint32_t a, uint32_t b, ngidx_level
 
 int cmd_cooc(int argc, char **argv)
 {
-	enum { O_LEVEL = 256, O_BY, O_K, O_MIN, O_FROM, O_TO, O_DOCS, O_JSON };
+	enum { O_LEVEL = 256, O_BY, O_K, O_MIN, O_FROM, O_TO, O_DOCS, O_JSON, O_WHERE };
 	static const struct option opts[] = {
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "by", required_argument, NULL, O_BY },
@@ -222,6 +224,7 @@ int cmd_cooc(int argc, char **argv)
 		{ "min-count", required_argument, NULL, O_MIN },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
+		{ "where", required_argument, NULL, O_WHERE },
 		{ "docs", no_argument, NULL, O_DOCS },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, 'h' },
@@ -231,6 +234,8 @@ int cmd_cooc(int argc, char **argv)
 	ngidx_measure by = NGIDX_M_COUNT;
 	uint64_t k = UINT64_MAX, min_count = 1; /* k: unset */
 	const char *from = NULL, *to = NULL;
+	cli_where w = { .len = 0 };
+	ngidx_subset *sub = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		ngidx_level l;
@@ -254,6 +259,10 @@ int cmd_cooc(int argc, char **argv)
 			break;
 		case O_FROM: from = optarg; break;
 		case O_TO: to = optarg; break;
+		case O_WHERE:
+			if ((c = cli_where_add(&w, "cooc", usage_line, optarg)) >= 0)
+				return c;
+			break;
 		case O_DOCS: docs = 1; break;
 		case O_JSON: json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
@@ -273,8 +282,11 @@ int cmd_cooc(int argc, char **argv)
 		return cli_usage_error("cooc", usage_line, "%s", e.msg);
 	ngidx_index *idx;
 	int rc = cli_open_index("cooc", argv[optind], &idx);
+	if (!rc && (rc = cli_where_open(&w, "cooc", usage_line, idx, &sub)))
+		ngidx_index_free(idx);
 	if (rc)
 		return rc;
+	f.subset = sub;
 	uint32_t a, b = 0;
 	if (!ngidx_actor_window(idx)) {
 		cli_error("cooc", "'%s' has no actors (build it with --actors FILE)", argv[optind]);
@@ -299,6 +311,7 @@ int cmd_cooc(int argc, char **argv)
 			                k == UINT64_MAX ? 20 : k,
 			                min_count, &f, json);
 	}
+	ngidx_subset_free(sub);
 	ngidx_index_free(idx);
 	int fl = cli_flush("cooc");
 	return rc ? rc : fl;

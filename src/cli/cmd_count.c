@@ -100,12 +100,7 @@ int cmd_count(int argc, char **argv)
 	int json = 0, disp = 0, c;
 	ngidx_period_unit unit = NGIDX_BY_YEAR;
 	const char *from = NULL, *to = NULL;
-	/* the subset's spec: "date=FROM..TO,FIELD=VALUE,..." (keyness.h) */
-	size_t spec_cap = 64, spec_len = 0;
-	for (int i = 1; i < argc; i++)
-		spec_cap += strlen(argv[i]) + 8;
-	char *spec = xmalloc(spec_cap);
-	spec[0] = '\0';
+	cli_where w = { .len = 0 };
 	optind = 1;
 	/* "+": options before the index only, so a phrase may start with "-" */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -120,41 +115,29 @@ int cmd_count(int argc, char **argv)
 		case O_FROM: from = optarg; break;
 		case O_TO: to = optarg; break;
 		case O_WHERE:
-			if (!strchr(optarg, '=') || strchr(optarg, ',') || optarg[0] == '=') {
-				free(spec);
-				return cli_usage_error("count", usage_line,
-				                       "--where takes FIELD=VALUE (no comma), not '%s'", optarg);
-			}
-			spec_len += (size_t)snprintf(spec + spec_len, spec_cap - spec_len, "%s%s",
-			                             spec_len ? "," : "", optarg);
+			if ((c = cli_where_add(&w, "count", usage_line, optarg)) >= 0)
+				return c;
 			break;
-		case 'h': free(spec); fputs(help, stdout); return EXIT_OK;
-		default: free(spec); return cli_usage_error("count", usage_line, "bad option");
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage_error("count", usage_line, "bad option");
 		}
 	}
-	if (from || to)
-		snprintf(spec + spec_len, spec_cap - spec_len, "%sdate=%s..%s", spec_len ? "," : "",
-		         from ? from : "", to ? to : "");
-	int filtered = spec[0] != '\0';
+	if (from || to) {
+		char range[128];
+		snprintf(range, sizeof range, "date=%.50s..%.50s", from ? from : "", to ? to : "");
+		if ((c = cli_where_add(&w, "count", usage_line, range)) >= 0)
+			return c;
+	}
+	int filtered = w.len != 0;
 	if (optind >= argc || (filtered && disp)) {
-		free(spec);
 		return cli_usage_error("count", usage_line, optind >= argc ? "no index given"
 		                       : "--dispersion describes the whole index: no --from, --to or --where");
 	}
 	ngidx_index *idx;
 	int rc = cli_open_index("count", argv[optind], &idx);
 	ngidx_subset *sub = NULL;
-	if (!rc && filtered) {
-		ngidx_error se = { 0 };
-		int st = ngidx_subset_parse(idx, spec, &sub, &se);
-		if (st == NGIDX_ERR_ARG)
-			rc = cli_usage_error("count", usage_line, "%s", se.msg);
-		else if (st)
-			rc = cli_fail("count", st, &se);
-		if (rc)
-			ngidx_index_free(idx);
-	}
-	free(spec);
+	if (!rc && (rc = cli_where_open(&w, "count", usage_line, idx, &sub)))
+		ngidx_index_free(idx);
 	if (rc)
 		return rc;
 	ngidx_series *s = NULL;

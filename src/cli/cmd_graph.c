@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char usage_line[] =
-	"ngidx graph [--level L] [--min-count C] [--by MEASURE] [--from DATE] [--to DATE]\n"
+	"ngidx graph [--level L] [--min-count C] [--by MEASURE] [--from DATE] [--to DATE] [--where F=V]...\n"
 	"                   [--format tsv|graphml|gexf|dot] [--json] INDEX";
 
 static const char help[] =
@@ -31,6 +31,8 @@ static const char help[] =
 	"  --by MEASURE     edge weight: count (default) or a measure name\n"
 	"  --from DATE      count only documents dated DATE or later\n"
 	"  --to DATE        count only documents dated DATE or earlier\n"
+	"  --where F=V      count only documents whose metadata F is exactly V\n"
+	"                   (repeatable: all must hold)\n"
 	"  --format F       tsv (default), graphml, gexf or dot\n"
 	"  --json           JSON Lines edges (with --format tsv)\n"
 	"  -h, --help       this help\n";
@@ -270,13 +272,14 @@ static int collect(const ngidx_index *idx, ngidx_level level, uint64_t min, ngid
 
 int cmd_graph(int argc, char **argv)
 {
-	enum { O_LEVEL = 256, O_BY, O_MIN, O_FROM, O_TO, O_FORMAT, O_JSON };
+	enum { O_LEVEL = 256, O_BY, O_MIN, O_FROM, O_TO, O_FORMAT, O_JSON, O_WHERE };
 	static const struct option opts[] = {
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "by", required_argument, NULL, O_BY },
 		{ "min-count", required_argument, NULL, O_MIN },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
+		{ "where", required_argument, NULL, O_WHERE },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, 'h' },
@@ -288,6 +291,8 @@ int cmd_graph(int argc, char **argv)
 	uint64_t min = 1;
 	int format = F_TSV, json = 0, c;
 	const char *from = NULL, *to = NULL;
+	cli_where w = { .len = 0 };
+	ngidx_subset *sub = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -305,6 +310,10 @@ int cmd_graph(int argc, char **argv)
 			break;
 		case O_FROM: from = optarg; break;
 		case O_TO: to = optarg; break;
+		case O_WHERE:
+			if ((c = cli_where_add(&w, "graph", usage_line, optarg)) >= 0)
+				return c;
+			break;
 		case O_FORMAT:
 			for (format = 0; format < 4 && strcmp(optarg, formats[format]); format++)
 				;
@@ -328,8 +337,11 @@ int cmd_graph(int argc, char **argv)
 		return cli_usage_error("graph", usage_line, "%s", e.msg);
 	ngidx_index *idx;
 	int rc = cli_open_index("graph", argv[optind], &idx);
+	if (!rc && (rc = cli_where_open(&w, "graph", usage_line, idx, &sub)))
+		ngidx_index_free(idx);
 	if (rc)
 		return rc;
+	f.subset = sub;
 	if (!ngidx_actor_window(idx)) {
 		cli_error("graph", "'%s' has no actors (build it with --actors FILE)", argv[optind]);
 		ngidx_index_free(idx);
@@ -352,6 +364,7 @@ int cmd_graph(int argc, char **argv)
 	}
 	free(nodes);
 	free(edges);
+	ngidx_subset_free(sub);
 	ngidx_index_free(idx);
 	return cli_flush("graph");
 }

@@ -26,7 +26,7 @@
 #include <string.h>
 
 static const char usage_line[] =
-	"ngidx series [--by UNIT] [--from DATE] [--to DATE] [--smooth K] [--level L]\n"
+	"ngidx series [--by UNIT] [--from DATE] [--to DATE] [--where F=V]... [--smooth K] [--level L]\n"
 	"                    [--svg FILE] [--raw] [--title T] [--json] [-q] INDEX TARGET...";
 
 static const char help[] =
@@ -56,6 +56,8 @@ static const char help[] =
 	"  --from DATE     from the period of DATE (YYYY, YYYY-MM, YYYY-MM-DD); only\n"
 	"                  documents dated DATE or later count\n"
 	"  --to DATE       to the period of DATE (a year or month is whole)\n"
+	"  --where F=V     only documents whose metadata F is exactly V\n"
+	"                  (repeatable: all must hold)\n"
 	"  --smooth K      add centred moving averages over 2K+1 periods (cut at the\n"
 	"                  ends of the range: the mean of the periods that exist)\n"
 	"  --level L       the level of pairs: doc (default), sentence or window\n"
@@ -331,11 +333,12 @@ static int write_svg(FILE *o, const char *path, const ngidx_period *pp, size_t n
 
 int cmd_series(int argc, char **argv)
 {
-	enum { O_BY = 256, O_FROM, O_TO, O_SMOOTH, O_LEVEL, O_SVG, O_RAW, O_TITLE, O_JSON };
+	enum { O_BY = 256, O_FROM, O_TO, O_SMOOTH, O_LEVEL, O_SVG, O_RAW, O_TITLE, O_JSON, O_WHERE };
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, O_BY },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
+		{ "where", required_argument, NULL, O_WHERE },
 		{ "smooth", required_argument, NULL, O_SMOOTH },
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "svg", required_argument, NULL, O_SVG },
@@ -351,6 +354,8 @@ int cmd_series(int argc, char **argv)
 	const char *from = NULL, *to = NULL, *svg = NULL, *title = NULL;
 	uint64_t k = 0;
 	int smooth = 0, raw = 0, json = 0, quiet = 0, c;
+	cli_where w = { .len = 0 };
+	ngidx_subset *sub = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
@@ -361,6 +366,10 @@ int cmd_series(int argc, char **argv)
 			break;
 		case O_FROM: from = optarg; break;
 		case O_TO: to = optarg; break;
+		case O_WHERE:
+			if ((c = cli_where_add(&w, "series", usage_line, optarg)) >= 0)
+				return c;
+			break;
 		case O_SMOOTH:
 			if (cli_parse_num(optarg, 0, 100000, &k))
 				return cli_usage_error("series", usage_line,
@@ -391,11 +400,15 @@ int cmd_series(int argc, char **argv)
 		return cli_usage_error("series", usage_line, "%s", e.msg);
 	ngidx_index *idx;
 	int rc = cli_open_index("series", argv[optind], &idx);
+	if (!rc && (rc = cli_where_open(&w, "series", usage_line, idx, &sub)))
+		ngidx_index_free(idx);
 	if (rc)
 		return rc;
+	f.subset = sub;
 	ngidx_series *s;
 	if ((rc = ngidx_series_create(idx, unit, &f, &s, &e))) {
 		rc = cli_fail("series", rc, &e);
+		ngidx_subset_free(sub);
 		ngidx_index_free(idx);
 		return rc;
 	}
@@ -480,6 +493,7 @@ int cmd_series(int argc, char **argv)
 	free(t);
 	free(pp);
 	ngidx_series_free(s);
+	ngidx_subset_free(sub);
 	ngidx_index_free(idx);
 	const int fl = cli_flush("series");
 	return rc ? rc : fl;

@@ -10,6 +10,7 @@
  * sentences, tokens in range) take one pass over the document table.
  */
 #include "ngidx/actors.h"
+#include "ngidx/keyness.h"
 #include "common/err.h"
 #include "common/mem.h"
 #include "codec/codec.h"
@@ -317,6 +318,7 @@ int ngidx_filter_dates(ngidx_filter *f, const char *from, const char *to, ngidx_
 	const char *s[2] = { from, to };
 	uint32_t *v[2] = { &f->from, &f->to };
 	f->from = f->to = 0;
+	f->subset = NULL;
 	for (int i = 0; i < 2; i++) {
 		if (!s[i])
 			continue;
@@ -331,12 +333,14 @@ int ngidx_filter_dates(ngidx_filter *f, const char *from, const char *to, ngidx_
 	return NGIDX_OK;
 }
 
-static int filtered(const ngidx_filter *f) { return f && (f->from || f->to); }
+static int filtered(const ngidx_filter *f) { return f && (f->from || f->to || f->subset); }
 
 static int in_range(const ngidx_index *x, uint32_t doc, const ngidx_filter *f)
 {
 	uint32_t d = x->docs[doc].date;
-	return d && d >= f->from && (!f->to || d <= f->to);
+	if ((f->from || f->to) && !(d && d >= f->from && (!f->to || d <= f->to)))
+		return 0;
+	return !f->subset || ngidx_subset_has(f->subset, doc);
 }
 
 /* Documents and the sum of tf of @text's postings in range (0 if absent). */

@@ -33,6 +33,7 @@
  * document.
  */
 #include "ngidx/series.h"
+#include "ngidx/keyness.h"
 #include "ngidx/query.h"
 #include "common/err.h"
 #include "common/mem.h"
@@ -228,7 +229,8 @@ int ngidx_series_create(const ngidx_index *x, ngidx_period_unit unit, const ngid
 			sum->undated++;
 			continue;
 		}
-		if (bounded && (date < from || (to && date > to))) {
+		if ((bounded && (date < from || (to && date > to))) ||
+		    (f && f->subset && !ngidx_subset_has(f->subset, (uint32_t)i))) {
 			sum->out_of_range++;
 			continue;
 		}
