@@ -41,6 +41,9 @@ typedef struct ngidx_kwic_opts {
 	 * index, phrase, filters and seed give the same lines everywhere. */
 	uint64_t sample;
 	uint64_t seed;   /* default 0 */
+	/* Only documents of this subset (keyness.h: metadata conditions);
+	 * NULL (default) for all. */
+	const struct ngidx_subset *subset;
 } ngidx_kwic_opts;
 
 /* Fill @o with the defaults. */

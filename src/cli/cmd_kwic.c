@@ -17,7 +17,7 @@
 #include <string.h>
 
 static const char usage_line[] =
-	"ngidx kwic [--width N] [--limit N] [--from DATE] [--to DATE] [--sample K [--seed S]]\n"
+	"ngidx kwic [--width N] [--limit N] [--from DATE] [--to DATE] [--where F=V]... [--sample K [--seed S]]\n"
 	"                  [--json] INDEX PHRASE\n"
 	"       ngidx kwic [options] --actor ACTOR INDEX";
 
@@ -47,6 +47,7 @@ static const char help[] =
 	"  --to DATE       only documents dated DATE or earlier; a partial DATE covers\n"
 	"                  its whole year or month. With either, undated documents are\n"
 	"                  left out\n"
+	"  --where F=V     only documents whose metadata F is exactly V (repeatable)\n"
 	"  --sample K      a uniform random sample of K occurrences (all when fewer),\n"
 	"                  printed in document and position order\n"
 	"  --seed S        the sample's seed (default 0): the same seed gives the same\n"
@@ -61,7 +62,7 @@ static const char *const cols[] = { "doc", "name", "left", "match", "right" };
 
 int cmd_kwic(int argc, char **argv)
 {
-	enum { OPT_FROM = 256, OPT_TO, OPT_SAMPLE, OPT_SEED, OPT_JSON, OPT_ACTOR };
+	enum { OPT_FROM = 256, OPT_TO, OPT_SAMPLE, OPT_SEED, OPT_JSON, OPT_ACTOR, OPT_WHERE };
 	static const struct option opts[] = {
 		{ "width", required_argument, NULL, 'w' },
 		{ "limit", required_argument, NULL, 'n' },
@@ -71,10 +72,13 @@ int cmd_kwic(int argc, char **argv)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "actor", required_argument, NULL, OPT_ACTOR },
+		{ "where", required_argument, NULL, OPT_WHERE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *actor = NULL;
+	cli_where w = { .len = 0 };
+	ngidx_subset *sub = NULL;
 	ngidx_kwic_opts o;
 	ngidx_kwic_opts_init(&o);
 	int json = 0, seeded = 0;
@@ -110,6 +114,10 @@ int cmd_kwic(int argc, char **argv)
 			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_ACTOR: actor = optarg; break;
+		case OPT_WHERE:
+			if ((c = cli_where_add(&w, "kwic", usage_line, optarg)) >= 0)
+				return c;
+			break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_usage_error("kwic", usage_line, "bad option");
 		}
@@ -129,8 +137,11 @@ int cmd_kwic(int argc, char **argv)
 
 	ngidx_index *idx;
 	int rc = cli_open_index("kwic", argv[optind], &idx);
+	if (!rc && (rc = cli_where_open(&w, "kwic", usage_line, idx, &sub)))
+		ngidx_index_free(idx);
 	if (rc)
 		return rc;
+	o.subset = sub;
 	char *at = NULL;
 	const char *phrase = argv[optind + 1];
 	if (actor) {
@@ -144,6 +155,7 @@ int cmd_kwic(int argc, char **argv)
 	int st = ngidx_kwic_open(idx, phrase, strlen(phrase), &o, &k, &e);
 	free(at);
 	if (st) {
+		ngidx_subset_free(sub);
 		ngidx_index_free(idx);
 		return cli_fail("kwic", st, &e);
 	}
@@ -169,6 +181,7 @@ int cmd_kwic(int argc, char **argv)
 	if (st)
 		rc = cli_fail("kwic", st, &e);
 	ngidx_kwic_free(k);
+	ngidx_subset_free(sub);
 	ngidx_index_free(idx);
 	int fl = cli_flush("kwic");
 	return rc ? rc : fl;

@@ -58,6 +58,7 @@
 #include "ngidx/kwic.h"
 #include "ngidx/query.h"
 #include "ngidx/actors.h"
+#include "ngidx/keyness.h"
 #include "common/err.h"
 #include "common/mem.h"
 #include "corpus/corpus.h" /* ngidx_parse_date: the one date grammar */
@@ -189,6 +190,7 @@ struct ngidx_kwic {
 	int64_t actor;          /* "@ID": the actor's mentions; else -1 */
 	size_t width;
 	int dated;              /* a date filter is set: [lo, hi] */
+	const struct ngidx_subset *subset; /* or NULL */
 	uint32_t lo, hi;
 	uint64_t limit, emitted;
 	int done;
@@ -320,6 +322,7 @@ int ngidx_kwic_open(const ngidx_index *idx, const char *phrase, size_t len,
 	k->x = idx;
 	k->width = o->width;
 	k->dated = o->from || o->to;
+	k->subset = o->subset;
 	k->lo = lo;
 	k->hi = hi;
 	k->limit = o->limit;
@@ -360,6 +363,8 @@ static uint64_t below(uint64_t *s, uint64_t m)
 /* 1 if document @doc passes the date filter, 0 if not, or -code. */
 static int doc_ok(const ngidx_kwic *k, uint32_t doc, ngidx_error *err)
 {
+	if (k->subset && !ngidx_subset_has(k->subset, doc))
+		return 0;
 	if (!k->dated)
 		return 1;
 	ngidx_doc d;

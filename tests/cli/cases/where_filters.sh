@@ -1,4 +1,5 @@
-# --where FIELD=VALUE (with and without dates) on cooc, graph and series:
+# --where FIELD=VALUE (with and without dates) on actors, cooc, graph,
+# series and kwic:
 # even documents (src=a) have one sentence with Kim and Trump, odd ones
 # (src=b) two, so the sentence-level pair counts are 20 for src=a and 40
 # for src=b; dates cycle 2017, 2018, 2019
@@ -18,5 +19,8 @@ $NGIDX cooc --level sentence --where src=b --from 2019 $T/c.ngx KJU TRUMP | cut 
 $NGIDX cooc --where src=b --to 2017 --docs $T/c.ngx KJU TRUMP
 $NGIDX graph --where src=a $T/c.ngx
 $NGIDX series -q --where src=b $T/c.ngx @KJU "north korea"
+$NGIDX actors --where src=a --to 2017 $T/c.ngx
+$NGIDX kwic --where src=b --from 2019 --width 12 --limit 2 $T/c.ngx seoul
+$NGIDX kwic --where src=a --from 2019 --width 12 --limit 2 $T/c.ngx seoul
 $NGIDX cooc --where nofield $T/c.ngx KJU 2>/dev/null; echo "exit $?"
 $NGIDX graph --where a=1,b=2 $T/c.ngx 2>/dev/null; echo "exit $?"
