@@ -307,7 +307,7 @@ static void BM_cooc_top20(benchmark::State &st, ngidx_level level, int filtered)
 		st.SkipWithError("build/bench/brown.ngx has no actor USA (run make bench-micro)");
 		return;
 	}
-	ngidx_filter f = { 19000101, 19991231 };
+	ngidx_filter f = { 19000101, 19991231, nullptr };
 	for (auto _ : st) {
 		ngidx_neighbor *v;
 		size_t n;

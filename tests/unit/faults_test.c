@@ -500,7 +500,7 @@ static int do_queries(const char *path, uint64_t *h, ngidx_error *err)
 		dig64(h, (uint64_t)r);
 		if (!r)
 			continue;
-		ngidx_filter f = { 0, 0 };
+		ngidx_filter f = { 0, 0, NULL };
 		if ((rc = ngidx_filter_dates(&f, "2016", "2018-06", err)))
 			goto out;
 		for (int lv = NGIDX_LEVEL_DOC; lv <= NGIDX_LEVEL_WINDOW; lv++) {
