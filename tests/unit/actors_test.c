@@ -739,7 +739,7 @@ static void check_index(const char *path, const rcorpus *c, const rdict *d, unsi
 	check_actors(idx, d, &rc);
 	check_matrix(idx, &rc);
 	check_cells(idx, &rc, NULL, K, "no filter");
-	ngidx_filter zero = { 0, 0 };
+	ngidx_filter zero = { 0, 0, NULL };
 	check_cells(idx, &rc, &zero, K, "filter {0,0}");
 	check_postings(idx, c, d, K);
 	free_counts(&rc);
