@@ -118,4 +118,12 @@ void ngidx_corpus_free(ngidx_corpus *c);
  */
 int ngidx_parse_date(const char *s, size_t n, uint32_t *out);
 
+/*
+ * ngidx_date_bound - the NUL-terminated date @s as a filter bound: as
+ * ngidx_parse_date, but an @upper bound covers its whole year or month
+ * (2019 -> 20199999, 2019-02 -> 20190299), so that comparing YYYYMMDD
+ * values includes every day of the period. @return 0, or -1 if malformed.
+ */
+int ngidx_date_bound(const char *s, int upper, uint32_t *out);
+
 #endif

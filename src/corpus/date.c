@@ -21,6 +21,8 @@
  */
 #include "corpus.h"
 
+#include <string.h>
+
 static int digits(const char *s, size_t k, unsigned *out)
 {
 	unsigned v = 0;
@@ -70,5 +72,16 @@ int ngidx_parse_date(const char *s, size_t n, uint32_t *out)
 		return -1;
 	if (out)
 		*out = (uint32_t)(y * 10000u + m * 100u + d);
+	return 0;
+}
+
+int ngidx_date_bound(const char *s, int upper, uint32_t *out)
+{
+	uint32_t d;
+	if (ngidx_parse_date(s, strlen(s), &d))
+		return -1;
+	if (upper && d % 100 == 0)
+		d += d / 100 % 100 == 0 ? 9999 : 99;
+	*out = d;
 	return 0;
 }

@@ -319,17 +319,10 @@ int ngidx_filter_dates(ngidx_filter *f, const char *from, const char *to, ngidx_
 	uint32_t *v[2] = { &f->from, &f->to };
 	f->from = f->to = 0;
 	f->subset = NULL;
-	for (int i = 0; i < 2; i++) {
-		if (!s[i])
-			continue;
-		if (ngidx_parse_date(s[i], strlen(s[i]), v[i]))
+	for (int i = 0; i < 2; i++)
+		if (s[i] && ngidx_date_bound(s[i], i == 1, v[i]))
 			return ngidx_err_set(err, NGIDX_ERR_ARG,
 			                     "bad date '%s' (expected YYYY, YYYY-MM or YYYY-MM-DD)", s[i]);
-		if (i == 1 && *v[i] % 100 == 0)
-			*v[i] += (*v[i] / 100) % 100 == 0 ? 9999 : 99;
-	}
-	if (from && !f->from)
-		f->from = 1; /* "from the beginning", which still excludes undated */
 	return NGIDX_OK;
 }
 

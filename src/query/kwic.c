@@ -236,15 +236,9 @@ void ngidx_kwic_free(ngidx_kwic *k)
 /* A date bound: @upper makes a partial date cover its whole period. */
 static int parse_bound(const char *s, int upper, uint32_t *out, ngidx_error *err)
 {
-	uint32_t d;
-	if (ngidx_parse_date(s, strlen(s), &d) != 0)
+	if (ngidx_date_bound(s, upper, out))
 		return ngidx_err_set(err, NGIDX_ERR_ARG,
 		                     "malformed date '%s': expected YYYY, YYYY-MM or YYYY-MM-DD", s);
-	if (upper && d % 100 == 0)
-		d += 99;             /* 2019-02 -> 2019-02-99 */
-	if (upper && d / 100 % 100 == 0)
-		d += 9900;           /* 2019 -> 2019-99-99 */
-	*out = d;
 	return NGIDX_OK;
 }
 

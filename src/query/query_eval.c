@@ -523,12 +523,8 @@ void ngidx_docs_free(ngidx_docs *d)
 /* Parse a date bound; an upper bound covers its whole year or month. */
 static int date_bound(const char *s, int upper, uint32_t *out, ngidx_error *err)
 {
-	uint32_t v;
-	if (ngidx_parse_date(s, strlen(s), &v))
+	if (ngidx_date_bound(s, upper, out))
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "bad date '%s' (expected YYYY, YYYY-MM or YYYY-MM-DD)", s);
-	if (upper && v % 100 == 0)
-		v += (v / 100) % 100 == 0 ? 9999 : 99;
-	*out = v;
 	return NGIDX_OK;
 }
 

@@ -211,8 +211,8 @@ int ngidx_series_create(const ngidx_index *x, ngidx_period_unit unit, const ngid
 		ngidx_series_free(s);
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	}
-	/* a bound below year 1 (ngidx_filter_dates writes 1 for "from the
-	 * start") bounds nothing but still leaves undated documents out */
+	/* a bound below year 1 (a C caller may set 1 for "from the start")
+	 * bounds nothing but still leaves undated documents out */
 	const uint32_t from = f ? f->from : 0, to = f ? f->to : 0;
 	const int bounded = from || to;
 	const unsigned need = unit == NGIDX_BY_YEAR ? 0 : unit == NGIDX_BY_MONTH ? 1 : 2;
