@@ -47,6 +47,12 @@ typedef struct ngidx_build_opts {
 	void *warn_ctx;
 	void (*progress)(void *ctx, const ngidx_build_progress *p);
 	void *progress_ctx;
+	/* Long documents (README, Limits): a document longer than long_doc
+	 * bytes (default 4 MiB) is read in pieces of about piece bytes
+	 * (default 256 KiB) and stored in text frames of its own. The index
+	 * depends on long_doc (its text frames) but not on piece; tests set
+	 * both small. 0 = default. */
+	size_t long_doc, piece;
 } ngidx_build_opts;
 
 typedef struct ngidx_build_stats {
@@ -57,6 +63,7 @@ typedef struct ngidx_build_stats {
 	uint64_t index_bytes;
 	uint64_t skipped_docs, skipped_files, bad_utf8_docs;
 	uint64_t actors, mentions;         /* dictionary actors; mentions found */
+	uint64_t long_docs;                /* documents read in pieces */
 	uint64_t runs;                     /* sorted runs spilled */
 	uint64_t run_bytes;                /* their total size */
 	double seconds;

@@ -438,9 +438,17 @@ void actor_scratch_release(actor_scratch *s)
 
 int actor_match(const actor_dict *d, const ngidx_tokens *t, actor_scratch *s)
 {
+	size_t resume;
+	return actor_match_range(d, t, 0, t->ntok, s, &resume);
+}
+
+int actor_match_range(const actor_dict *d, const ngidx_tokens *t, size_t from, size_t limit,
+                      actor_scratch *s, size_t *resume)
+{
 	size_t T = t->ntok;
 	s->nm = 0;
-	if (T == 0 || d->naliases == 0)
+	*resume = limit > from ? limit : from;
+	if (T == 0 || d->naliases == 0 || from >= limit)
 		return NGIDX_OK;
 	size_t jl = (size_t)t->off[T] + T;
 	if (NGIDX_RESERVE(s->joined, s->joined_cap, jl) ||
@@ -457,8 +465,8 @@ int actor_match(const actor_dict *d, const ngidx_tokens *t, actor_scratch *s)
 		s->joined[o++] = ' ';
 	}
 	s->tstart[T] = (uint32_t)o;
-	size_t sent = 0;
-	for (size_t i = 0; i < T;) {
+	size_t sent = 0, i;
+	for (i = from; i < limit;) {
 		const char *tp = s->joined + s->tstart[i];
 		size_t tl = s->tstart[i + 1] - s->tstart[i] - 1;
 		uint64_t fh = ngidx_hash64(tp, tl);
@@ -499,5 +507,6 @@ int actor_match(const actor_dict *d, const ngidx_tokens *t, actor_scratch *s)
 		s->m[s->nm++] = (actor_mention){ actor, (uint32_t)i, (uint32_t)hit, (uint32_t)sent };
 		i += hit;
 	}
+	*resume = i;
 	return NGIDX_OK;
 }

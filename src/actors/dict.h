@@ -84,4 +84,16 @@ void actor_scratch_release(actor_scratch *s);
  */
 int actor_match(const actor_dict *d, const ngidx_tokens *t, actor_scratch *s);
 
+/*
+ * actor_match_range - as actor_match, but only mentions that start at a
+ * token in [@from, @limit) (they may extend past @limit), and *@resume is
+ * the token where the scan would go on. A document analyzed in pieces is
+ * matched piece by piece this way: with @limit at least
+ * ACTOR_MAX_ALIAS_TOKENS - 1 tokens before the end of a piece, every
+ * decision sees as many tokens ahead as in the whole document, and the next
+ * piece resumes at *@resume.
+ */
+int actor_match_range(const actor_dict *d, const ngidx_tokens *t, size_t from, size_t limit,
+                      actor_scratch *s, size_t *resume);
+
 #endif

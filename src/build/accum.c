@@ -76,6 +76,8 @@ struct accum {
 	size_t ntouched, touched_cap;
 	uint64_t *hashes;   /* the document's n-gram hashes, in probe order */
 	size_t hashes_cap;
+	uint32_t pbase;     /* position of token 0 of the last accum_add_range
+	                       (modulo 2^32: it may lie before the document) */
 };
 
 int accum_create(accum **out, unsigned max_n, uint64_t share)
@@ -241,18 +243,21 @@ static int flush_doc(accum *a, uint32_t doc)
 		size_t need = 2 * NGIDX_VARINT32_MAX + (t->n == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
 		if (post_room(a, t, need))
 			return NGIDX_ERR_NOMEM;
-		put_varint(a, t, doc - t->prev1);
+		/* g = doc + 1 - prev1: 0 continues the previous entry's document
+		 * (a document analyzed in pieces, run.h) */
+		int cont = t->prev1 == doc + 1;
+		put_varint(a, t, (uint64_t)doc + 1 - t->prev1);
 		put_varint(a, t, tf);
 		if (t->n == 1) {
 			uint32_t prev1 = 0;
 			for (uint32_t p = t->head; p != NONE; p = a->next[p]) {
-				put_varint(a, t, p - prev1);
-				prev1 = p + 1;
+				put_varint(a, t, p + a->pbase - prev1);
+				prev1 = p + a->pbase + 1;
 			}
 			t->head = t->tail = NONE;
 		}
 		t->prev1 = doc + 1;
-		t->df++;
+		t->df += !cont;
 		t->cf += tf;
 		t->cur_tf = 0;
 	}
@@ -261,8 +266,14 @@ static int flush_doc(accum *a, uint32_t doc)
 
 int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 {
+	return accum_add_range(a, doc, tk, 0, 0);
+}
+
+int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip, uint32_t base)
+{
 	size_t T = tk->ntok;
-	if (T == 0)
+	a->pbase = base - (uint32_t)skip;
+	if (T <= skip)
 		return NGIDX_OK;
 	size_t jl = (size_t)tk->off[T] + T;
 	if (NGIDX_RESERVE(a->joined, a->joined_cap, jl) ||
@@ -285,16 +296,21 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 	 * slot PF_SLOT n-grams ahead and the term record PF_TERM ahead, so the
 	 * three cache misses of a lookup (slot, record, text) overlap instead
 	 * of adding up. */
+	/* The n-grams to count are those that end at token skip or later:
+	 * from token i, lengths minn(i)..maxn(i). */
 	size_t K = 0;
-	for (size_t i = 0; i < T; i++)
-		K += T - i < a->max_n ? T - i : a->max_n;
+	for (size_t i = 0; i < T; i++) {
+		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
+		size_t minn = i < skip ? skip - i + 1 : 1;
+		K += maxn >= minn ? maxn - minn + 1 : 0;
+	}
 	if (NGIDX_RESERVE(a->hashes, a->hashes_cap, K))
 		return NGIDX_ERR_NOMEM;
 	K = 0;
 	for (size_t i = 0; i < T; i++) {
 		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
 		uint32_t s = a->tstart[i];
-		for (size_t n = 1; n <= maxn; n++)
+		for (size_t n = i < skip ? skip - i + 1 : 1; n <= maxn; n++)
 			a->hashes[K++] = ngidx_hash64(a->joined + s, a->tstart[i + n] - 1 - s);
 	}
 	a->ntouched = 0;
@@ -302,7 +318,7 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 	for (size_t i = 0; i < T; i++) {
 		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
 		uint32_t s = a->tstart[i];
-		for (size_t n = 1; n <= maxn; n++, k++) {
+		for (size_t n = i < skip ? skip - i + 1 : 1; n <= maxn; n++, k++) {
 			size_t mask = a->table_cap - 1;
 			if (k + PF_SLOT < K)
 				__builtin_prefetch(&a->table[a->hashes[k + PF_SLOT] & mask]);
@@ -352,14 +368,15 @@ int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk)
 		}
 		t->cur_tf += k[i].count;
 		if (n == 1) { /* one occurrence at k[i].pos, in increasing order */
-			if (NGIDX_RESERVE(a->next, a->next_cap, (size_t)k[i].pos + 1))
+			uint32_t p = k[i].pos - a->pbase;
+			if (NGIDX_RESERVE(a->next, a->next_cap, (size_t)p + 1))
 				return NGIDX_ERR_NOMEM;
-			a->next[k[i].pos] = NONE;
+			a->next[p] = NONE;
 			if (t->head == NONE)
-				t->head = k[i].pos;
+				t->head = p;
 			else
-				a->next[t->tail] = k[i].pos;
-			t->tail = k[i].pos;
+				a->next[t->tail] = p;
+			t->tail = p;
 		}
 	}
 	return flush_doc(a, doc);

@@ -5,7 +5,7 @@
  * run file and empties it, keeping the allocations for reuse.
  *
  * One accumulator belongs to one thread. Documents must be added in
- * strictly increasing id order (the pipeline guarantees it: a worker takes
+ * increasing id order (the pipeline guarantees it: a worker takes
  * batches in input order).
  */
 #ifndef NGIDX_BUILD_ACCUM_H
@@ -39,6 +39,17 @@ size_t accum_size(const accum *a);
 int accum_add(accum *a, uint32_t doc, const ngidx_tokens *t);
 
 /*
+ * accum_add_range - count a piece of document @doc: the n-grams of @t that
+ * end at token @skip or later (tokens before @skip are the end of the
+ * previous piece, given again so that n-grams across the cut are counted
+ * once), token @skip being at position @base of the document. The same
+ * document may be given again, in pieces of increasing positions: a run
+ * then holds continuation entries (run.h). @return NGIDX_OK or
+ * NGIDX_ERR_NOMEM.
+ */
+int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *t, size_t skip, uint32_t base);
+
+/*
  * A term given whole rather than cut from the tokens (the actor terms of
  * FORMAT.md): its text, and either one occurrence at token @pos (texts
  * without a space, which keep positions; give them in increasing @pos) or
@@ -56,8 +67,9 @@ uint64_t accum_keys_need(size_t nk, size_t text_bytes);
 
 /*
  * Count the keys @k[0..@nk) in document @doc, which must be the document
- * last given to accum_add (or a later one). @return NGIDX_OK or
- * NGIDX_ERR_NOMEM.
+ * last given to accum_add (or a later one). Positions are absolute and, in
+ * a piece of a document, lie among the tokens of the last accum_add_range.
+ * @return NGIDX_OK or NGIDX_ERR_NOMEM.
  */
 int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk);
 

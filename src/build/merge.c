@@ -4,11 +4,45 @@
  * Every run is sorted by (hash, text), so a binary heap of one cursor per
  * run yields the n-grams of all runs in lexicon order; the cursors whose
  * current record has the same key form a group: the same n-gram seen by
- * several workers or between several spills. Each record of a group holds
- * its documents in increasing order, and different records of a group never
- * share a document (a document is indexed by one worker, between two of its
- * spills), so the group's postings are a k-way merge by document id, which
- * streams straight into the block encoder.
+ * several workers or between several spills. The heap breaks ties by run
+ * index, so a group's records come in run order.
+ *
+ * Each record holds its documents in increasing order (run.h). A document
+ * is usually in one record of a group (one worker indexes it between two of
+ * its spills), but a document too large to analyse at once is analysed in
+ * pieces: the pieces that meet in one run are continuation entries of a
+ * record (g == 0), and a spill between two pieces puts the document in
+ * several records of the group, its earlier occurrences in the earlier run.
+ * The group's postings are a k-way merge by document id in which each step
+ * takes the smallest document among the live sources and gathers all its
+ * entries, from every source holding it, in source order: the tf add up and
+ * the positions concatenate, increasing. Sources therefore keep their run
+ * order throughout (an exhausted one is removed by shifting the others, not
+ * by swapping in the last).
+ *
+ * The encoder wants a document's tf before its positions, so src_next
+ * reads a document's entries once to sum tf, skipping positions, and the
+ * positions are decoded on a second pass straight from the run into the
+ * encoder, MERGE_POS_CHUNK at a time: no document's positions are ever
+ * held whole (a 1 GB document can have ten million occurrences of a word).
+ *
+ * df. A record's df counts its distinct documents, so the sum over a group
+ * counts a split document once per record holding it. When the build split
+ * no document (split_docs == 0) the sum is exact and used as is. When it
+ * did, a group of two or more records is first scanned for its document ids
+ * (count_docs, positions skipped) and the distinct count goes to min_df,
+ * the lexicon and the encoder: the output is then the bytes an unsplit
+ * build writes. The sum bounds the count from above, so a group the sum
+ * already prunes needs no scan.
+ *
+ * Checks. Runs are checksummed (run.c), so these catch a writer's bug
+ * rather than a disk's: malformed varints, a record starting with a
+ * continuation, tf == 0 for a new document, document ids past 2^32 - 1, a
+ * document whose positions do not increase across its entries and runs, a
+ * record whose entries disagree with its df, a group whose tf disagree with
+ * its cf, and (post_enc_end) a group whose documents disagree with the df
+ * used: with split_docs == 0, a document split across runs that the caller
+ * did not announce.
  *
  * The key space is cut into partitions by the top byte of the hash; each
  * run's fence table gives where a partition starts, so partitions merge in
@@ -22,49 +56,87 @@
 #include "common/mem.h"
 #include "format/post_enc.h"
 
+#include <inttypes.h>
 #include <string.h>
 
+#define MERGE_POS_CHUNK 4096 /* positions decoded at a time (16 KB) */
+
+/* One record of a group, read one document (all its entries) at a time. */
 typedef struct src {
-	const unsigned char *p, *end;
-	uint64_t left;   /* documents not yet read */
-	int64_t prev;    /* previous document */
-	uint32_t doc, tf;
-	const unsigned char *pos; /* its position gaps (n == 1) */
+	const unsigned char *p, *end;  /* entries not read yet */
+	const unsigned char *first;    /* the current document's first entry */
+	uint64_t df;                   /* the record's df, checked at its end */
+	uint64_t ndocs;                /* documents read */
+	uint64_t prev1;                /* current document + 1 (0: none yet) */
+	uint64_t tf;                   /* of the current document, in this record */
+	uint32_t doc;
 } src;
 
-/* Read the next document header of @s; @return 1, 0 (done), -1 corrupt. */
-static int src_next(src *s, unsigned n)
+/* Skip @k varints at *@p. A varint ends at its first byte below 0x80, so
+ * this counts such bytes; the positions pass (emit_positions) decodes
+ * them properly. @return 0, or -1 if the record ends first. */
+static int skip_varints(const unsigned char **p, const unsigned char *end, uint64_t k)
 {
-	if (!s->left)
+	const unsigned char *q = *p;
+	while (k) {
+		if (q == end)
+			return -1;
+		k -= !(*q++ & 0x80);
+	}
+	*p = q;
+	return 0;
+}
+
+/*
+ * Read the next document of @s: its entry and the continuations that
+ * follow, summing their tf and skipping their positions (n == 1).
+ * @return 1, 0 at the end of the record, or a negated NGIDX_ERR_CORRUPT.
+ */
+static int src_next(src *s, unsigned n, ngidx_error *err)
+{
+	if (s->p == s->end) {
+		if (s->ndocs != s->df)
+			return -ERR_CORRUPT(err, "temporary run has %" PRIu64 " documents in a record "
+			                    "of df %" PRIu64, s->ndocs, s->df);
 		return 0;
-	uint64_t gap, tf;
-	if (ngidx_varint_get(&s->p, s->end, &gap) || ngidx_varint_get(&s->p, s->end, &tf) || !tf)
-		return -1;
-	int64_t d = s->prev + 1 + (int64_t)gap;
-	if (d > UINT32_MAX || tf > UINT32_MAX)
-		return -1;
-	s->doc = (uint32_t)d;
-	s->tf = (uint32_t)tf;
-	s->prev = d;
-	s->left--;
-	s->pos = s->p;
-	if (n == 1) { /* skip the positions now; decoded when emitted */
-		for (uint64_t i = 0; i < tf; i++) {
-			uint64_t v;
-			if (ngidx_varint_get(&s->p, s->end, &v))
-				return -1;
-		}
+	}
+	uint64_t g, tf;
+	s->first = s->p;
+	if (ngidx_varint_get(&s->p, s->end, &g) || ngidx_varint_get(&s->p, s->end, &tf))
+		goto bad;
+	/* The continuations of the previous document were read with it, so
+	 * g == 0 here continues nothing. The document is prev1 - 1 + g. */
+	if (g == 0 || g > ((uint64_t)1 << 32) - s->prev1)
+		return -ERR_CORRUPT(err, "temporary run has an invalid document gap");
+	if (tf == 0 || tf > UINT32_MAX)
+		return -ERR_CORRUPT(err, "temporary run has an invalid tf");
+	s->prev1 += g;
+	s->doc = (uint32_t)(s->prev1 - 1);
+	s->tf = tf;
+	s->ndocs++;
+	if (n == 1 && skip_varints(&s->p, s->end, tf))
+		goto bad;
+	/* A continuation's g is 0, always the single byte 0. */
+	while (s->p < s->end && *s->p == 0) {
+		s->p++;
+		if (ngidx_varint_get(&s->p, s->end, &tf) || tf > UINT32_MAX)
+			goto bad;
+		s->tf += tf;
+		if (n == 1 && skip_varints(&s->p, s->end, tf))
+			goto bad;
 	}
 	return 1;
+bad:
+	return -ERR_CORRUPT(err, "temporary run has a malformed postings list");
 }
 
 typedef struct merger {
 	const run_file *runs;
 	run_cursor *cur;
 	size_t *heap, nheap;
-	src *srcs;
-	uint32_t *pos;
-	size_t pos_cap;
+	src *srcs;     /* the group's records, in run order */
+	src *scan;     /* copies of them for count_docs */
+	uint32_t *pos; /* MERGE_POS_CHUNK decoded positions */
 } merger;
 
 static int cur_less(const merger *m, size_t a, size_t b)
@@ -104,47 +176,139 @@ static int pop_advance(merger *m, ngidx_error *err)
 	return NGIDX_OK;
 }
 
-/* Merge the postings of the @k records in m->srcs into the encoder. */
-static int merge_group(merger *m, size_t k, unsigned n, post_enc *enc, ngidx_error *err)
+/*
+ * Decode the positions of @s's current document (all its entries in the
+ * record) into the encoder, MERGE_POS_CHUNK at a time. *@last is the
+ * document's last position so far (-1 before the first): each entry's
+ * positions are absolute and must all follow it.
+ */
+static int emit_positions(merger *m, const src *s, post_enc *enc, int64_t *last,
+                          ngidx_error *err)
 {
-	for (size_t i = 0; i < k; i++)
-		if (src_next(&m->srcs[i], n) != 1)
-			return ERR_CORRUPT(err, "temporary run has a malformed postings list");
-	size_t live = k;
-	int64_t last = -1;
-	while (live) {
-		size_t best = 0;
-		for (size_t i = 1; i < live; i++)
-			if (m->srcs[i].doc < m->srcs[best].doc)
-				best = i;
-		src *s = &m->srcs[best];
-		if ((int64_t)s->doc <= last)
-			return ERR_CORRUPT(err, "temporary runs share document %u", s->doc);
-		last = s->doc;
-		const uint32_t *pos = NULL;
-		if (n == 1) {
-			if (NGIDX_RESERVE(m->pos, m->pos_cap, s->tf))
-				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-			const unsigned char *p = s->pos;
-			uint32_t prev1 = 0;
-			for (uint32_t i = 0; i < s->tf; i++) {
-				uint32_t g;
-				if (ngidx_varint_get32(&p, s->end, &g))
-					return ERR_CORRUPT(err, "temporary run has malformed positions");
-				m->pos[i] = prev1 + g;
-				prev1 = m->pos[i] + 1;
+	const unsigned char *p = s->first, *end = s->p;
+	while (p < end) {
+		uint64_t g, tf;
+		if (ngidx_varint_get(&p, end, &g) || ngidx_varint_get(&p, end, &tf))
+			goto bad;
+		uint64_t prev1 = 0; /* previous position + 1 in this entry */
+		while (tf) {
+			size_t c = tf < MERGE_POS_CHUNK ? (size_t)tf : MERGE_POS_CHUNK;
+			for (size_t i = 0; i < c; i++) {
+				uint32_t v;
+				if (ngidx_varint_get32(&p, end, &v))
+					goto bad;
+				m->pos[i] = (uint32_t)(prev1 + v);
+				prev1 += (uint64_t)v + 1;
 			}
-			pos = m->pos;
+			/* Within the entry the gaps make positions increase (past
+			 * 2^32 they would wrap: the last one tells); the entry's first
+			 * must follow the previous entry's, or the previous run's. */
+			if (prev1 - 1 > UINT32_MAX || (int64_t)m->pos[0] <= *last)
+				return ERR_CORRUPT(err, "temporary runs have positions out of order "
+				                   "in document %u", s->doc);
+			*last = (int64_t)(prev1 - 1);
+			int rc = post_enc_add_pos(enc, m->pos, c);
+			if (rc == NGIDX_ERR_NOMEM)
+				return ngidx_err_set(err, rc, "out of memory");
+			if (rc) /* more positions than the tf summed by src_next */
+				goto bad;
+			tf -= c;
 		}
-		int rc = post_enc_add(enc, s->doc, s->tf, pos);
-		if (rc)
-			return ngidx_err_set(err, rc, "out of memory");
-		int r = src_next(s, n);
-		if (r < 0)
-			return ERR_CORRUPT(err, "temporary run has a malformed postings list");
-		if (r == 0)
-			m->srcs[best] = m->srcs[--live];
 	}
+	return NGIDX_OK;
+bad:
+	return ERR_CORRUPT(err, "temporary run has malformed positions");
+}
+
+/*
+ * The number of distinct documents in the @k records of m->srcs (read on
+ * copies, so that the group can still be merged). @return NGIDX_OK with
+ * *@df set, or NGIDX_ERR_CORRUPT.
+ */
+static int count_docs(merger *m, size_t k, unsigned n, uint64_t *df, ngidx_error *err)
+{
+	src *s = m->scan;
+	memcpy(s, m->srcs, k * sizeof *s);
+	for (size_t i = 0; i < k; i++) {
+		int r = src_next(&s[i], n, err);
+		if (r != 1)
+			return r ? -r : ERR_CORRUPT(err, "temporary run has an empty record");
+	}
+	uint64_t d = 0;
+	size_t live = k;
+	while (live) {
+		uint32_t doc = s[0].doc;
+		for (size_t i = 1; i < live; i++)
+			if (s[i].doc < doc)
+				doc = s[i].doc;
+		d++;
+		for (size_t i = 0; i < live;) {
+			if (s[i].doc == doc) {
+				int r = src_next(&s[i], n, err);
+				if (r < 0)
+					return -r;
+				if (r == 0) { /* order does not matter for a count */
+					s[i] = s[--live];
+					continue;
+				}
+			}
+			i++;
+		}
+	}
+	*df = d;
+	return NGIDX_OK;
+}
+
+/* Merge the postings of the @k records in m->srcs, of @cf occurrences in
+ * all, into the encoder (begun by the caller). */
+static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *enc,
+                       ngidx_error *err)
+{
+	src *s = m->srcs;
+	for (size_t i = 0; i < k; i++) {
+		int r = src_next(&s[i], n, err);
+		if (r != 1)
+			return r ? -r : ERR_CORRUPT(err, "temporary run has an empty record");
+	}
+	size_t live = k;
+	uint64_t sum = 0;
+	while (live) {
+		uint32_t doc = s[0].doc;
+		for (size_t i = 1; i < live; i++)
+			if (s[i].doc < doc)
+				doc = s[i].doc;
+		uint64_t tf = 0;
+		for (size_t i = 0; i < live; i++)
+			if (s[i].doc == doc)
+				tf += s[i].tf;
+		if (tf > UINT32_MAX)
+			return ERR_CORRUPT(err, "temporary runs give document %u over 2^32 occurrences", doc);
+		sum += tf;
+		int rc = post_enc_add_doc(enc, doc, (uint32_t)tf);
+		if (rc == NGIDX_ERR_NOMEM)
+			return ngidx_err_set(err, rc, "out of memory");
+		if (rc) /* the previous document lacks positions */
+			return ERR_CORRUPT(err, "temporary run has malformed positions");
+		/* In source order: positions concatenate in run order, and the
+		 * sources left keep that order. */
+		int64_t last = -1;
+		size_t j = 0;
+		for (size_t i = 0; i < live; i++) {
+			if (s[i].doc == doc) {
+				if (n == 1 && (rc = emit_positions(m, &s[i], enc, &last, err)))
+					return rc;
+				int r = src_next(&s[i], n, err);
+				if (r < 0)
+					return -r;
+				if (r == 0)
+					continue;
+			}
+			s[j++] = s[i];
+		}
+		live = j;
+	}
+	if (sum != cf)
+		return ERR_CORRUPT(err, "temporary runs disagree on an occurrence count");
 	int rc = post_enc_end(enc);
 	if (rc)
 		return ngidx_err_set(err, rc == NGIDX_ERR_NOMEM ? rc : NGIDX_ERR_CORRUPT,
@@ -153,7 +317,7 @@ static int merge_group(merger *m, size_t k, unsigned n, post_enc *enc, ngidx_err
 }
 
 int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi,
-                    uint32_t min_df, merge_out *out, ngidx_error *err)
+                    uint32_t min_df, int split_docs, merge_out *out, ngidx_error *err)
 {
 	merger m = { 0 };
 	ngidx_wfile lex, text, post, act;
@@ -164,7 +328,9 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 	m.cur = ngidx_calloc(nruns ? nruns : 1, sizeof *m.cur);
 	m.heap = ngidx_calloc(nruns ? nruns : 1, sizeof *m.heap);
 	m.srcs = ngidx_calloc(nruns ? nruns : 1, sizeof *m.srcs);
-	if (!m.cur || !m.heap || !m.srcs) {
+	m.scan = ngidx_calloc(nruns ? nruns : 1, sizeof *m.scan);
+	m.pos = ngidx_malloc(MERGE_POS_CHUNK * sizeof *m.pos);
+	if (!m.cur || !m.heap || !m.srcs || !m.scan || !m.pos) {
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -205,15 +371,24 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 				rc = ERR_CORRUPT(err, "temporary run has an invalid n-gram length");
 				goto done;
 			}
-			m.srcs[k++] = (src){ r->post, r->post + r->post_len, r->df, -1, 0, 0, NULL };
+			m.srcs[k++] = (src){ .p = r->post, .end = r->post + r->post_len, .df = r->df };
 			df += r->df;
 			cf += r->cf;
 			if ((rc = pop_advance(&m, err)))
 				goto done;
 		}
 		int is_actor = ngx_is_actor_term((const char *)key.text, key.text_len);
-		if (key.n >= 2 && df < min_df && !is_actor)
+		int prunable = key.n >= 2 && !is_actor;
+		/* df is exact unless a split document sits in several of the k
+		 * records; it is never too small, so what it prunes stays pruned. */
+		if (prunable && df < min_df)
 			continue;
+		if (split_docs && k > 1) {
+			if ((rc = count_docs(&m, k, key.n, &df, err)))
+				goto done;
+			if (prunable && df < min_df)
+				continue;
+		}
 		if (df > UINT32_MAX) {
 			rc = ngidx_err_set(err, NGIDX_ERR_ARG, "more than 2^32 documents");
 			goto done;
@@ -226,7 +401,7 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 		e.df = (uint32_t)df;
 		e.n = (uint8_t)key.n;
 		post_enc_begin(&enc, key.n, df, cf);
-		if ((rc = merge_group(&m, k, key.n, &enc, err)))
+		if ((rc = merge_group(&m, k, key.n, cf, &enc, err)))
 			goto done;
 		ngidx_wfile_write(&text, key.text, key.text_len);
 		ngidx_wfile_write(&lex, &e, sizeof e);
@@ -262,9 +437,12 @@ done:
 		rc = rc ? rc : r;
 	}
 	post_enc_release(&enc);
+	for (size_t i = 0; m.cur && i < nruns; i++)
+		run_cursor_release(&m.cur[i]);
 	ngidx_free(m.cur);
 	ngidx_free(m.heap);
 	ngidx_free(m.srcs);
+	ngidx_free(m.scan);
 	ngidx_free(m.pos);
 	return rc;
 }

@@ -29,12 +29,32 @@ struct merge_act_rec {
 
 /*
  * merge_partition - merge the records whose hash top byte is in [lo, hi)
- * of all @nruns runs. Lexicon entries carry offsets relative to this
- * partition's text and postings files. N-grams with n >= 2 and fewer than
- * @min_df documents are dropped (actor terms never are; they are also
- * listed in out->act_path). @return NGIDX_OK or an error.
+ * of all @nruns runs into one partition of the index.
+ *   @runs       IN  the runs, in the order they were written: per worker,
+ *                   a run written before another comes before it (a
+ *                   document split across runs must meet its pieces in
+ *                   order; see run.h)
+ *   @lo, @hi    IN  0 <= lo <= hi <= 256
+ *   @min_df     IN  n-grams with n >= 2 and fewer documents are dropped
+ *                   (actor terms never are; they are also listed in
+ *                   out->act_path)
+ *   @split_docs IN  nonzero if the build analysed some document in pieces,
+ *                   which may then sit in several runs: the df of an n-gram
+ *                   found in several runs is counted exactly (a pre-pass
+ *                   over its document ids) instead of summed. 0 keeps the
+ *                   summing fast path; a split document met there is
+ *                   reported as corruption, never indexed wrongly.
+ *   @out        IN  the four output paths; OUT the counters
+ * Lexicon entries carry offsets relative to this partition's text and
+ * postings files. The output does not depend on how documents were split
+ * or spilled, only on their contents.
+ * @return NGIDX_OK, NGIDX_ERR_NOMEM, NGIDX_ERR_IO/NOSPACE (writing),
+ * NGIDX_ERR_CORRUPT (a run's contents are inconsistent), NGIDX_ERR_ARG
+ * (more than 2^32 documents). Thread-safe for distinct @out (the runs are
+ * only read). Memory: O(nruns) plus one postings block of the encoder
+ * (post_enc.h), whatever the size of a document.
  */
 int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi,
-                    uint32_t min_df, merge_out *out, ngidx_error *err);
+                    uint32_t min_df, int split_docs, merge_out *out, ngidx_error *err);
 
 #endif

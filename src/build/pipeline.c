@@ -23,10 +23,18 @@
  * merged by key-range partitions in parallel (merge.c), and assemble.c
  * writes the index from the partitions and the document files.
  *
+ * Long documents. A document longer than long_doc (4 MiB) comes from the
+ * reader in an anonymous file rather than in memory. It ends its batch and
+ * has text frames of its own; its worker reads it in pieces (process_long),
+ * so that the index is that of the whole text at the cost of a few pieces
+ * of memory. A spill between two pieces puts the document in two runs,
+ * which the merge joins back (merge.c, split_docs).
+ *
  * Memory. With M = --memory and T threads: a wave holds at most 2T batches
  * of M/64 text (plus their compressed copy and analysis buffers), so about
  * M/8; each accumulator's share is (M - M/4) / T. The merge needs a few MB
- * per partition. The reader's line buffer grows with the longest line.
+ * per partition and 64 KB per run. The reader's line buffer grows to the
+ * longest line up to long_doc.
  */
 #include "ngidx/build.h"
 #include "accum.h"
@@ -53,10 +61,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 #include <zstd.h>
 
 #define FRAME_DOCS 4096u
 #define ZSTD_LEVEL 3
+#define PIECE_DEFAULT ((size_t)256 << 10)
 
 void ngidx_build_opts_init(ngidx_build_opts *o)
 {
@@ -106,6 +116,9 @@ typedef struct bdoc {
 	uint32_t frame, frame_pos;
 	uint32_t ntokens, nsent;
 	uint64_t sent_off, sent_len;/* in batch.sents */
+	/* a long document: its text in fd[0, long_len), its frames after */
+	int fd;                     /* -1 for others */
+	uint64_t long_len, zlen;
 } bdoc;
 
 typedef struct batch {
@@ -127,8 +140,20 @@ typedef struct batch {
 	size_t frame_zoff_cap;
 } batch;
 
+/* Close the files of the long documents not emitted. */
+static void batch_close_files(batch *b)
+{
+	for (size_t i = 0; i < b->ndocs; i++) {
+		if (b->docs[i].fd >= 0)
+			close(b->docs[i].fd);
+		b->docs[i].fd = -1;
+	}
+	b->ndocs = 0;
+}
+
 static void batch_release(batch *b)
 {
+	batch_close_files(b);
 	ngidx_free(b->docs);
 	ngidx_free(b->text);
 	ngidx_free(b->str);
@@ -139,9 +164,21 @@ static void batch_release(batch *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* What a worker needs for a long document, besides the rest. */
+typedef struct long_scratch {
+	char *buf;                  /* text read and not yet analyzed */
+	size_t len, cap;
+	ngidx_tokens carry, cmb;    /* last tokens of a piece; carry + next */
+	char *frame;                /* text of the open frame */
+	size_t nframe;
+	unsigned char *z;           /* a compressed frame */
+	size_t zcap;
+} long_scratch;
+
 typedef struct worker {
 	accum *acc;
 	ngidx_tokens tok;
+	long_scratch ls;
 	actor_scratch as;
 	cooc_keys ck;
 	uint64_t mentions;
@@ -170,6 +207,8 @@ typedef struct build {
 	int open_files;
 	uint64_t next_doc;
 	uint64_t max_doc_tokens;
+	size_t piece;               /* target piece of a long document */
+	int split;                  /* some document was read in pieces */
 	const ngidx_corpus *corpus;
 	/* first error of the parallel phase */
 	int prc;
@@ -194,34 +233,44 @@ static int put_bytes_buf(unsigned char **p, size_t *len, size_t *cap, const void
 	return NGIDX_OK;
 }
 
-/* Copy @d into batch @b. */
+/* Copy @d into batch @b (a long document's file is taken, not copied). */
 static int batch_add(build *B, batch *b, const ngidx_doc_in *d)
 {
 	if (d->text_len > UINT32_MAX)
 		return NGIDX_ERR_INPUT;
-	if (NGIDX_RESERVE(b->docs, b->docs_cap, b->ndocs + 1) ||
-	    NGIDX_RESERVE(b->text, b->text_cap, b->text_len + d->text_len))
+	if (NGIDX_RESERVE(b->docs, b->docs_cap, b->ndocs + 1))
 		return NGIDX_ERR_NOMEM;
-	/* A new frame when the current one is full (or this is a new batch). */
-	if (b->nframes == 0 || B->frame_fill >= NGX_TEXT_FRAME || B->frame_docs >= FRAME_DOCS) {
-		if (NGIDX_RESERVE(b->frame_start, b->frames_cap, b->nframes + 1))
-			return NGIDX_ERR_NOMEM;
-		b->frame_start[b->nframes++] = b->text_len;
-		B->frame_fill = 0;
-		B->frame_docs = 0;
-	}
 	bdoc *x = &b->docs[b->ndocs];
 	memset(x, 0, sizeof *x);
-	x->text_off = b->text_len;
+	x->fd = -1;
 	x->text_len = (uint32_t)d->text_len;
 	x->date = d->date;
-	x->frame = (uint32_t)(b->nframes - 1);
-	x->frame_pos = (uint32_t)(b->text_len - b->frame_start[x->frame]);
-	if (d->text_len)
-		memcpy(b->text + b->text_len, d->text, d->text_len);
-	b->text_len += d->text_len;
-	B->frame_fill += d->text_len;
-	B->frame_docs++;
+	if (d->text_fd >= 0) {
+		/* Frames of its own; the next document opens a new frame. */
+		x->long_len = d->text_len;
+		B->frame_fill = NGX_TEXT_FRAME;
+		B->split = 1;
+		B->st->long_docs++;
+	} else {
+		if (NGIDX_RESERVE(b->text, b->text_cap, b->text_len + d->text_len))
+			return NGIDX_ERR_NOMEM;
+		/* A new frame when the current one is full (or this is a new batch). */
+		if (b->nframes == 0 || B->frame_fill >= NGX_TEXT_FRAME || B->frame_docs >= FRAME_DOCS) {
+			if (NGIDX_RESERVE(b->frame_start, b->frames_cap, b->nframes + 1))
+				return NGIDX_ERR_NOMEM;
+			b->frame_start[b->nframes++] = b->text_len;
+			B->frame_fill = 0;
+			B->frame_docs = 0;
+		}
+		x->text_off = b->text_len;
+		x->frame = (uint32_t)(b->nframes - 1);
+		x->frame_pos = (uint32_t)(b->text_len - b->frame_start[x->frame]);
+		if (d->text_len)
+			memcpy(b->text + b->text_len, d->text, d->text_len);
+		b->text_len += d->text_len;
+		B->frame_fill += d->text_len;
+		B->frame_docs++;
+	}
 	/* name and metadata, in the DOCSTR encoding */
 	size_t s0 = b->str_len;
 	int rc = put_varint_buf(&b->str, &b->str_len, &b->str_cap, d->name_len);
@@ -250,6 +299,7 @@ static int batch_add(build *B, batch *b, const ngidx_doc_in *d)
 		return NGIDX_ERR_INPUT;
 	x->str_off = (uint32_t)s0;
 	x->str_len = (uint32_t)(b->str_len - s0);
+	x->fd = d->text_fd;
 	b->ndocs++;
 	return NGIDX_OK;
 }
@@ -298,6 +348,281 @@ static int spill(build *B, int tid, ngidx_error *err)
 	return NGIDX_OK;
 }
 
+/* ---------------------------------------------------------- long documents */
+
+static void long_scratch_release(long_scratch *L)
+{
+	ngidx_free(L->buf);
+	ngidx_tokens_release(&L->carry);
+	ngidx_tokens_release(&L->cmb);
+	ngidx_free(L->frame);
+	ngidx_free(L->z);
+	memset(L, 0, sizeof *L);
+}
+
+/* Whether the UTF-8 character at @p (@n bytes left) is a letter, mark or
+ * digit. */
+static int word_char(const char *p, size_t n)
+{
+	utf8proc_int32_t cp;
+	if (utf8proc_iterate((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)n, &cp) <= 0)
+		return 0;
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO;
+}
+
+/* Whether the character that ends just before @p[i] is a letter, mark or
+ * digit. */
+static int word_char_before(const char *p, size_t i)
+{
+	size_t k = i - 1;
+	while (k > 0 && i - k < 4 && ((unsigned char)p[k] & 0xc0) == 0x80)
+		k--;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)p + k,
+	                                      (utf8proc_ssize_t)(i - k), &cp);
+	return l == (utf8proc_ssize_t)(i - k) && word_char(p + k, i - k);
+}
+
+static int is_cut(const char *p, size_t n, size_t i)
+{
+	return p[i - 1] == ' ' && word_char(p + i, n - i) && word_char_before(p, i - 1);
+}
+
+/*
+ * Where a long document may be cut: just after a single ASCII space that
+ * has a letter, mark or digit on each side. Both sides then analyze as in
+ * the whole text: the space separates tokens and is a starter that composes
+ * with nothing (so NFKC cannot reach across it), and no sentence rule of
+ * sentence.c can fire there (no terminal punctuation, no blank line), so
+ * the token after the cut never opens a sentence and nothing before it
+ * depends on what follows. @return the last cut in p[2, @want], or else
+ * the first in p[@from, @n) (from > want: the part before was searched
+ * already), or 0 if there is none.
+ */
+static size_t find_cut(const char *p, size_t n, size_t want, size_t from)
+{
+	if (from <= want) {
+		for (size_t i = want < n ? want : n - 1; i >= 2; i--)
+			if (is_cut(p, n, i))
+				return i;
+		from = want + 1;
+	}
+	for (size_t i = from > 2 ? from : 2; i < n; i++)
+		if (is_cut(p, n, i))
+			return i;
+	return 0;
+}
+
+/* Append tokens @from.. of @src to @dst. */
+static int tokens_append(ngidx_tokens *dst, const ngidx_tokens *src, size_t from)
+{
+	size_t k = src->ntok - from, b0 = src->off[from], nb = src->off[src->ntok] - b0;
+	size_t o = dst->ntok ? dst->off[dst->ntok] : 0;
+	if (NGIDX_RESERVE(dst->off, dst->off_cap, dst->ntok + k + 1) ||
+	    NGIDX_RESERVE(dst->bytes, dst->bytes_cap, o + nb + 1))
+		return NGIDX_ERR_NOMEM;
+	memcpy(dst->bytes + o, src->bytes + b0, nb);
+	for (size_t i = 0; i <= k; i++)
+		dst->off[dst->ntok + i] = (uint32_t)(o + src->off[from + i] - b0);
+	dst->ntok += k;
+	return NGIDX_OK;
+}
+
+static int put_sent(ngidx_tokens *t, uint32_t s)
+{
+	if (NGIDX_RESERVE(t->sent, t->sent_cap, t->nsent + 1))
+		return NGIDX_ERR_NOMEM;
+	t->sent[t->nsent++] = s;
+	return NGIDX_OK;
+}
+
+/* Compress the open frame of a long document into its file. */
+static int long_frame(worker *w, bdoc *x, ngidx_error *err)
+{
+	long_scratch *L = &w->ls;
+	if (!L->nframe)
+		return NGIDX_OK;
+	size_t bound = ZSTD_compressBound(L->nframe);
+	if (NGIDX_RESERVE(L->z, L->zcap, bound))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	size_t k = ZSTD_compressCCtx(w->zc, L->z, bound, L->frame, L->nframe, ZSTD_LEVEL);
+	if (ZSTD_isError(k))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "zstd: %s", ZSTD_getErrorName(k));
+	FORWARD_IF_ERROR(ngidx_pwrite_all(x->fd, L->z, k, x->long_len + x->zlen, err));
+	x->zlen += k;
+	L->nframe = 0;
+	return NGIDX_OK;
+}
+
+/* Add @n bytes of a long document's text to its frames. */
+static int long_text(build *B, worker *w, bdoc *x, const char *p, size_t n, ngidx_error *err)
+{
+	long_scratch *L = &w->ls;
+	if (!B->o->store_text)
+		return NGIDX_OK;
+	if (!L->frame && !(L->frame = ngidx_malloc(NGX_TEXT_FRAME)))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	while (n) {
+		size_t k = NGX_TEXT_FRAME - L->nframe < n ? NGX_TEXT_FRAME - L->nframe : n;
+		memcpy(L->frame + L->nframe, p, k);
+		L->nframe += k;
+		p += k;
+		n -= k;
+		if (L->nframe == NGX_TEXT_FRAME)
+			FORWARD_IF_ERROR(long_frame(w, x, err));
+	}
+	return NGIDX_OK;
+}
+
+/*
+ * The worker's part for long document @i of @b: its text is read from its
+ * file in pieces of about B->piece bytes, cut where find_cut allows. Each
+ * piece is analyzed on its own and counted after the last tokens of the one
+ * before (carry: the max_n - 1 an n-gram needs, and the tokens the actor
+ * matcher has not yet decided on), so that the counts, positions,
+ * sentences, mentions and co-occurrences are those of the whole text.
+ * Memory: a few pieces, whatever the document's length (its sentence
+ * list excepted: about 2 bytes a sentence).
+ */
+static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
+{
+	worker *w = &B->w[tid];
+	long_scratch *L = &w->ls;
+	bdoc *x = &b->docs[i];
+	uint32_t doc = b->first_doc + (uint32_t)i;
+	uint64_t off = 0;           /* text read so far */
+	uint32_t base = 0;          /* tokens before the piece */
+	uint32_t sent_prev = 0;     /* start of the last sentence */
+	uint32_t carry_sent = 0;    /* sentence of the first carried token */
+	uint64_t resume = 0;        /* the actor matcher goes on at this token */
+	int last = 0;
+	L->len = 0;
+	L->nframe = 0;
+	L->carry.ntok = 0;
+	L->carry.nsent = 0;
+	x->sent_off = b->sents_len;
+	if (B->dict)
+		cooc_begin(&w->ck, B->o->window);
+	while (!last) {
+		/* Read until a cut is found beyond the piece size, or the end. */
+		size_t cut = 0, from = 0;
+		for (;;) {
+			if (L->len > B->piece) {
+				if ((cut = find_cut(L->buf, L->len, B->piece, from)))
+					break;
+				from = L->len;
+			}
+			if (off == x->long_len) {
+				cut = L->len;
+				last = 1;
+				break;
+			}
+			size_t want = L->len + B->piece;
+			if (NGIDX_RESERVE(L->buf, L->cap, want))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			size_t k = x->long_len - off < L->cap - L->len ? (size_t)(x->long_len - off)
+			                                                : L->cap - L->len;
+			FORWARD_IF_ERROR(ngidx_pread_all(x->fd, L->buf + L->len, k, off, err));
+			L->len += k;
+			off += k;
+		}
+		FORWARD_IF_ERROR(long_text(B, w, x, L->buf, cut, err));
+		int rc = ngidx_analyze(&w->tok, L->buf, cut, NGIDX_AN_SENTENCES);
+		if (rc)
+			return ngidx_err_set(err, rc, "cannot analyze document %u: %s", doc,
+			                     ngidx_strerror(rc));
+		if (w->tok.ninvalid)
+			x->flags |= NGX_DOC_BAD_UTF8;
+		if (last && L->cap > 4 * B->piece) { /* a huge piece: its text is done */
+			ngidx_free(L->buf);
+			L->buf = NULL;
+			L->cap = L->len = cut = 0;
+		}
+		/* The document's sentences: those the piece opens (its first token
+		 * opens one only in the first piece: see find_cut). */
+		for (size_t k = base ? 1 : 0; k < w->tok.nsent; k++) {
+			uint32_t s = base + w->tok.sent[k];
+			if (s && put_varint_buf(&b->sents, &b->sents_len, &b->sents_cap, s - sent_prev))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			x->nsent++;
+			sent_prev = s;
+		}
+		/* t = the carried tokens, then the piece's, with sentence starts
+		 * local to it (the first token's sentence is 0; without carried
+		 * tokens the piece's own tokens do). */
+		size_t C = L->carry.ntok;
+		ngidx_tokens *t = C ? &L->cmb : &w->tok;
+		if (C) {
+			t->ntok = t->nsent = 0;
+			if (tokens_append(t, &L->carry, 0) || tokens_append(t, &w->tok, 0))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			for (size_t k = 0; k < L->carry.nsent; k++)
+				if (put_sent(t, L->carry.sent[k]))
+					return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			for (size_t k = 1; k < w->tok.nsent; k++)
+				if (put_sent(t, (uint32_t)C + w->tok.sent[k]))
+					return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		}
+		uint32_t first = base - (uint32_t)C; /* position of cmb token 0 */
+		uint64_t need = accum_doc_need(w->acc, t);
+		size_t stop = t->ntok;
+		if (B->dict) {
+			size_t ahead = ACTOR_MAX_ALIAS_TOKENS - 1;
+			size_t limit = last ? t->ntok : t->ntok > ahead ? t->ntok - ahead : 0;
+			size_t at = (size_t)(resume - first);
+			if (actor_match_range(B->dict, t, at, limit, &w->as, &stop))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			for (size_t k = 0; k < w->as.nm; k++) {
+				w->as.m[k].start += first;
+				w->as.m[k].sent += carry_sent;
+			}
+			if (cooc_add(&w->ck, w->as.m, w->as.nm) || (last && cooc_end(&w->ck)))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			need += accum_keys_need(w->ck.nk, w->ck.len);
+			w->mentions += w->as.nm;
+			resume = first + (uint64_t)stop;
+		}
+		uint64_t live = accum_live(w->acc);
+		if (live && live + need > B->share)
+			FORWARD_IF_ERROR(spill(B, tid, err));
+		rc = accum_add_range(w->acc, doc, t, C, base);
+		if (!rc && B->dict)
+			rc = accum_add_keys(w->acc, doc, w->ck.k, w->ck.nk);
+		if (rc)
+			return ngidx_err_set(err, rc, "out of memory");
+		if (B->dict)
+			cooc_clear(&w->ck);
+		/* Carry what the next piece needs: the last max_n - 1 tokens and
+		 * those from where the matcher stopped. */
+		size_t keep = B->o->max_n - 1 < t->ntok ? B->o->max_n - 1 : t->ntok;
+		size_t c0 = stop < t->ntok - keep ? stop : t->ntok - keep;
+		size_t s0 = 0;
+		while (s0 + 1 < t->nsent && t->sent[s0 + 1] <= c0)
+			s0++;
+		carry_sent += (uint32_t)s0;
+		L->carry.ntok = L->carry.nsent = 0;
+		if (c0 < t->ntok && tokens_append(&L->carry, t, c0))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		if (put_sent(&L->carry, 0))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		for (size_t k = s0 + 1; k < t->nsent; k++)
+			if (put_sent(&L->carry, t->sent[k] - (uint32_t)c0))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		if ((uint64_t)base + w->tok.ntok > UINT32_MAX - 64)
+			return ngidx_err_set(err, NGIDX_ERR_INPUT, "document %u: more than 2^32 tokens", doc);
+		base += (uint32_t)w->tok.ntok;
+		if (L->len > cut)
+			memmove(L->buf, L->buf + cut, L->len - cut);
+		L->len -= cut;
+	}
+	x->ntokens = base;
+	x->sent_len = b->sents_len - x->sent_off;
+	if (B->o->store_text)
+		FORWARD_IF_ERROR(long_frame(w, x, err));
+	return NGIDX_OK;
+}
+
 /* The worker's part: analyze and count batch @b, compress its frames. */
 static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 {
@@ -305,6 +630,10 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 	b->sents_len = 0;
 	for (size_t i = 0; i < b->ndocs; i++) {
 		bdoc *x = &b->docs[i];
+		if (x->fd >= 0) {
+			FORWARD_IF_ERROR(process_long(B, b, i, tid, err));
+			continue;
+		}
 		int rc = ngidx_analyze(&w->tok, b->text + x->text_off, x->text_len, NGIDX_AN_SENTENCES);
 		if (rc)
 			return ngidx_err_set(err, rc, "cannot analyze document %u: %s",
@@ -320,8 +649,9 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 		x->sent_len = b->sents_len - x->sent_off;
 		uint64_t need = accum_doc_need(w->acc, &w->tok);
 		if (B->dict) {
+			cooc_begin(&w->ck, B->o->window);
 			if (actor_match(B->dict, &w->tok, &w->as) ||
-			    cooc_doc_keys(&w->ck, w->as.m, w->as.nm, B->o->window))
+			    cooc_add(&w->ck, w->as.m, w->as.nm) || cooc_end(&w->ck))
 				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 			need += accum_keys_need(w->ck.nk, w->ck.len);
 			w->mentions += w->as.nm;
@@ -358,15 +688,35 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 }
 
 /* The main thread's part: write batch @b's document records in order. */
-static void emit_batch(build *B, const batch *b)
+static int emit_batch(build *B, batch *b, ngidx_error *err)
 {
+	/* First the frames of the long documents, from their files. */
+	for (size_t i = 0; i < b->ndocs; i++) {
+		bdoc *x = &b->docs[i];
+		if (x->fd < 0)
+			continue;
+		B->st->input_bytes += x->long_len;
+		x->text_off = B->text.written;
+		int rc = B->o->store_text ? ngidx_wfile_copy_fd(&B->text, x->fd, x->long_len, x->zlen,
+		                                                err)
+		                          : NGIDX_OK;
+		close(x->fd);
+		x->fd = -1;
+		if (rc)
+			return rc;
+	}
 	uint64_t text_base = B->text.written;
 	for (size_t i = 0; i < b->ndocs; i++) {
 		const bdoc *x = &b->docs[i];
 		struct ngx_doc_entry e = { 0 };
 		e.str_off = B->docstr.written;
 		e.sent_off = B->sents.written;
-		e.text_off = B->o->store_text ? text_base + b->frame_zoff[x->frame] : 0;
+		if (!B->o->store_text)
+			e.text_off = 0;
+		else if (x->long_len)
+			e.text_off = x->text_off;
+		else
+			e.text_off = text_base + b->frame_zoff[x->frame];
 		e.text_pos = x->frame_pos;
 		e.text_len = x->text_len;
 		e.ntokens = x->ntokens;
@@ -385,6 +735,7 @@ static void emit_batch(build *B, const batch *b)
 		ngidx_wfile_write(&B->text, b->ztext, b->ztext_len);
 	B->st->docs += b->ndocs;
 	B->st->input_bytes += b->text_len;
+	return NGIDX_OK;
 }
 
 static int run_wave(build *B, size_t nb, ngidx_error *err)
@@ -406,7 +757,7 @@ static int run_wave(build *B, size_t nb, ngidx_error *err)
 		return B->prc;
 	}
 	for (size_t i = 0; i < nb; i++)
-		emit_batch(B, &B->wave[i]);
+		FORWARD_IF_ERROR(emit_batch(B, &B->wave[i], err));
 	return NGIDX_OK;
 }
 
@@ -445,6 +796,8 @@ static int index_all(build *B, ngidx_corpus *c, ngidx_error *err)
 			if (B->next_doc >= UINT32_MAX)
 				return ngidx_err_set(err, NGIDX_ERR_ARG, "more than 2^32 - 1 documents");
 			rc = batch_add(B, b, &d);
+			if (rc && d.text_fd >= 0)
+				close(d.text_fd);
 			if (rc == NGIDX_ERR_INPUT) {
 				if (B->o->strict)
 					return ngidx_err_set(err, rc, "%s:%llu: document of 4 GiB or more",
@@ -462,7 +815,9 @@ static int index_all(build *B, ngidx_corpus *c, ngidx_error *err)
 				return ngidx_err_set(err, rc, "out of memory");
 			B->next_doc++;
 			int frame_done = B->frame_fill >= NGX_TEXT_FRAME || B->frame_docs >= FRAME_DOCS;
-			if (frame_done && b->text_len + b->ndocs * 64 >= B->batch_bytes) {
+			/* a long document ends its batch: it is a wave's worth of work */
+			if (frame_done && (b->text_len + b->ndocs * 64 >= B->batch_bytes ||
+			                   d.text_fd >= 0)) {
 				if (++nb == maxb)
 					break;
 				b = &B->wave[nb];
@@ -556,7 +911,8 @@ static int merge_all(build *B, ngidx_error *err)
 		for (size_t p = 0; p < nparts; p++) {
 			ngidx_error e = { 0 };
 			unsigned lo = (unsigned)(256 * p / nparts), hi = (unsigned)(256 * (p + 1) / nparts);
-			int r = merge_partition(runs, B->nruns, lo, hi, B->o->min_df, &parts[p], &e);
+			int r = merge_partition(runs, B->nruns, lo, hi, B->o->min_df, B->split, &parts[p],
+			                        &e);
 			if (r)
 				set_perr(B, r, &e, "merge");
 		}
@@ -700,6 +1056,9 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	co.strict = o->strict;
 	co.warn = o->warn;
 	co.warn_ctx = o->warn_ctx;
+	co.long_doc = o->long_doc;
+	co.tmpdir = B.tmpdir;
+	B.piece = o->piece ? o->piece : PIECE_DEFAULT;
 	B.w = ngidx_calloc((size_t)B.threads, sizeof *B.w);
 	if (!B.w) {
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
@@ -736,6 +1095,7 @@ done:
 	for (int t = 0; B.w && t < B.threads; t++) {
 		accum_free(B.w[t].acc);
 		ngidx_tokens_release(&B.w[t].tok);
+		long_scratch_release(&B.w[t].ls);
 		actor_scratch_release(&B.w[t].as);
 		cooc_keys_release(&B.w[t].ck);
 		st->mentions += B.w[t].mentions;

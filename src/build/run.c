@@ -10,27 +10,59 @@
 #include "codec/codec.h"
 #include "common/endian.h"
 #include "common/err.h"
+#include "common/mem.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int run_file_open(run_file *r, const char *path, ngidx_error *err)
 {
 	memset(r, 0, sizeof *r);
-	FORWARD_IF_ERROR(ngidx_map_file(&r->map, path, err));
-	const unsigned char *p = r->map.p;
-	size_t len = r->map.len;
-	if (len < RUN_HEADER + RUN_FENCES * 8 + RUN_TRAILER || memcmp(p, RUN_MAGIC, 8) != 0)
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return ngidx_err_errno(err, errno, "cannot open '%s'", path);
+	struct stat st;
+	unsigned char *b = NULL;
+	int rc = NGIDX_OK;
+	if (fstat(r->fd, &st) != 0)
+		rc = ngidx_err_errno(err, errno, "cannot stat '%s'", path);
+	r->len = (uint64_t)st.st_size;
+	if (rc || r->len < RUN_HEADER + RUN_FENCES * 8 + RUN_TRAILER)
 		goto bad;
-	int sum_ok = XXH64(p, len - 8, 0) == ngidx_le64(p + len - 8);
-	ngidx_map_drop(&r->map, 0, len); /* the checksum read every page */
-	if (!sum_ok)
+	if (!(b = ngidx_malloc(1u << 20))) {
+		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		goto bad;
-	r->nrec = ngidx_le64(p + len - 24);
-	uint64_t foff = ngidx_le64(p + len - 16);
-	if (foff != len - RUN_TRAILER - RUN_FENCES * 8)
+	}
+	/* The checksum, streamed; the header and the tail are kept. */
+	XXH64_state_t h;
+	XXH64_reset(&h, 0);
+	unsigned char tail[RUN_FENCES * 8 + RUN_TRAILER];
+	for (uint64_t off = 0; off < r->len - 8;) {
+		size_t k = r->len - 8 - off < (1u << 20) ? (size_t)(r->len - 8 - off) : 1u << 20;
+		if ((rc = ngidx_pread_all(r->fd, b, k, off, err)))
+			goto bad;
+		if (off == 0 && memcmp(b, RUN_MAGIC, 8) != 0)
+			goto bad;
+		XXH64_update(&h, b, k);
+		off += k;
+	}
+	if ((rc = ngidx_pread_all(r->fd, tail, sizeof tail, r->len - sizeof tail, err)))
+		goto bad;
+	ngidx_free(b);
+	b = NULL;
+	const unsigned char *t = tail + RUN_FENCES * 8;
+	if (XXH64_digest(&h) != ngidx_le64(t + 16))
+		goto bad;
+	r->nrec = ngidx_le64(t);
+	uint64_t foff = ngidx_le64(t + 8);
+	if (foff != r->len - RUN_TRAILER - RUN_FENCES * 8)
 		goto bad;
 	for (size_t k = 0; k < RUN_FENCES; k++) {
-		r->fence[k] = ngidx_le64(p + foff + 8 * k);
+		r->fence[k] = ngidx_le64(tail + 8 * k);
 		if (r->fence[k] < RUN_HEADER || r->fence[k] > foff || (k && r->fence[k] < r->fence[k - 1]))
 			goto bad;
 	}
@@ -38,13 +70,17 @@ int run_file_open(run_file *r, const char *path, ngidx_error *err)
 		goto bad;
 	return NGIDX_OK;
 bad:
+	ngidx_free(b);
 	run_file_close(r);
+	if (rc)
+		return rc;
 	return ERR_CORRUPT(err, "temporary run '%s' is corrupt (was it modified during the build?)", path);
 }
 
 void run_file_close(run_file *r)
 {
-	ngidx_map_release(&r->map);
+	if (r->fd > 0)
+		close(r->fd);
 	memset(r, 0, sizeof *r);
 }
 
@@ -52,48 +88,73 @@ void run_cursor_init(run_cursor *c, const run_file *f, unsigned lo, unsigned hi)
 {
 	memset(c, 0, sizeof *c);
 	c->f = f;
-	c->pos = (size_t)f->fence[lo];
-	c->end = (size_t)f->fence[hi];
-	c->dropped = c->pos;
+	c->pos = f->fence[lo];
+	c->end = f->fence[hi];
+	c->boff = c->pos;
+}
+
+void run_cursor_release(run_cursor *c)
+{
+	ngidx_free(c->buf[0]);
+	ngidx_free(c->buf[1]);
+	memset(c, 0, sizeof *c);
+}
+
+/* Parse the record at @p[0, @n): @return its length, 0 if it does not fit
+ * (or is malformed: then the caller reads more until it cannot). */
+static size_t parse(run_rec *r, const unsigned char *p, size_t n)
+{
+	const unsigned char *q = p, *end = p + n;
+	uint64_t v;
+	if (n < 9)
+		return 0;
+	r->hash = ngidx_le64(q);
+	r->n = q[8];
+	q += 9;
+	if (ngidx_varint_get(&q, end, &v) || v > (uint64_t)(end - q))
+		return 0;
+	r->text = q;
+	r->text_len = (size_t)v;
+	q += v;
+	if (ngidx_varint_get(&q, end, &r->df) || ngidx_varint_get(&q, end, &r->cf) ||
+	    ngidx_varint_get(&q, end, &v) || v > (uint64_t)(end - q))
+		return 0;
+	r->post = q;
+	r->post_len = (size_t)v;
+	return (size_t)(q + v - p);
 }
 
 int run_cursor_next(run_cursor *c, ngidx_error *err)
 {
-	if (c->pos >= c->end) {
-		/* A run's last records stay mapped until the merge moves past
-		 * their key; dropping them here keeps hundreds of small runs from
-		 * adding up. */
-		if (c->dropped < c->end)
-			c->dropped = ngidx_map_drop(&c->f->map, c->dropped, c->end);
+	if (c->pos >= c->end)
 		return 0;
+	/* In the buffer of the last record, if it holds the next one whole. */
+	size_t at = (size_t)(c->pos - c->boff);
+	size_t k = c->pos < c->boff + c->blen ? parse(&c->rec, c->buf[c->cur] + at, c->blen - at) : 0;
+	/* Else read it into the other buffer, more until it fits. */
+	for (size_t want = RUN_CHUNK; !k; want *= 2) {
+		int o = !c->cur;
+		uint64_t left = c->end - c->pos;
+		size_t n = left < want ? (size_t)left : want;
+		if (c->cap[o] > 8 * RUN_CHUNK && n <= RUN_CHUNK) { /* shrink after a big record */
+			ngidx_free(c->buf[o]);
+			c->buf[o] = NULL;
+			c->cap[o] = 0;
+		}
+		if (NGIDX_RESERVE(c->buf[o], c->cap[o], n))
+			return -ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		int rc = ngidx_pread_all(c->f->fd, c->buf[o], n, c->pos, err);
+		if (rc)
+			return -rc;
+		k = parse(&c->rec, c->buf[o], n);
+		if (!k && n == left)
+			return -ERR_CORRUPT(err, "temporary run is corrupt at byte %" PRIu64, c->pos);
+		if (k) {
+			c->cur = o;
+			c->boff = c->pos;
+			c->blen = n;
+		}
 	}
-	const unsigned char *base = c->f->map.p;
-	const unsigned char *p = base + c->pos, *end = base + c->end;
-	run_rec *r = &c->rec;
-	uint64_t v;
-	if (end - p < 9)
-		goto bad;
-	r->hash = ngidx_le64(p);
-	r->n = p[8];
-	p += 9;
-	if (ngidx_varint_get(&p, end, &v) || v > (uint64_t)(end - p))
-		goto bad;
-	r->text = p;
-	r->text_len = (size_t)v;
-	p += v;
-	if (ngidx_varint_get(&p, end, &r->df) || ngidx_varint_get(&p, end, &r->cf) ||
-	    ngidx_varint_get(&p, end, &v) || v > (uint64_t)(end - p))
-		goto bad;
-	r->post = p;
-	r->post_len = (size_t)v;
-	p += v;
-	c->pos = (size_t)(p - base);
-	/* Keep the merge's resident memory small: what has been read leaves
-	 * the resident set every RUN_DROP bytes (records still referenced
-	 * fault back in from the page cache). */
-	if (c->pos - c->dropped >= RUN_DROP)
-		c->dropped = ngidx_map_drop(&c->f->map, c->dropped, c->pos - RUN_DROP);
+	c->pos += k;
 	return 1;
-bad:
-	return -ERR_CORRUPT(err, "temporary run is corrupt at byte %zu", c->pos);
 }

@@ -16,9 +16,24 @@
  *   trailer  u64 record count, u64 offset of the fences, u64 XXH64 of
  *            everything before it (so the file is written in one pass)
  *
- * Postings of a record, per document in increasing order: varint gap
- * (doc - previous doc - 1, the first relative to -1), varint tf, and for
- * unigrams tf varint position gaps (first as is, then pos - prev - 1).
+ * Postings of a record: entries in increasing document order, each a
+ * varint g, a varint tf, and for unigrams tf varint position gaps (first
+ * as is, then pos - prev - 1). g = doc + 1 - prev1, where prev1 is the
+ * previous entry's document + 1, or 0 before the first entry:
+ *   g >= 1  a new document (tf >= 1);
+ *   g == 0  a continuation: more occurrences of the previous entry's
+ *           document (a document too large to analyse at once is analysed
+ *           in pieces, and each piece appends an entry). Its tf adds to the
+ *           document's; its positions are absolute again (the first gap is
+ *           relative to 0) and all greater than the previous entry's.
+ * A record's df counts distinct documents (continuations excluded); its cf
+ * is the sum of all its entries' tf.
+ *
+ * A spill between two pieces of a document puts the document in two (or
+ * more) runs of the same worker, and in several records of one merge group:
+ * the occurrences in the earlier run come first and have smaller positions.
+ * The merge sums tf, concatenates positions in run order, and counts such a
+ * document once in df (merge.c).
  */
 #ifndef NGIDX_BUILD_RUN_H
 #define NGIDX_BUILD_RUN_H
@@ -32,9 +47,12 @@
 #define RUN_HEADER 8
 #define RUN_TRAILER 24
 #define RUN_FENCES 257
-#define RUN_DROP (64u << 10) /* bytes read between two ngidx_map_drop */
+#define RUN_CHUNK (32u << 10) /* bytes a cursor reads at a time */
+#define RUN_DROP (64u << 10)  /* bytes read between two ngidx_map_drop of a
+                                 mapped temporary file (assemble.c, toplists.c) */
 
-/* One record, pointing into the mapping. */
+/* One record, pointing into its cursor's buffer: valid until the cursor's
+ * next call but one (the merge reads a group after advancing past it). */
 typedef struct run_rec {
 	uint64_t hash;
 	unsigned n;
@@ -46,26 +64,40 @@ typedef struct run_rec {
 } run_rec;
 
 typedef struct run_file {
-	ngidx_map map;
+	int fd;
+	uint64_t len;
 	uint64_t nrec;
 	uint64_t fence[RUN_FENCES];
 } run_file;
 
-/* Map @path and check magic, bounds, fences and checksum. */
+/* Open @path and check magic, bounds, fences and checksum. */
 int run_file_open(run_file *r, const char *path, ngidx_error *err);
 void run_file_close(run_file *r);
 
+/*
+ * A cursor reads its range with pread into two buffers in turn, so that the
+ * record it returned last stays valid while it reads the next: hundreds of
+ * runs merged at once cost a few RUN_CHUNK each (plus the largest record),
+ * where mapped runs would each keep whole folios of the page cache
+ * resident.
+ */
 typedef struct run_cursor {
 	const run_file *f;
-	size_t pos, end;      /* byte range still to read */
-	size_t dropped;       /* pages before this left the resident set */
+	uint64_t pos, end;    /* byte range still to read */
+	unsigned char *buf[2];
+	size_t cap[2];
+	int cur;              /* the buffer of the last record */
+	uint64_t boff;        /* file offset of buf[cur][0] */
+	size_t blen;          /* bytes of the file in buf[cur] */
 	run_rec rec;          /* current record (valid after run_cursor_next) */
 } run_cursor;
 
 /* A cursor over the records whose hash top byte is in [lo, hi). */
 void run_cursor_init(run_cursor *c, const run_file *f, unsigned lo, unsigned hi);
-/* @return 1 with c->rec set, 0 at the end, or NGIDX_ERR_CORRUPT (negated). */
+/* @return 1 with c->rec set, 0 at the end, or NGIDX_ERR_CORRUPT or an I/O
+ * error (negated). */
 int run_cursor_next(run_cursor *c, ngidx_error *err);
+void run_cursor_release(run_cursor *c);
 
 /* Order of records: hash, then text bytes, then length. */
 static inline int run_rec_cmp(const run_rec *a, const run_rec *b)

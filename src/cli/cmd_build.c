@@ -49,7 +49,9 @@ static const char help[] =
 	"  -t, --threads N    worker threads (default: all cores)\n"
 	"  -m, --memory SIZE  memory bound, e.g. 512M, 2G (default 1G, at least 1M);\n"
 	"                     beyond it postings spill to sorted runs on disk\n"
-	"  --tmp DIR          folder for the runs (default: INDEX's folder)\n"
+	"  --tmp DIR          folder for the runs and for the text of documents\n"
+	"                     over 4 MiB, which are read in pieces (default: INDEX's\n"
+	"                     folder)\n"
 	"\n"
 	"  -o, --output INDEX the index to write (required)\n"
 	"  -q, --quiet        no progress and no summary\n"
@@ -158,6 +160,9 @@ static void summary(const ngidx_build_stats *s)
 	if (s->actors)
 		fprintf(stderr, "  actors: %llu in the dictionaries, %llu mentions\n",
 		        (unsigned long long)s->actors, (unsigned long long)s->mentions);
+	if (s->long_docs)
+		fprintf(stderr, "  long documents: %llu, read in pieces\n",
+		        (unsigned long long)s->long_docs);
 	if (s->skipped_docs || s->skipped_files || s->bad_utf8_docs)
 		fprintf(stderr, "  skipped: %llu documents, %llu files; %llu documents with invalid UTF-8\n",
 		        (unsigned long long)s->skipped_docs, (unsigned long long)s->skipped_files,

@@ -218,6 +218,55 @@ int ngidx_wfile_append_file(ngidx_wfile *w, const char *src, ngidx_error *err)
 	return w->rc;
 }
 
+int ngidx_pread_all(int fd, void *p, size_t n, uint64_t off, ngidx_error *err)
+{
+	char *q = p;
+	while (n) {
+		ssize_t k = pread(fd, q, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return ngidx_err_errno(err, k < 0 ? errno : EIO,
+			                       "cannot read a temporary file");
+		q += k;
+		n -= (size_t)k;
+		off += (uint64_t)k;
+	}
+	return NGIDX_OK;
+}
+
+int ngidx_pwrite_all(int fd, const void *p, size_t n, uint64_t off, ngidx_error *err)
+{
+	const char *q = p;
+	while (n) {
+		ssize_t k = pwrite(fd, q, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return ngidx_err_errno(err, k < 0 ? errno : ENOSPC,
+			                       "cannot write a temporary file");
+		q += k;
+		n -= (size_t)k;
+		off += (uint64_t)k;
+	}
+	return NGIDX_OK;
+}
+
+int ngidx_wfile_copy_fd(ngidx_wfile *w, int fd, uint64_t off, uint64_t n, ngidx_error *err)
+{
+	char chunk[1 << 16];
+	while (n && !w->rc) {
+		size_t k = n < sizeof chunk ? (size_t)n : sizeof chunk;
+		FORWARD_IF_ERROR(ngidx_pread_all(fd, chunk, k, off, err));
+		ngidx_wfile_write(w, chunk, k);
+		off += k;
+		n -= k;
+	}
+	if (w->rc && err)
+		*err = w->err;
+	return w->rc;
+}
+
 int ngidx_map_file(ngidx_map *m, const char *path, ngidx_error *err)
 {
 	memset(m, 0, sizeof *m);

@@ -51,6 +51,13 @@ void ngidx_wfile_abort(ngidx_wfile *w);
 /* Append the whole file @src to @w (copy). */
 int ngidx_wfile_append_file(ngidx_wfile *w, const char *src, ngidx_error *err);
 
+/* Append @n bytes of @fd from offset @off to @w. */
+int ngidx_wfile_copy_fd(ngidx_wfile *w, int fd, uint64_t off, uint64_t n, ngidx_error *err);
+
+/* All @n bytes at @off, or an error (a short file is NGIDX_ERR_IO). */
+int ngidx_pread_all(int fd, void *p, size_t n, uint64_t off, ngidx_error *err);
+int ngidx_pwrite_all(int fd, const void *p, size_t n, uint64_t off, ngidx_error *err);
+
 /* A read-only view of a whole file. */
 typedef struct ngidx_map {
 	const unsigned char *p;

@@ -80,6 +80,7 @@
 #include "common/mem.h"
 #include "corpus/decomp.h"
 #include "corpus/jsonl.h"
+#include "corpus/spool.h"
 #include "corpus/walk.h"
 #include "text/analyze.h"
 
@@ -129,6 +130,8 @@ struct ngidx_corpus {
 	ngidx_meta_field *meta;
 	size_t meta_cap;
 	jsonl_parser jp;
+	spool sp;                /* the text of a long line */
+	jscan js;                /* ... and the rest of it, for jsonl */
 	char msg[CORPUS_MSG_MAX];
 };
 
@@ -348,7 +351,8 @@ static int fill(ngidx_corpus *c, size_t min_free, ngidx_error *err)
 /*
  * The next line of the file, without its "\n" or "\r\n".
  * @return 1 with a line, 0 at the end of the file (*@rc is then 0 or the
- *         error that ends the read).
+ *         error that ends the read), or 2 when the line, from buf[start],
+ *         is longer than opts.long_doc: then read it with long_line.
  */
 static int next_line(ngidx_corpus *c, const char **lp, size_t *ll, uint64_t *loff,
                      int *rc, ngidx_error *err)
@@ -359,6 +363,8 @@ static int next_line(ngidx_corpus *c, const char **lp, size_t *ll, uint64_t *lof
 		const char *nl = c->scan < c->end
 		                         ? memchr(c->buf + c->scan, '\n', c->end - c->scan)
 		                         : NULL;
+		if (nl && (size_t)(nl - c->buf) - c->start > c->o.long_doc)
+			return 2;
 		if (nl) {
 			s = c->start;
 			e = (size_t)(nl - c->buf);
@@ -368,6 +374,8 @@ static int next_line(ngidx_corpus *c, const char **lp, size_t *ll, uint64_t *lof
 			break;
 		}
 		c->scan = c->end;
+		if (c->end - c->start > c->o.long_doc)
+			return 2;
 		if (c->eof) {
 			if (c->start == c->end || c->cs.failed) {
 				c->start = c->scan = c->end; /* a cut line is dropped */
@@ -387,6 +395,61 @@ static int next_line(ngidx_corpus *c, const char **lp, size_t *ll, uint64_t *lof
 	*lp = c->buf + s;
 	*ll = e - s;
 	*loff = c->buf_off + s;
+	return 1;
+}
+
+/*
+ * Read the long line that begins at buf[start] to its end, feeding it to
+ * the spool: raw, or through the jscan for jsonl. c->buf stays one chunk.
+ * @return 1 with the line read (*@bad: its text field is malformed, with
+ *         c->js.err), 0 when the stream failed in the middle of it (the cut
+ *         line is dropped, as next_line drops one), or an error code < 0
+ *         negated that ends the read.
+ */
+static int long_line(ngidx_corpus *c, int json, int *bad, ngidx_error *err)
+{
+	ngidx_error e = { 0 };
+	*bad = 0;
+	c->line++;
+	int rc = spool_open(&c->sp, c->o.tmpdir, &e);
+	if (json)
+		jscan_reset(&c->js);
+	if (!rc && c->buf_off + c->start == 0 && c->end - c->start >= 3 &&
+	    memcmp(c->buf + c->start, "\xef\xbb\xbf", 3) == 0)
+		c->start += 3;
+	char last = 0;
+	const char *nl;
+	for (;;) {
+		nl = memchr(c->buf + c->start, '\n', c->end - c->start);
+		size_t e0 = nl ? (size_t)(nl - c->buf) : c->end;
+		if (!rc && !*bad && e0 > c->start) {
+			if (json)
+				rc = jscan_feed(&c->js, &c->sp, c->buf + c->start, e0 - c->start, &e);
+			else
+				rc = spool_put(&c->sp, c->buf + c->start, e0 - c->start, &e);
+			if (rc == NGIDX_ERR_INPUT) {
+				*bad = 1;
+				rc = 0;
+			}
+			last = c->buf[e0 - 1];
+		}
+		c->start = c->scan = nl ? e0 + 1 : c->end;
+		if (nl || c->eof)
+			break;
+		int r = fill(c, CORPUS_CHUNK / 2, err);
+		if (r)
+			return -r;
+	}
+	if (c->cs.failed)
+		return 0;
+	if (!rc && !json) /* "\r\n" ends a line, a last "\r" is kept */
+		rc = spool_finish(&c->sp, nl && last == '\r', &e);
+	else if (!rc)
+		rc = spool_finish(&c->sp, 0, &e);
+	if (rc) {
+		snprintf(c->msg, sizeof c->msg, "%s:%" PRIu64 ": %s", c->path, c->line, e.msg);
+		return -fail_now(c, rc, err);
+	}
 	return 1;
 }
 
@@ -410,6 +473,7 @@ static void line_name(ngidx_corpus *c, ngidx_doc_in *doc)
 
 static void doc_base(const ngidx_corpus *c, ngidx_doc_in *doc)
 {
+	doc->text_fd = -1;
 	doc->date = 0;
 	doc->meta = NULL;
 	doc->nmeta = 0;
@@ -419,6 +483,16 @@ static void doc_base(const ngidx_corpus *c, ngidx_doc_in *doc)
 
 /* ----------------------------------------------------------------- formats */
 
+/* A long line or text file, spooled: it is the document's text. */
+static void spooled_text(ngidx_corpus *c, ngidx_doc_in *doc, uint64_t *bad, int *nul)
+{
+	doc->text = NULL;
+	doc->text_len = (size_t)c->sp.len;
+	*bad = c->sp.bad;
+	*nul = c->sp.bad_nul;
+	doc->text_fd = spool_take(&c->sp);
+}
+
 static int read_text(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error *err)
 {
 	if (c->text_done)
@@ -427,14 +501,37 @@ static int read_text(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error *
 	size_t min_free = CORPUS_CHUNK / 2;
 	struct stat st;
 	if (c->comp == CSTREAM_RAW && fstat(c->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size < SIZE_MAX - 1) {
+	    (uint64_t)st.st_size <= c->o.long_doc) {
 		/* the exact size, and one byte to see the end without growing */
 		if (NGIDX_RESERVE(c->buf, c->cap, (size_t)st.st_size + 1))
 			return nomem(c, err);
 		min_free = 1;
 	}
-	while (!c->eof)
+	/* A file longer than long_doc goes to the spool as it is read. */
+	int is_long = 0, rc = 0;
+	ngidx_error e = { 0 };
+	for (;;) {
+		if (!is_long && c->end - c->start > c->o.long_doc) {
+			is_long = 1;
+			c->line = 1;
+			rc = spool_open(&c->sp, c->o.tmpdir, &e);
+			if (!rc && c->end >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0)
+				c->start = 3;
+		}
+		if (is_long && !rc) {
+			rc = spool_put(&c->sp, c->buf + c->start, c->end - c->start, &e);
+			c->start = c->scan = c->end;
+		}
+		if (c->eof || rc)
+			break;
 		FORWARD_IF_ERROR(fill(c, min_free, err));
+	}
+	if (is_long && !rc)
+		rc = spool_finish(&c->sp, 0, &e);
+	if (rc) {
+		snprintf(c->msg, sizeof c->msg, "%s: %s", c->path, e.msg);
+		return fail_now(c, rc, err);
+	}
 	if (c->cs.failed)
 		return 0; /* reported; nothing of the file is kept */
 	c->line = 1;
@@ -442,16 +539,27 @@ static int read_text(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error *
 	doc->name = c->name;
 	doc->name_len = c->name_len;
 	size_t s = 0;
-	if (c->end >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0)
-		s = 3;
-	doc->text = c->buf + s;
-	doc->text_len = c->end - s;
+	uint64_t bad;
 	int nul;
-	const size_t bad = first_bad(doc->text, doc->text_len, &nul);
+	if (is_long) {
+		s = 3 * (c->sp.len + 3 == c->cs.out_total);
+		spooled_text(c, doc, &bad, &nul);
+	} else {
+		if (c->end >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0)
+			s = 3;
+		doc->text = c->buf + s;
+		doc->text_len = c->end - s;
+		bad = first_bad(doc->text, doc->text_len, &nul);
+	}
 	if (bad < doc->text_len) {
 		c->st.bad_utf8++;
-		FORWARD_IF_ERROR(report(c, NGIDX_ERR_INPUT, err, "%s: %s at byte %zu", c->path,
-		                        bad_what(nul), bad + s));
+		rc = report(c, NGIDX_ERR_INPUT, err, "%s: %s at byte %" PRIu64, c->path,
+		            bad_what(nul), bad + s);
+		if (rc) {
+			if (doc->text_fd >= 0)
+				close(doc->text_fd);
+			return rc;
+		}
 	}
 	c->st.docs++;
 	*got = 1;
@@ -460,23 +568,40 @@ static int read_text(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error *
 
 static int read_lines(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error *err)
 {
-	const char *lp;
-	size_t ll;
-	uint64_t loff;
-	int rc;
-	if (!next_line(c, &lp, &ll, &loff, &rc, err))
+	const char *lp = NULL;
+	size_t ll = 0;
+	uint64_t loff = 0, bad;
+	int rc, nul, r, is_long = 0;
+	while ((r = next_line(c, &lp, &ll, &loff, &rc, err)) == 2) {
+		int jbad;
+		loff = c->buf_off + c->start;
+		r = long_line(c, 0, &jbad, err);
+		if (r < 0)
+			return -r;
+		if ((is_long = r == 1))
+			break;
+	}
+	if (!r)
 		return rc;
 	doc_base(c, doc);
 	line_name(c, doc);
-	doc->text = lp;
-	doc->text_len = ll;
-	int nul;
-	const size_t bad = first_bad(lp, ll, &nul);
+	if (is_long) {
+		spooled_text(c, doc, &bad, &nul);
+		ll = doc->text_len;
+	} else {
+		doc->text = lp;
+		doc->text_len = ll;
+		bad = first_bad(lp, ll, &nul);
+	}
 	if (bad < ll) {
 		c->st.bad_utf8++;
-		FORWARD_IF_ERROR(report(c, NGIDX_ERR_INPUT, err,
-		                        "%s:%" PRIu64 ": %s at byte %" PRIu64, c->path, c->line,
-		                        bad_what(nul), loff + bad));
+		rc = report(c, NGIDX_ERR_INPUT, err, "%s:%" PRIu64 ": %s at byte %" PRIu64, c->path,
+		            c->line, bad_what(nul), loff + bad);
+		if (rc) {
+			if (doc->text_fd >= 0)
+				close(doc->text_fd);
+			return rc;
+		}
 	}
 	c->st.docs++;
 	*got = 1;
@@ -496,6 +621,15 @@ static int is_blank(const char *p, size_t n)
 	return 1;
 }
 
+/* The offset in the real line of byte @off of the line parsed: a long
+ * line's compact form lacks the body of the spooled string. */
+static uint64_t raw_off(const ngidx_corpus *c, int is_long, size_t off)
+{
+	if (!is_long || c->js.value_off == SIZE_MAX || off <= c->js.value_off)
+		return off;
+	return off + (c->js.value_end - c->js.value_raw - 2);
+}
+
 static int read_jsonl(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error *err)
 {
 	const char *lp;
@@ -504,8 +638,28 @@ static int read_jsonl(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error 
 	int rc;
 	jsonl_parser *jp = &c->jp;
 	for (;;) {
-		if (!next_line(c, &lp, &ll, &loff, &rc, err))
+		int r = next_line(c, &lp, &ll, &loff, &rc, err), is_long = r == 2;
+		if (!r)
 			return rc;
+		if (is_long) {
+			int jbad;
+			loff = c->buf_off + c->start;
+			r = long_line(c, 1, &jbad, err);
+			if (r < 0)
+				return -r;
+			if (!r)
+				continue;
+			if (jbad) {
+				c->st.skipped_docs++;
+				FORWARD_IF_ERROR(report(c, NGIDX_ERR_INPUT, err,
+				                        "%s:%" PRIu64 ": malformed json at byte %" PRIu64
+				                        ": %s", c->path, c->line, loff + c->js.err_off,
+				                        c->js.err));
+				continue;
+			}
+			lp = c->js.line;
+			ll = c->js.len;
+		}
 		if (is_blank(lp, ll))
 			continue;
 		rc = jsonl_parse(jp, lp, ll);
@@ -515,7 +669,8 @@ static int read_jsonl(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error 
 			c->st.skipped_docs++;
 			FORWARD_IF_ERROR(report(c, NGIDX_ERR_INPUT, err,
 			                        "%s:%" PRIu64 ": malformed json at byte %" PRIu64 ": %s",
-			                        c->path, c->line, loff + jp->err_off, jp->err));
+			                        c->path, c->line,
+			                        loff + raw_off(c, is_long, jp->err_off), jp->err));
 			continue;
 		}
 		if (jsonl_dedupe(jp) != NGIDX_OK)
@@ -577,13 +732,26 @@ static int read_jsonl(ngidx_corpus *c, ngidx_doc_in *doc, int *got, ngidx_error 
 			bad = jp->nul_off;
 			nul = 1;
 		}
-		if (bad < ll) {
+		/* A long line's text field, when spooled, is the document. */
+		int spooled = is_long && t->val_off == c->js.value_off;
+		int sbad = is_long && c->js.value_off != SIZE_MAX && c->sp.bad < c->sp.len;
+		if (bad < ll || sbad) {
 			c->st.bad_utf8++;
-			prob_add(&pr, "%s at byte %" PRIu64, bad_what(nul), loff + bad);
+			if (bad < ll)
+				prob_add(&pr, "%s at byte %" PRIu64, bad_what(nul),
+				         loff + raw_off(c, is_long, bad));
+			else
+				prob_add(&pr, "%s at byte %" PRIu64 " of field '%s'",
+				         bad_what(c->sp.bad_nul), c->sp.bad, c->fld[FLD_TEXT]);
 		}
 		if (pr.n)
 			FORWARD_IF_ERROR(report(c, NGIDX_ERR_INPUT, err, "%s:%" PRIu64 ": %s",
 			                        c->path, c->line, pr.s));
+		if (spooled) {
+			uint64_t at;
+			int snul;
+			spooled_text(c, doc, &at, &snul);
+		}
 
 		if (NGIDX_RESERVE(c->meta, c->meta_cap, nmeta))
 			return nomem(c, err);
@@ -645,7 +813,10 @@ int ngidx_corpus_open(ngidx_corpus **out, const char *const *inputs, size_t n,
 	c->fd = -1;
 	cstream_init(&c->cs);
 	jsonl_init(&c->jp);
+	spool_init(&c->sp);
 	c->o = *o;
+	if (!c->o.long_doc)
+		c->o.long_doc = NGIDX_CORPUS_LONG;
 	c->strs = ngidx_malloc(total);
 	c->inputs = ngidx_calloc(n ? n : 1, sizeof *c->inputs);
 	if (!c->strs || !c->inputs) {
@@ -666,6 +837,7 @@ int ngidx_corpus_open(ngidx_corpus **out, const char *const *inputs, size_t n,
 	c->o.text_field = c->fld[FLD_TEXT];
 	c->o.id_field = c->fld[FLD_ID];
 	c->o.date_field = c->fld[FLD_DATE];
+	jscan_init(&c->js, c->fld[FLD_TEXT], c->fld_len[FLD_TEXT]);
 	c->ninputs = n;
 	walk_init(&c->walk, c->inputs, n);
 	*out = c;
@@ -747,6 +919,8 @@ void ngidx_corpus_free(ngidx_corpus *c)
 	cstream_release(&c->cs);
 	walk_release(&c->walk);
 	jsonl_release(&c->jp);
+	jscan_release(&c->js);
+	spool_release(&c->sp);
 	ngidx_free(c->buf);
 	ngidx_free(c->nbuf);
 	ngidx_free(c->meta);

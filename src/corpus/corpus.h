@@ -52,7 +52,14 @@ typedef struct ngidx_corpus_opts {
 	/* Called with one line ("FILE:LINE: reason", no newline) per problem. */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
+	/* A line (or text file) longer than this is not held in memory: its
+	 * text is written to an anonymous file in tmpdir as it is read (see
+	 * ngidx_doc_in.text_fd). 0: NGIDX_CORPUS_LONG. */
+	size_t long_doc;
+	const char *tmpdir;      /* NULL: $TMPDIR or /tmp */
 } ngidx_corpus_opts;
+
+#define NGIDX_CORPUS_LONG ((size_t)4 << 20)
 
 typedef struct ngidx_meta_field {
 	const char *key;
@@ -68,6 +75,10 @@ typedef struct ngidx_doc_in {
 	size_t name_len;
 	const char *text;       /* may contain any bytes; unescaped for jsonl */
 	size_t text_len;
+	int text_fd;            /* -1, or a long document: text is NULL and its
+	                           text_len bytes are at offset 0 of this
+	                           anonymous file, which the caller now owns
+	                           (and must close) */
 	uint32_t date;          /* YYYYMMDD; MM and DD are 00 when not given;
 	                           0 when the document has no (valid) date */
 	const ngidx_meta_field *meta;

@@ -65,7 +65,11 @@
  *            sentence start after the first, as gaps from the previous.
  *   TEXT     zstd frames, each holding consecutive whole documents' original
  *            bytes (a new frame starts when the current one reaches
- *            NGX_TEXT_FRAME bytes). Absent with --no-text.
+ *            NGX_TEXT_FRAME bytes). A long document (one the build reads in
+ *            pieces) has frames of its own instead: NGX_TEXT_FRAME bytes
+ *            each but the last, its text_pos 0; a reader decompresses
+ *            frames from text_off until it holds the document. Absent with
+ *            --no-text.
  *
  *   TOPLIST  (optional; `ngidx top`) the NGX_TOP_K most frequent n-grams
  *            of each n, by occurrences and by documents:

@@ -717,18 +717,26 @@ int ngidx_doc_text(const ngidx_index *x, uint32_t id, char **buf, size_t *cap, s
 		return NGIDX_OK;
 	if (e->text_off >= s->len)
 		return ERR_CORRUPT(err, "document %u: text offset out of range", id);
-	const unsigned char *f = s->p + e->text_off;
-	size_t avail = (size_t)(s->len - e->text_off);
-	size_t fsize = ZSTD_findFrameCompressedSize(f, avail);
-	unsigned long long csize = ZSTD_getFrameContentSize(f, avail);
-	if (ZSTD_isError(fsize) || csize == ZSTD_CONTENTSIZE_ERROR || csize == ZSTD_CONTENTSIZE_UNKNOWN ||
-	    (uint64_t)e->text_pos + e->text_len > csize || csize > (1ull << 32))
-		return ERR_CORRUPT(err, "document %u: bad text frame", id);
-	if (NGIDX_RESERVE(*buf, *cap, (size_t)csize))
-		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	size_t got = ZSTD_decompress(*buf, (size_t)csize, f, fsize);
-	if (ZSTD_isError(got) || got != csize)
-		return ERR_CORRUPT(err, "document %u: text does not decompress", id);
+	/* The text starts at text_pos in the frame at text_off; a document too
+	 * long for one frame goes on in frames of its own (FORMAT.md). */
+	uint64_t want = (uint64_t)e->text_pos + e->text_len, have = 0, off = e->text_off;
+	do {
+		const unsigned char *f = s->p + off;
+		size_t avail = off < s->len ? (size_t)(s->len - off) : 0;
+		size_t fsize = avail ? ZSTD_findFrameCompressedSize(f, avail) : 0;
+		unsigned long long csize = avail ? ZSTD_getFrameContentSize(f, avail) : 0;
+		if (!avail || ZSTD_isError(fsize) || csize == ZSTD_CONTENTSIZE_ERROR ||
+		    csize == ZSTD_CONTENTSIZE_UNKNOWN || csize == 0 || csize > (1ull << 32) ||
+		    (have && csize > want - have))
+			return ERR_CORRUPT(err, "document %u: bad text frame", id);
+		if (NGIDX_RESERVE(*buf, *cap, (size_t)(have + csize)))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		size_t got = ZSTD_decompress(*buf + have, (size_t)csize, f, fsize);
+		if (ZSTD_isError(got) || got != csize)
+			return ERR_CORRUPT(err, "document %u: text does not decompress", id);
+		have += csize;
+		off += fsize;
+	} while (have < want);
 	memmove(*buf, *buf + e->text_pos, e->text_len);
 	*len = e->text_len;
 	return NGIDX_OK;

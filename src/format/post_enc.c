@@ -10,12 +10,28 @@
  * after the last block when there are two or more, lets a reader jump to
  * any block: each block's gaps are relative to the previous block's last
  * document, which the table holds.
+ *
+ * The positions of a block come after its document gaps and tf, which are
+ * only known once the block is complete, so the positions must wait in
+ * memory. They wait encoded: the runs cut the block's gap sequence at every
+ * NGIDX_BLOCK values whatever the document boundaries, so each run is
+ * pfor-coded into pbuf the moment its last gap arrives, and only the final,
+ * partial run (always varints) is coded when the block is written. The bytes
+ * are those of coding the whole block's gaps at once; a block with one
+ * document of ten million occurrences costs its encoded size, not 8 bytes a
+ * position as a gap array plus the caller's position array would.
+ *
+ * A block is written when the next document arrives at a full block (or at
+ * post_enc_end), not as soon as it fills: the last document's positions may
+ * still be on their way. Nothing else writes to the file meanwhile, so the
+ * offsets, hence the bytes, are the same as writing it at once.
  */
 #include "post_enc.h"
 #include "common/endian.h"
 #include "common/err.h"
 #include "common/mem.h"
 
+#include <assert.h>
 #include <string.h>
 
 void post_enc_init(post_enc *e, ngidx_wfile *out)
@@ -26,7 +42,7 @@ void post_enc_init(post_enc *e, ngidx_wfile *out)
 
 void post_enc_release(post_enc *e)
 {
-	ngidx_free(e->pos);
+	ngidx_free(e->pbuf);
 	ngidx_free(e->skip);
 	ngidx_free(e->scratch);
 	memset(e, 0, sizeof *e);
@@ -41,7 +57,10 @@ void post_enc_begin(post_enc *e, unsigned n, uint64_t df, uint64_t cf)
 	e->nb = 0;
 	e->prev_last = -1;
 	e->added = 0;
-	e->npos = 0;
+	e->plen = 0;
+	e->nrun = 0;
+	e->pprev1 = 0;
+	e->pos_left = 0;
 	e->nskip = 0;
 }
 
@@ -78,17 +97,19 @@ static int flush_block(post_enc *e)
 			gaps[i] = e->tfs[i] - 1;
 		put_values(e, gaps, e->nb);
 	}
-	for (size_t i = 0; i < e->npos; i += NGIDX_BLOCK) {
-		size_t k = e->npos - i < NGIDX_BLOCK ? e->npos - i : NGIDX_BLOCK;
-		put_values(e, e->pos + i, k);
-	}
+	/* The full runs, coded already, then the partial one (< NGIDX_BLOCK
+	 * values, so varints). */
+	ngidx_wfile_write(e->out, e->pbuf, e->plen);
+	if (e->nrun)
+		put_values(e, e->run, e->nrun);
 	e->prev_last = e->docs[e->nb - 1];
 	e->nb = 0;
-	e->npos = 0;
+	e->plen = 0;
+	e->nrun = 0;
 	return NGIDX_OK;
 }
 
-int post_enc_add(post_enc *e, uint32_t doc, uint32_t tf, const uint32_t *pos)
+int post_enc_add_doc(post_enc *e, uint32_t doc, uint32_t tf)
 {
 	if (!e->scratch) {
 		e->scratch_cap = ngidx_pfor_bound(NGIDX_BLOCK) + NGIDX_BLOCK * NGIDX_VARINT32_MAX;
@@ -96,27 +117,66 @@ int post_enc_add(post_enc *e, uint32_t doc, uint32_t tf, const uint32_t *pos)
 		if (!e->scratch)
 			return NGIDX_ERR_NOMEM;
 	}
+	if (e->pos_left)
+		return NGIDX_ERR_INPUT;
+	if (e->nb == NGIDX_BLOCK)
+		FORWARD_IF_ERROR(flush_block(e));
+	assert(e->nb < NGIDX_BLOCK);
 	e->docs[e->nb] = doc;
 	e->tfs[e->nb] = tf;
 	e->nb++;
 	e->added++;
 	if (e->n == 1) {
-		if (NGIDX_RESERVE(e->pos, e->pos_cap, e->npos + tf))
-			return NGIDX_ERR_NOMEM;
-		uint32_t prev1 = 0;
-		for (uint32_t i = 0; i < tf; i++) {
-			e->pos[e->npos++] = pos[i] - prev1;
+		e->pos_left = tf;
+		e->pprev1 = 0;
+	}
+	return NGIDX_OK;
+}
+
+int post_enc_add_pos(post_enc *e, const uint32_t *pos, size_t n)
+{
+	if (n > e->pos_left)
+		return NGIDX_ERR_INPUT;
+	e->pos_left -= (uint32_t)n;
+	uint32_t prev1 = e->pprev1;
+	while (n) {
+		/* Fill the pending run; code it when it is full. Unsigned
+		 * arithmetic as the gaps always had: a caller's disorder is its
+		 * own bug (asserted), not a reason for a branch per position. */
+		size_t c = NGIDX_BLOCK - e->nrun;
+		if (c > n)
+			c = n;
+		uint32_t *r = e->run + e->nrun;
+		for (size_t i = 0; i < c; i++) {
+			assert(pos[i] >= prev1);
+			r[i] = pos[i] - prev1;
 			prev1 = pos[i] + 1;
 		}
+		e->nrun += c;
+		pos += c;
+		n -= c;
+		if (e->nrun == NGIDX_BLOCK) {
+			if (NGIDX_RESERVE(e->pbuf, e->pcap, e->plen + ngidx_pfor_bound(NGIDX_BLOCK)))
+				return NGIDX_ERR_NOMEM;
+			e->plen += ngidx_pfor_encode(e->run, NGIDX_BLOCK, e->pbuf + e->plen);
+			e->nrun = 0;
+		}
 	}
-	if (e->nb == NGIDX_BLOCK)
-		return flush_block(e);
+	e->pprev1 = prev1;
+	return NGIDX_OK;
+}
+
+int post_enc_add(post_enc *e, uint32_t doc, uint32_t tf, const uint32_t *pos)
+{
+	FORWARD_IF_ERROR(post_enc_add_doc(e, doc, tf));
+	if (e->n == 1)
+		return post_enc_add_pos(e, pos, tf);
 	return NGIDX_OK;
 }
 
 int post_enc_end(post_enc *e)
 {
-	if (e->added != e->df)
+	if (e->added != e->df || e->pos_left)
 		return NGIDX_ERR_INPUT;
 	if (e->nb)
 		FORWARD_IF_ERROR(flush_block(e));

@@ -13,7 +13,12 @@
  *      first error are the first documents of pass 1, in order, with the
  *      same text;
  *   3. as lines: one document per line (empty ones too), each exactly the
- *      line's bytes without "\n" and a "\r" before it.
+ *      line's bytes without "\n" and a "\r" before it;
+ *   4. passes 1 and 3 again with a "long document" bound of a few bytes
+ *      (taken from the input), so that lines go through the spool (spool.c:
+ *      the text field unescaped on its way to a file) rather than memory:
+ *      the same documents, texts, names and dates, and the same counts of
+ *      skipped and bad documents.
  *
  * The file is at most -max_len bytes (64 KiB in `make fuzz`), well under
  * the reader's 1 MiB buffer; buffer refills and long lines are covered by
@@ -98,11 +103,13 @@ static void count_lines(const uint8_t *d, size_t n, size_t *lines, size_t *nonbl
 	}
 }
 
-static ngidx_corpus *open_one(const char *path, int format, int strict, warn_count *w)
+static ngidx_corpus *open_one(const char *path, int format, int strict, size_t long_doc,
+                             warn_count *w)
 {
 	ngidx_corpus_opts o = { 0 };
 	o.format = format;
 	o.strict = strict;
+	o.long_doc = long_doc;
 	o.warn = on_warn;
 	o.warn_ctx = w;
 	const char *in[1] = { path };
@@ -113,20 +120,37 @@ static ngidx_corpus *open_one(const char *path, int format, int strict, warn_cou
 	return c;
 }
 
-static size_t jsonl_pass(const char *path, uint64_t *keep, size_t nonblank)
+/* A document's text, from memory or from its file (then closed). */
+static uint64_t text_hash(const ngidx_doc_in *d, char **buf)
+{
+	if (d->text_fd < 0)
+		return touch(d->text, d->text_len);
+	CHECK(d->text == NULL);
+	*buf = realloc(*buf, d->text_len + 1);
+	CHECK(*buf != NULL);
+	CHECK(pread(d->text_fd, *buf, d->text_len + 1, 0) == (ssize_t)d->text_len);
+	close(d->text_fd);
+	return touch(*buf, d->text_len);
+}
+
+/* Pass 1 (@long_doc 0: fills @keep and @st) or 4 (compares with them). */
+static size_t jsonl_pass(const char *path, uint64_t *keep, size_t nonblank, size_t long_doc,
+                         ngidx_corpus_stats *st1)
 {
 	warn_count w = { 0 };
-	ngidx_corpus *c = open_one(path, NGIDX_FMT_JSONL, 0, &w);
+	ngidx_corpus *c = open_one(path, NGIDX_FMT_JSONL, 0, long_doc, &w);
 	ngidx_doc_in doc;
 	ngidx_error e = { 0 };
 	size_t n = 0;
+	char *buf = NULL;
 	int rc;
 	while ((rc = ngidx_corpus_next(c, &doc, &e)) == NGIDX_OK) {
 		CHECK(doc.name != NULL);
-		touch(doc.name, doc.name_len);
-		uint64_t h = touch(doc.text, doc.text_len);
-		if (n < KEEP)
+		uint64_t h = text_hash(&doc, &buf) ^ touch(doc.name, doc.name_len) * 31 ^ doc.date;
+		if (n < KEEP && !long_doc)
 			keep[n] = h;
+		CHECK(n >= KEEP || !long_doc || keep[n] == h);
+		CHECK(long_doc || doc.text_fd < 0);
 		CHECK(valid_date(doc.date));
 		CHECK(doc.nmeta == 0 || doc.meta != NULL);
 		for (size_t i = 0; i < doc.nmeta; i++) {
@@ -134,11 +158,15 @@ static size_t jsonl_pass(const char *path, uint64_t *keep, size_t nonblank)
 			touch(doc.meta[i].val, doc.meta[i].val_len);
 		}
 		CHECK(doc.line >= 1);
-		CHECK(ngidx_utf8_check(doc.text, doc.text_len) <= doc.text_len);
 		n++;
 	}
+	free(buf);
 	CHECK(rc == -1);
 	const ngidx_corpus_stats *st = ngidx_corpus_get_stats(c);
+	if (!long_doc)
+		*st1 = *st;
+	CHECK(st->docs == st1->docs && st->skipped_docs == st1->skipped_docs &&
+	      st->bad_utf8 == st1->bad_utf8);
 	CHECK(st->docs == n);
 	CHECK(st->files == 1 && st->skipped_files == 0);
 	CHECK(st->docs + st->skipped_docs == nonblank);
@@ -152,17 +180,19 @@ static size_t jsonl_pass(const char *path, uint64_t *keep, size_t nonblank)
 static void strict_pass(const char *path, const uint64_t *keep, size_t ndocs)
 {
 	warn_count w = { 0 };
-	ngidx_corpus *c = open_one(path, NGIDX_FMT_JSONL, 1, &w);
+	ngidx_corpus *c = open_one(path, NGIDX_FMT_JSONL, 1, 0, &w);
 	ngidx_doc_in doc;
 	ngidx_error e = { 0 };
 	size_t n = 0;
+	char *buf = NULL;
 	int rc;
 	while ((rc = ngidx_corpus_next(c, &doc, &e)) == NGIDX_OK) {
 		CHECK(n < ndocs);
-		uint64_t h = touch(doc.text, doc.text_len);
+		uint64_t h = text_hash(&doc, &buf) ^ touch(doc.name, doc.name_len) * 31 ^ doc.date;
 		CHECK(n >= KEEP || h == keep[n]);
 		n++;
 	}
+	free(buf);
 	CHECK(w.n == 0); /* strict turns every problem into the error */
 	if (rc != -1) {
 		CHECK(rc == NGIDX_ERR_INPUT);
@@ -175,13 +205,15 @@ static void strict_pass(const char *path, const uint64_t *keep, size_t ndocs)
 	ngidx_corpus_free(c);
 }
 
-static void lines_pass(const char *path, const uint8_t *d, size_t size, size_t lines)
+static void lines_pass(const char *path, const uint8_t *d, size_t size, size_t lines,
+                       size_t long_doc)
 {
 	warn_count w = { 0 };
-	ngidx_corpus *c = open_one(path, NGIDX_FMT_LINES, 0, &w);
+	ngidx_corpus *c = open_one(path, NGIDX_FMT_LINES, 0, long_doc, &w);
 	ngidx_doc_in doc;
 	ngidx_error e = { 0 };
 	size_t n = 0, i = 0;
+	char *buf = NULL;
 	if (size >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
 		i = 3;
 	int rc;
@@ -192,11 +224,12 @@ static void lines_pass(const char *path, const uint8_t *d, size_t size, size_t l
 		if (nl && len && d[end - 1] == '\r')
 			len--; /* only before a newline: a last "\r" is kept */
 		CHECK(doc.text_len == len);
-		CHECK(len == 0 || memcmp(doc.text, d + i, len) == 0);
+		CHECK(text_hash(&doc, &buf) == touch((const char *)d + i, len));
 		CHECK(doc.line == n + 1);
 		i = end + 1;
 		n++;
 	}
+	free(buf);
 	CHECK(rc == -1);
 	CHECK(n == lines);
 	ngidx_corpus_free(c);
@@ -217,9 +250,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t lines, nonblank;
 	count_lines(data, size, &lines, &nonblank);
 	static uint64_t keep[KEEP];
-	size_t ndocs = jsonl_pass(path, keep, nonblank);
+	ngidx_corpus_stats st;
+	size_t ndocs = jsonl_pass(path, keep, nonblank, 0, &st);
 	strict_pass(path, keep, ndocs);
-	lines_pass(path, data, size, lines);
+	lines_pass(path, data, size, lines, 0);
+	size_t long_doc = 1 + (size ? data[size / 2] % 48 : 0);
+	CHECK(jsonl_pass(path, keep, nonblank, long_doc, &st) == ndocs);
+	lines_pass(path, data, size, lines, long_doc);
 	unlink(path);
 	return 0;
 }

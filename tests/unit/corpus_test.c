@@ -137,6 +137,7 @@ typedef struct doc_copy {
 	char *name;
 	char *text;       /* NULL when not kept (very long documents) */
 	size_t text_len;
+	int spooled;      /* a long document, handed over in a file */
 	uint32_t date;
 	uint64_t line;
 	char *file;
@@ -176,10 +177,26 @@ static void keep(run *r, const ngidx_doc_in *doc)
 	cr_assert_not_null(doc->file);
 	c->name = xstrndup(doc->name, doc->name_len);
 	c->text_len = doc->text_len;
-	c->text = doc->text_len <= 4 * CHUNK ? xstrndup(doc->text, doc->text_len) : NULL;
+	/* a long document's text is in a file that is now ours */
+	char *spooled = NULL;
+	c->spooled = doc->text_fd >= 0;
+	if (c->spooled) {
+		cr_assert_null(doc->text);
+		spooled = malloc(doc->text_len + 1);
+		cr_assert_not_null(spooled);
+		for (size_t got = 0; got < doc->text_len;) {
+			ssize_t k = pread(doc->text_fd, spooled + got, doc->text_len - got, (off_t)got);
+			cr_assert_gt(k, 0, "the spooled text is shorter than %zu bytes", doc->text_len);
+			got += (size_t)k;
+		}
+		close(doc->text_fd);
+	}
+	const char *text = spooled ? spooled : doc->text;
+	c->text = doc->text_len <= 4 * CHUNK ? xstrndup(text, doc->text_len) : NULL;
 	c->sum = 0;
 	for (size_t i = 0; i < doc->text_len; i++)
-		c->sum = c->sum * 31 + (unsigned char)doc->text[i];
+		c->sum = c->sum * 31 + (unsigned char)text[i];
+	free(spooled);
 	c->date = doc->date;
 	c->line = doc->line;
 	c->file = strdup(doc->file);
@@ -761,6 +778,7 @@ Test(corpus, long_line_50mb)
 	cr_assert_eq(r.n, 3);
 	cr_assert_str_eq(r.d[0].text, "short");
 	cr_assert_eq(r.d[1].text_len, big);
+	cr_assert(r.d[1].spooled && !r.d[0].spooled && !r.d[2].spooled);
 	unsigned long sum = 0;
 	for (size_t i = 0; i < big; i++)
 		sum = sum * 31 + 'a';
@@ -786,6 +804,7 @@ Test(corpus, long_line_50mb)
 	cr_assert_eq(r.rc, -1);
 	cr_assert_eq(r.nw, 0, "%s", r.nw ? r.w[0] : "");
 	cr_assert_eq(r.n, 1);
+	cr_assert(r.d[0].spooled);
 	/* each 1000 bytes: 994 'b', "\t" "\\" "x" "\/" -> 994 + 4 */
 	cr_assert_eq(r.d[0].text_len, blocks * 997, "len %zu", r.d[0].text_len);
 	unsigned long want = 0;

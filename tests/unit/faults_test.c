@@ -381,6 +381,7 @@ typedef struct build_case {
 	char outdir[PATH_MAX], out[PATH_MAX];
 	uint64_t memory;
 	int threads;
+	size_t long_doc;    /* documents longer than this are read in pieces */
 } build_case;
 
 static void build_case_init(build_case *bc, const char *dir, uint64_t memory, int threads)
@@ -410,6 +411,8 @@ static int do_build(const build_case *bc, ngidx_build_stats *st, ngidx_error *er
 	o.threads = bc->threads;
 	o.memory = bc->memory;
 	o.window = 5;
+	o.long_doc = bc->long_doc;
+	o.piece = 64;
 	memset(err, 0, sizeof *err);
 	return ngidx_build(&o, st, err);
 }
@@ -662,11 +665,12 @@ static unsigned query_faults(const char *path, const ref *rf, int persistent, ui
  * Make the corpus in g_dir, the previous index (another corpus) at the
  * output path, and the reference build under the counting hook.
  */
-static void setup_build(build_case *bc, ref *rf, unsigned ndocs, unsigned sents, uint64_t memory,
-                        int threads)
+static void setup_build_long(build_case *bc, ref *rf, unsigned ndocs, unsigned sents,
+                             uint64_t memory, int threads, size_t long_doc)
 {
 	memset(rf, 0, sizeof *rf);
 	build_case_init(bc, g_dir, memory, threads);
+	bc->long_doc = long_doc;
 	cr_assert_eq(mkdir(bc->outdir, 0755), 0);
 	ngidx_build_stats st;
 	ngidx_error err;
@@ -691,9 +695,17 @@ static void setup_build(build_case *bc, ref *rf, unsigned ndocs, unsigned sents,
 	char *ls = list_dir(bc->outdir);
 	cr_assert_str_eq(ls, "idx.ngx");
 	free(ls);
-	fprintf(stderr, "faults_test: build of %" PRIu64 " docs, %" PRIu64 " runs, %d thread(s): %" PRIu64
-	        " allocator calls\n", st.docs, st.runs, threads, rf->calls);
+	fprintf(stderr, "faults_test: build of %" PRIu64 " docs, %" PRIu64 " runs, %" PRIu64
+	        " long, %d thread(s): %" PRIu64 " allocator calls\n", st.docs, st.runs, st.long_docs,
+	        threads, rf->calls);
+	cr_assert_eq(st.long_docs > 0, long_doc > 0);
 	put_prev(bc, rf);
+}
+
+static void setup_build(build_case *bc, ref *rf, unsigned ndocs, unsigned sents, uint64_t memory,
+                        int threads)
+{
+	setup_build_long(bc, rf, ndocs, sents, memory, threads, 0);
 }
 
 static void ref_release(ref *rf)
@@ -738,6 +750,25 @@ Test(faults, build_with_spills, .init = faults_setup, .fini = fixture_teardown, 
 	 * NGIDX_FAULTS_STRIDE=1) */
 	uint64_t s = getenv("NGIDX_FAULTS_STRIDE") ? stride() : rf.calls / 1000 + 1;
 	rng r = { test_seed("build_with_spills") };
+	uint64_t first = only_k() ? 1 : 1 + rng_below(&r, (uint32_t)s);
+	for (int persistent = 0; persistent < 2; persistent++) {
+		unsigned nomem = build_faults(&bc, &rf, persistent, first, s);
+		cr_assert(nomem > 0 || only_k());
+	}
+	ref_release(&rf);
+	end_checks();
+}
+
+/* Documents over 200 bytes read in pieces of about 64 (spooled by the
+ * reader, carried across cuts, joined in the merge), under --memory 1M. */
+Test(faults, build_long_documents, .init = faults_setup, .fini = fixture_teardown, .timeout = 120)
+{
+	build_case bc;
+	ref rf;
+	setup_build_long(&bc, &rf, 12, 150, 1u << 20, 1, 200);
+	/* about 250 runs per mode, from a random first k */
+	uint64_t s = getenv("NGIDX_FAULTS_STRIDE") ? stride() : rf.calls / 250 + 1;
+	rng r = { test_seed("build_long_documents") };
 	uint64_t first = only_k() ? 1 : 1 + rng_below(&r, (uint32_t)s);
 	for (int persistent = 0; persistent < 2; persistent++) {
 		unsigned nomem = build_faults(&bc, &rf, persistent, first, s);
