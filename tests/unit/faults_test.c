@@ -738,25 +738,30 @@ Test(faults, build_fail_from_kth, .init = faults_setup, .fini = fixture_teardown
 	end_checks();
 }
 
-/* With --memory 1M and more text, the build spills runs and merges them;
- * about 13,000 calls, so by default every (calls / 1000 + 1)-th k is
- * tried, from a random start (the seed is printed). */
+/* Fail about @runs of the reference build's calls in each mode: every
+ * (calls / runs + 1)-th k from a random start (the seed is printed), or
+ * every k with NGIDX_FAULTS_STRIDE=1. */
+static void sampled_faults(build_case *bc, ref *rf, const char *name, uint64_t runs)
+{
+	uint64_t s = getenv("NGIDX_FAULTS_STRIDE") ? stride() : rf->calls / runs + 1;
+	rng r = { test_seed(name) };
+	uint64_t first = only_k() ? 1 : 1 + rng_below(&r, (uint32_t)s);
+	for (int persistent = 0; persistent < 2; persistent++) {
+		unsigned nomem = build_faults(bc, rf, persistent, first, s);
+		cr_assert(nomem > 0 || only_k());
+	}
+	ref_release(rf);
+	end_checks();
+}
+
+/* With --memory 1M and more text, the build spills runs and merges them:
+ * about 13,000 calls, 1,000 of them failed per mode. */
 Test(faults, build_with_spills, .init = faults_setup, .fini = fixture_teardown, .timeout = 120)
 {
 	build_case bc;
 	ref rf;
 	setup_build(&bc, &rf, 40, 20, 1u << 20, 1);
-	/* about 1,000 runs per mode, from a random first k (every k with
-	 * NGIDX_FAULTS_STRIDE=1) */
-	uint64_t s = getenv("NGIDX_FAULTS_STRIDE") ? stride() : rf.calls / 1000 + 1;
-	rng r = { test_seed("build_with_spills") };
-	uint64_t first = only_k() ? 1 : 1 + rng_below(&r, (uint32_t)s);
-	for (int persistent = 0; persistent < 2; persistent++) {
-		unsigned nomem = build_faults(&bc, &rf, persistent, first, s);
-		cr_assert(nomem > 0 || only_k());
-	}
-	ref_release(&rf);
-	end_checks();
+	sampled_faults(&bc, &rf, "build_with_spills", 1000);
 }
 
 /* Documents over 200 bytes read in pieces of about 64 (spooled by the
@@ -766,16 +771,7 @@ Test(faults, build_long_documents, .init = faults_setup, .fini = fixture_teardow
 	build_case bc;
 	ref rf;
 	setup_build_long(&bc, &rf, 12, 150, 1u << 20, 1, 200);
-	/* about 250 runs per mode, from a random first k */
-	uint64_t s = getenv("NGIDX_FAULTS_STRIDE") ? stride() : rf.calls / 250 + 1;
-	rng r = { test_seed("build_long_documents") };
-	uint64_t first = only_k() ? 1 : 1 + rng_below(&r, (uint32_t)s);
-	for (int persistent = 0; persistent < 2; persistent++) {
-		unsigned nomem = build_faults(&bc, &rf, persistent, first, s);
-		cr_assert(nomem > 0 || only_k());
-	}
-	ref_release(&rf);
-	end_checks();
+	sampled_faults(&bc, &rf, "build_long_documents", 250);
 }
 
 Test(faults, queries, .init = faults_setup, .fini = fixture_teardown, .timeout = 120)
