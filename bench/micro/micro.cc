@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <random>
 #include <string>
 #include <vector>
@@ -188,14 +189,88 @@ BENCHMARK_CAPTURE(BM_count, phrase6, "the United States of America and");
 BENCHMARK_CAPTURE(BM_count, stopwords, "to be or not to be");
 BENCHMARK_CAPTURE(BM_count, absent8, "one two three four five six seven eight");
 
-// ngidx top on the Brown index: top lists (TOPLIST), continuations and
-// wildcards (CONT). kind: 0 top, 1 prefix, 2 pattern.
-static void BM_top(benchmark::State &st, int kind, const char *q, unsigned n_min, unsigned n_max,
-                   int stop, int by_df)
+// JSON string body of @s: quotes, backslashes and control bytes escaped.
+static std::string json_escape(const std::string &s)
 {
-	ngidx_index *idx = brown();
+	std::string o;
+	for (unsigned char c : s) {
+		if (c == '"' || c == '\\') {
+			o += '\\';
+			o += (char)c;
+		} else if (c < 0x20) {
+			char b[8];
+			std::snprintf(b, sizeof b, "\\u%04x", c);
+			o += b;
+		} else {
+			o += (char)c;
+		}
+	}
+	return o;
+}
+
+// The Brown corpus as JSON Lines with its genre (the file name's suffix:
+// news, learned, humor, ...) as metadata "genre", built once into
+// build/bench/brown-genre.ngx: the subcorpora of the filtered benchmarks.
+static ngidx_index *brown_genre()
+{
+	static ngidx_index *idx;
+	static bool tried;
+	const char *out = "build/bench/brown-genre.ngx", *jl = "build/bench/brown-genre.jsonl";
+	if (idx || tried)
+		return idx;
+	tried = true;
+	if (ngidx_index_open(&idx, out, nullptr, nullptr) == 0)
+		return idx;
+	idx = nullptr;
+	std::string dir = env_or("NGIDX_BENCH_BROWN", "../shared/corpus/brown");
+	std::vector<std::string> names;
+	if (DIR *d = opendir(dir.c_str())) {
+		while (struct dirent *e = readdir(d))
+			if (std::strstr(e->d_name, ".txt"))
+				names.push_back(e->d_name);
+		closedir(d);
+	}
+	std::sort(names.begin(), names.end());
+	FILE *f = std::fopen(jl, "w");
+	if (!f || names.empty()) {
+		if (f)
+			std::fclose(f);
+		return nullptr;
+	}
+	for (const std::string &n : names) {
+		size_t us = n.rfind('_'), dot = n.rfind('.');
+		std::string genre = us == std::string::npos ? "" : n.substr(us + 1, dot - us - 1);
+		std::fprintf(f, "{\"id\":\"%s\",\"genre\":\"%s\",\"text\":\"%s\"}\n", n.c_str(), genre.c_str(),
+		             json_escape(slurp((dir + "/" + n).c_str())).c_str());
+	}
+	std::fclose(f);
+	ngidx_build_opts o;
+	ngidx_build_opts_init(&o);
+	const char *in[1] = { jl };
+	o.inputs = in;
+	o.ninputs = 1;
+	o.format = NGIDX_FORMAT_JSONL;
+	o.output = out;
+	if (ngidx_build(&o, nullptr, nullptr) || ngidx_index_open(&idx, out, nullptr, nullptr))
+		idx = nullptr;
+	return idx;
+}
+
+// ngidx top on the Brown index: top lists (TOPLIST), continuations and
+// wildcards (CONT). kind: 0 top, 1 prefix, 2 pattern. With @spec, within
+// that subcorpus of the Brown index with genres (ngidx_subset_parse):
+// candidates from the same lists, counted from their postings.
+static void BM_top(benchmark::State &st, int kind, const char *q, unsigned n_min, unsigned n_max,
+                   int stop, int by_df, const char *spec)
+{
+	ngidx_index *idx = spec ? brown_genre() : brown();
 	if (!idx) {
 		st.SkipWithError("build/bench/brown.ngx missing (run make bench-micro)");
+		return;
+	}
+	ngidx_subset *sub = nullptr;
+	if (spec && ngidx_subset_parse(idx, spec, &sub, nullptr)) {
+		st.SkipWithError("bad subset");
 		return;
 	}
 	ngidx_stopwords *sw = nullptr;
@@ -203,12 +278,14 @@ static void BM_top(benchmark::State &st, int kind, const char *q, unsigned n_min
 		ngidx_stopwords_english(&sw, nullptr);
 	ngidx_top_opts o;
 	ngidx_top_opts_init(&o);
+	o.subset = sub;
 	o.n_min = n_min;
 	o.n_max = n_max;
 	o.stopwords = sw;
 	o.by = by_df ? NGIDX_TOP_BY_DOCUMENTS : NGIDX_TOP_BY_OCCURRENCES;
 	ngidx_top_result r{};
 	size_t rows = 0;
+	uint64_t walked = 0;
 	int scanned = 0;
 	for (auto _ : st) {
 		int rc = kind == 0   ? ngidx_top(idx, &o, &r, nullptr)
@@ -217,25 +294,37 @@ static void BM_top(benchmark::State &st, int kind, const char *q, unsigned n_min
 		if (rc)
 			st.SkipWithError("query failed");
 		rows += r.nrows;
+		walked += r.walked;
 		scanned |= r.scanned;
 	}
 	st.counters["rows"] = (double)rows / (double)st.iterations();
+	st.counters["walked"] = (double)walked / (double)st.iterations();
 	st.counters["scanned"] = scanned;
 	ngidx_top_result_release(&r);
 	ngidx_stopwords_free(sw);
+	ngidx_subset_free(sub);
 	st.SetItemsProcessed((int64_t)st.iterations());
 	st.counters["ns_per_query"] = benchmark::Counter((double)st.iterations(),
 	                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK_CAPTURE(BM_top, top20_all_n, 0, "", 0, 0, 0, 0);
-BENCHMARK_CAPTURE(BM_top, top20_n3_by_documents, 0, "", 3, 3, 0, 1);
-BENCHMARK_CAPTURE(BM_top, top20_n2_3_stopwords, 0, "", 2, 3, 1, 0);
-BENCHMARK_CAPTURE(BM_top, top20_n1_stopwords, 0, "", 1, 1, 1, 0);
-BENCHMARK_CAPTURE(BM_top, prefix_of_the, 1, "of the", 0, 0, 0, 0);
-BENCHMARK_CAPTURE(BM_top, prefix_the_by_documents, 1, "the", 0, 0, 0, 1);
-BENCHMARK_CAPTURE(BM_top, pattern_the_x_of, 2, "the * of", 0, 0, 0, 0);
-BENCHMARK_CAPTURE(BM_top, pattern_x_of_the, 2, "* of the", 0, 0, 0, 0);
-BENCHMARK_CAPTURE(BM_top, pattern_united_x, 2, "united *", 0, 0, 1, 0);
+BENCHMARK_CAPTURE(BM_top, top20_all_n, 0, "", 0, 0, 0, 0, nullptr);
+BENCHMARK_CAPTURE(BM_top, top20_n3_by_documents, 0, "", 3, 3, 0, 1, nullptr);
+BENCHMARK_CAPTURE(BM_top, top20_n2_3_stopwords, 0, "", 2, 3, 1, 0, nullptr);
+BENCHMARK_CAPTURE(BM_top, top20_n1_stopwords, 0, "", 1, 1, 1, 0, nullptr);
+BENCHMARK_CAPTURE(BM_top, prefix_of_the, 1, "of the", 0, 0, 0, 0, nullptr);
+BENCHMARK_CAPTURE(BM_top, prefix_the_by_documents, 1, "the", 0, 0, 0, 1, nullptr);
+BENCHMARK_CAPTURE(BM_top, pattern_the_x_of, 2, "the * of", 0, 0, 0, 0, nullptr);
+BENCHMARK_CAPTURE(BM_top, pattern_x_of_the, 2, "* of the", 0, 0, 0, 0, nullptr);
+BENCHMARK_CAPTURE(BM_top, pattern_united_x, 2, "united *", 0, 0, 1, 0, nullptr);
+// within a genre: news is 44 of the 500 documents (9 % of the tokens),
+// learned 80, humor 9
+BENCHMARK_CAPTURE(BM_top, news_top20_all_n, 0, "", 0, 0, 0, 0, "genre=news");
+BENCHMARK_CAPTURE(BM_top, news_top20_n3_by_documents, 0, "", 3, 3, 0, 1, "genre=news");
+BENCHMARK_CAPTURE(BM_top, news_top20_n2_3_stopwords, 0, "", 2, 3, 1, 0, "genre=news");
+BENCHMARK_CAPTURE(BM_top, learned_top20_n1_stopwords, 0, "", 1, 1, 1, 0, "genre=learned");
+BENCHMARK_CAPTURE(BM_top, humor_top20_n2_3_stopwords, 0, "", 2, 3, 1, 0, "genre=humor");
+BENCHMARK_CAPTURE(BM_top, news_prefix_of_the, 1, "of the", 0, 0, 0, 0, "genre=news");
+BENCHMARK_CAPTURE(BM_top, news_pattern_the_x_of, 2, "the * of", 0, 0, 0, 0, "genre=news");
 
 /* A boolean query run to the end (the first @limit documents; 0 = all),
  * rarest operand first, others seeking; optionally ranked by BM25. */

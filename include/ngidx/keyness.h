@@ -1,6 +1,7 @@
 /*
- * ngidx/keyness.h - subcorpora of an index, and keyness: the n-grams over-
- * and under-represented in one subcorpus against another.
+ * ngidx/keyness.h - subcorpora of an index, and keyness: the n-grams (or
+ * the actors) over- and under-represented in one subcorpus against
+ * another.
  *
  * Ownership: a subset and a keyness result own their memory; free them with
  * their free functions. Thread-safety: a subset is read-only once made and
@@ -44,6 +45,12 @@ NGIDX_API int ngidx_subset_complement(const ngidx_subset *s, ngidx_subset **out,
 /* Whether document @doc is in @s. O(1). */
 NGIDX_API int ngidx_subset_has(const ngidx_subset *s, uint32_t doc);
 
+/*
+ * ngidx_subset_next - the first document >= @doc in @s, or UINT32_MAX when
+ * there is none. Cost: O(1 + distance / 64) (a scan of the bitmap).
+ */
+NGIDX_API uint32_t ngidx_subset_next(const ngidx_subset *s, uint32_t doc);
+
 /* Documents and tokens in @s. O(1). */
 NGIDX_API uint64_t ngidx_subset_docs(const ngidx_subset *s);
 NGIDX_API uint64_t ngidx_subset_tokens(const ngidx_subset *s);
@@ -60,7 +67,21 @@ NGIDX_API void ngidx_subset_free(ngidx_subset *s);
 NGIDX_API int ngidx_count_subset(const ngidx_index *idx, const char *phrase, size_t len,
                                  const ngidx_subset *s, ngidx_count_result *r, ngidx_error *err);
 
-/* One n-gram of a keyness list. */
+/*
+ * ngidx_term_count_subset - the occurrences (sum of tf) and documents of
+ * lexicon term @id (ngidx_term.id) within the documents of @s (NULL: the
+ * lexicon's totals, O(1)). Actor terms count as well as n-grams. The walk
+ * jumps over runs of documents outside @s with the postings' skip table,
+ * so a subset of consecutive documents (a date range of a corpus indexed
+ * in date order) decodes only the blocks that overlap it.
+ * @return NGIDX_OK, NGIDX_ERR_RANGE (no such term), NGIDX_ERR_CORRUPT.
+ * Cost: O(postings of the term) at most; no allocation.
+ */
+NGIDX_API int ngidx_term_count_subset(const ngidx_index *idx, uint64_t id, const ngidx_subset *s,
+                                      uint64_t *occurrences, uint64_t *documents,
+                                      ngidx_error *err);
+
+/* One n-gram (or actor) of a keyness list. */
 typedef struct ngidx_key_row {
 	const char *ngram;      /* tokens joined by spaces, not NUL-ended */
 	size_t len;
@@ -70,6 +91,12 @@ typedef struct ngidx_key_row {
 	double logratio;        /* log2 of the ratio of relative frequencies
 	                           (0.5 for a zero count) */
 	int significant;        /* |G2| above the corrected threshold */
+	/* with ngidx_keyness_opts.actors: ngram is the actor's id, n is 0
+	 * (n-gram rows: actor UINT32_MAX, name and type NULL) */
+	uint32_t actor;         /* its number in the target's index
+	                           (UINT32_MAX: only the reference index has it) */
+	const char *name, *type; /* display name and type, not NUL-ended */
+	size_t name_len, type_len;
 } ngidx_key_row;
 
 typedef struct ngidx_keyness_opts {
@@ -78,6 +105,7 @@ typedef struct ngidx_keyness_opts {
 	int by_logratio;        /* rank by |Log Ratio| instead of |G2| */
 	uint64_t min_count;     /* target + reference at least this (default 5) */
 	double alpha;           /* family-wise significance level (default 0.05) */
+	int actors;             /* compare actor mentions instead of n-grams */
 } ngidx_keyness_opts;
 
 NGIDX_API void ngidx_keyness_opts_init(ngidx_keyness_opts *o);
@@ -87,7 +115,7 @@ typedef struct ngidx_keyness_result {
 	                           first), then those favouring the reference */
 	size_t nrows, ntarget;  /* ntarget: how many rows favour the target */
 	uint64_t target_tokens, reference_tokens;
-	uint64_t tested;        /* n-grams compared (the Bonferroni m) */
+	uint64_t tested;        /* n-grams (or actors) compared: the Bonferroni m */
 	double threshold;       /* G2 critical value at alpha / tested */
 	void *priv;             /* private: the rows' texts */
 } ngidx_keyness_result;
@@ -102,11 +130,21 @@ typedef struct ngidx_keyness_result {
  * and Log Ratio; significance is |G2| above the chi-square (1 df) critical
  * value at alpha / m (Bonferroni over the m n-grams tested). The k
  * strongest rows of each side come out, ties by text.
- * @return NGIDX_OK, NGIDX_ERR_ARG (n above either index's max n),
- * NGIDX_ERR_CORRUPT, NGIDX_ERR_NOMEM.
+ *
+ * With o->actors, the items compared are the actors instead (o->n is
+ * ignored): a and b are an actor's mentions on each side (the postings of
+ * its mention term, "\x01A" in docs/FORMAT.md), against the same token
+ * totals, so the table, measures, threshold (m = actors compared) and
+ * order are those above. An actor is matched across two indexes by its
+ * id. Rows carry the actor's id (as ngram), number, name and type.
+ *
+ * @return NGIDX_OK, NGIDX_ERR_ARG (n above either index's max n; with
+ * actors, an index built without them), NGIDX_ERR_CORRUPT, NGIDX_ERR_NOMEM.
  * Cost: one walk over the postings of every n-gram of length n in @idx
  * (and, with another reference index, a lookup of each of its n-grams):
- * O(postings), seconds on a 1 GB corpus for n = 1.
+ * O(postings), seconds on a 1 GB corpus for n = 1. With actors, one walk
+ * of each actor's mention postings (and O(actors^2) id comparisons with a
+ * second index).
  */
 NGIDX_API int ngidx_keyness(const ngidx_index *idx, const ngidx_subset *target,
                             const ngidx_index *ref_idx, const ngidx_subset *reference,

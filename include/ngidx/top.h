@@ -2,7 +2,7 @@
  * ngidx/top.h - the most frequent n-grams of an index: top lists by n,
  * continuations of a phrase ("kim jong" -> "kim jong un") and the fillers
  * of a one-slot wildcard ("kim * un", "* summit"), with stop-word and
- * minimum-documents filters.
+ * minimum-documents filters, over the whole index or within a subcorpus.
  *
  * Ownership: a result owns its row array; the rows' texts point into the
  * index's mapping and live as long as the index. A stop-word set is a
@@ -25,6 +25,21 @@
  * index has no such sections (built by an older ngidx), the answer comes
  * from a scan of the whole lexicon instead, and the result says so
  * (`scanned`). Rows are the same either way.
+ *
+ * Subcorpora: with o->subset (a document subset, keyness.h: dates and
+ * metadata), every count is taken within the subset's documents only,
+ * the minimum of documents too, and n-grams absent from the subset are
+ * never rows; the order is the same, on those counts. The lexicon's totals
+ * bound the counts in a subset (cf_s <= cf, df_s <= df), so candidates are
+ * taken in decreasing order of that bound where one exists (the TOPLIST
+ * heads, merged; a CONT list), each counted by walking its postings
+ * against the subset (ngidx_term_count_subset), and the walk stops at the
+ * first candidate whose bound is below the k-th row's count: nothing after
+ * it can enter. Where no ordered source reaches far enough (a cut list
+ * exhausted, no section), the lexicon is scanned and only the terms whose
+ * bound can still reach the k-th row are walked. A subset holding every
+ * document gives the unfiltered answer at its cost; an empty one, no rows.
+ * The result counts the postings lists walked (`walked`).
  */
 #ifndef NGIDX_TOP_H
 #define NGIDX_TOP_H
@@ -37,6 +52,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct ngidx_subset; /* keyness.h */
 
 /* A set of stop words (analyzed tokens). */
 typedef struct ngidx_stopwords ngidx_stopwords;
@@ -80,16 +97,19 @@ typedef struct ngidx_top_opts {
 	int by;                 /* NGIDX_TOP_BY_* (default occurrences) */
 	uint32_t min_documents; /* hide n-grams found in fewer documents */
 	const ngidx_stopwords *stopwords; /* hide n-grams made only of these */
+	const struct ngidx_subset *subset; /* count within these documents
+	                                      (of the same index; NULL: all) */
 } ngidx_top_opts;
 
-/* Defaults: every n, k = 20, by occurrences, no filter. */
+/* Defaults: every n, k = 20, by occurrences, no filter, no subset. */
 NGIDX_API void ngidx_top_opts_init(ngidx_top_opts *o);
 
 typedef struct ngidx_top_result {
-	ngidx_term *rows;  /* best first */
+	ngidx_term *rows;  /* best first; with a subset, cf and df are its counts */
 	size_t nrows;      /* at most k */
 	int scanned;       /* 1: the lexicon was scanned (see above) */
 	size_t cap;        /* private */
+	uint64_t walked;   /* with a subset: postings lists walked (0 without) */
 } ngidx_top_result;
 
 /* Release the rows of @r (not @r itself); reuse is fine before that. */
@@ -102,7 +122,12 @@ NGIDX_API void ngidx_top_result_release(ngidx_top_result *r);
  * that cannot reach it.
  * @return NGIDX_OK; NGIDX_ERR_ARG (k = 0, n_min > n_max, n_max > the
  *   index's max n, unknown order); NGIDX_ERR_CORRUPT; NGIDX_ERR_NOMEM.
- * Cost: O(k) term decodings from the lists (O(terms) if scanned).
+ * Cost: O(k) term decodings from the lists (O(terms) if scanned). With a
+ * subset: the postings of every candidate whose whole-index count reaches
+ * the k-th row's count in the subset (about k / share-of-the-subset
+ * candidates for a subset spread like the corpus), taken from the lists
+ * in decreasing order; a lexicon scan (no walk for terms below the bound)
+ * only if a list cut at 4096 runs out first.
  */
 NGIDX_API int ngidx_top(const ngidx_index *idx, const ngidx_top_opts *o, ngidx_top_result *r,
                         ngidx_error *err);
@@ -116,7 +141,8 @@ NGIDX_API int ngidx_top(const ngidx_index *idx, const ngidx_top_opts *o, ngidx_t
  * @return NGIDX_OK; NGIDX_ERR_ARG (a phrase with no word, k = 0);
  *   NGIDX_ERR_CORRUPT; NGIDX_ERR_NOMEM.
  * Cost: by occurrences without filters, O(k + ties) entries of the
- * phrase's continuation list; otherwise that whole list.
+ * phrase's continuation list; otherwise that whole list, at most (a
+ * subset walks the postings of the entries down to the k-th row's count).
  */
 NGIDX_API int ngidx_top_prefix(const ngidx_index *idx, const char *phrase, size_t len,
                                const ngidx_top_opts *o, ngidx_top_result *r, ngidx_error *err);

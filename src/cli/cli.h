@@ -77,6 +77,10 @@ typedef struct cli_where {
 } cli_where;
 struct ngidx_subset;
 int cli_where_add(cli_where *w, const char *cmd, const char *usage, const char *cond);
+/* The date range of --from and --to (either may be NULL; none: nothing
+ * added) as one more condition. @return as cli_where_add. */
+int cli_where_dates(cli_where *w, const char *cmd, const char *usage, const char *from,
+                    const char *to);
 int cli_where_open(const cli_where *w, const char *cmd, const char *usage, const ngidx_index *idx,
                    struct ngidx_subset **out);
 

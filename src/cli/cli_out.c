@@ -282,6 +282,17 @@ int cli_where_add(cli_where *w, const char *cmd, const char *usage, const char *
 	return -1;
 }
 
+int cli_where_dates(cli_where *w, const char *cmd, const char *usage, const char *from,
+                    const char *to)
+{
+	char range[128];
+	if (!from && !to)
+		return -1;
+	/* a date is at most 10 characters: a longer one stays malformed when cut */
+	snprintf(range, sizeof range, "date=%.50s..%.50s", from ? from : "", to ? to : "");
+	return cli_where_add(w, cmd, usage, range);
+}
+
 int cli_where_open(const cli_where *w, const char *cmd, const char *usage, const ngidx_index *idx,
                    struct ngidx_subset **out)
 {

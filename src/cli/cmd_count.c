@@ -122,12 +122,8 @@ int cmd_count(int argc, char **argv)
 		default: return cli_usage_error("count", usage_line, "bad option");
 		}
 	}
-	if (from || to) {
-		char range[128];
-		snprintf(range, sizeof range, "date=%.50s..%.50s", from ? from : "", to ? to : "");
-		if ((c = cli_where_add(&w, "count", usage_line, range)) >= 0)
-			return c;
-	}
+	if ((c = cli_where_dates(&w, "count", usage_line, from, to)) >= 0)
+		return c;
 	int filtered = w.len != 0;
 	if (optind >= argc || (filtered && disp)) {
 		return cli_usage_error("count", usage_line, optind >= argc ? "no index given"

@@ -1,8 +1,10 @@
 /*
- * cmd_keyness.c - `ngidx keyness INDEX --target FILTER`: the n-grams that
- * set a subcorpus apart from a reference (ngidx/keyness.h).
+ * cmd_keyness.c - `ngidx keyness INDEX --target FILTER`: the n-grams (or,
+ * with --actors, the actors) that set a subcorpus apart from a reference
+ * (ngidx/keyness.h).
  */
 #include "cli.h"
+#include "ngidx/actors.h"
 #include "ngidx/keyness.h"
 
 #include <getopt.h>
@@ -11,17 +13,19 @@
 
 static const char usage_line[] =
 	"ngidx keyness --target FILTER [--reference FILTER | --reference-index OTHER]\n"
-	"                  [--n N] [--k K] [--by llr|logratio] [--min-count C] [--json] INDEX";
+	"                  [--n N | --actors] [--k K] [--by llr|logratio] [--min-count C] [--json]\n"
+	"                  INDEX";
 
 static const char help[] =
 	"usage: ngidx keyness [options] --target FILTER INDEX\n"
 	"\n"
-	"The n-grams most over-represented in the target subcorpus relative to the\n"
-	"reference (default: every other document of INDEX), then those most\n"
-	"under-represented. FILTER is a comma-separated list of conditions, all of\n"
-	"which a document must meet: date=D (a year, month or day: YYYY, YYYY-MM,\n"
-	"YYYY-MM-DD), date=D1..D2 (either side may be left empty), FIELD=VALUE\n"
-	"(a metadata field of JSON Lines input); \"*\" is every document.\n"
+	"The n-grams (with --actors, the actors) most over-represented in the target\n"
+	"subcorpus relative to the reference (default: every other document of\n"
+	"INDEX), then those most under-represented. FILTER is a comma-separated\n"
+	"list of conditions, all of which a document must meet: date=D (a year,\n"
+	"month or day: YYYY, YYYY-MM, YYYY-MM-DD), date=D1..D2 (either side may be\n"
+	"left empty), FIELD=VALUE (a metadata field of JSON Lines input); \"*\" is\n"
+	"every document.\n"
 	"\n"
 	"For each n-gram: a and b its occurrences in the target and the reference,\n"
 	"T1 and T2 their tokens. G2 (log-likelihood, signed: > 0 when a/T1 > b/T2)\n"
@@ -35,15 +39,21 @@ static const char help[] =
 	"occurrences), target_per_million, reference_per_million, ll, logratio,\n"
 	"significant (1 or 0). Each side is sorted by |--by| descending, then text.\n"
 	"\n"
+	"With --actors (an index built with --actors), a and b are an actor's\n"
+	"mentions on each side, against the same token totals, and m counts the\n"
+	"actors compared; across two indexes an actor is matched by its id. The\n"
+	"columns ngram and n become id, name and type (as in ngidx actors).\n"
+	"\n"
 	"options:\n"
 	"  --target FILTER          the subcorpus to characterise (required)\n"
 	"  --reference FILTER       the subcorpus to compare with (default: the rest)\n"
 	"  --reference-index OTHER  compare with the documents of another index (built\n"
 	"                           with the same analyzer); --reference then filters it\n"
 	"  --n N                    n-gram length (default 1)\n"
+	"  --actors                 compare actor mentions instead of n-grams\n"
 	"  --k K                    rows per side (default 20)\n"
 	"  --by llr|logratio        ranking (default llr)\n"
-	"  --min-count C            n-grams seen at least C times on both sides\n"
+	"  --min-count C            n-grams (actors) seen at least C times on both sides\n"
 	"                           together (default 5)\n"
 	"  --json                   JSON Lines instead of TSV\n"
 	"  -h, --help               this help\n";
@@ -57,20 +67,35 @@ static int subset(const char *what, ngidx_index *idx, const char *spec, ngidx_su
 	return rc ? cli_fail("keyness", rc, &e) : EXIT_OK;
 }
 
-static void rows_out(const ngidx_keyness_result *r, int json)
+/* The columns that name a row: the n-gram, or the actor. */
+static void row_name(cli_row *row, const ngidx_key_row *x, int actors)
+{
+	if (!actors) {
+		cli_row_str(row, "ngram", x->ngram, x->len);
+		cli_row_u64(row, "n", x->n);
+		return;
+	}
+	cli_row_str(row, "id", x->ngram, x->len);
+	cli_row_str(row, "name", x->name, x->name_len);
+	cli_row_str(row, "type", x->type, x->type_len);
+}
+
+static void rows_out(const ngidx_keyness_result *r, int json, int actors)
 {
 	static const char *const cols[] = { "favours", "ngram", "n", "target", "reference",
 		                            "target_per_million", "reference_per_million", "ll",
 		                            "logratio", "significant" };
-	cli_header(stdout, json, cols, 10);
+	static const char *const acols[] = { "favours", "id", "name", "type", "target", "reference",
+		                             "target_per_million", "reference_per_million", "ll",
+		                             "logratio", "significant" };
+	cli_header(stdout, json, actors ? acols : cols, actors ? 11 : 10);
 	for (size_t i = 0; i < r->nrows; i++) {
 		const ngidx_key_row *x = &r->rows[i];
 		const char *side = i < r->ntarget ? "target" : "reference";
 		cli_row row;
 		cli_row_begin(&row, stdout, json);
 		cli_row_str(&row, "favours", side, strlen(side));
-		cli_row_str(&row, "ngram", x->ngram, x->len);
-		cli_row_u64(&row, "n", x->n);
+		row_name(&row, x, actors);
 		cli_row_u64(&row, "target", x->target);
 		cli_row_u64(&row, "reference", x->reference);
 		cli_row_f64(&row, "target_per_million",
@@ -84,14 +109,24 @@ static void rows_out(const ngidx_keyness_result *r, int json)
 	}
 }
 
+/* An index without actors cannot answer --actors: say so, exit 2. */
+static int need_actors(const ngidx_index *idx, const char *path)
+{
+	if (ngidx_actor_count(idx) || ngidx_actor_window(idx))
+		return EXIT_OK;
+	cli_error("keyness", "'%s' has no actors (build it with --actors FILE)", path);
+	return EXIT_USAGE;
+}
+
 int cmd_keyness(int argc, char **argv)
 {
-	enum { O_TARGET = 256, O_REF, O_REFIDX, O_N, O_K, O_BY, O_MIN, O_JSON };
+	enum { O_TARGET = 256, O_REF, O_REFIDX, O_N, O_K, O_BY, O_MIN, O_JSON, O_ACTORS };
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "reference", required_argument, NULL, O_REF },
 		{ "reference-index", required_argument, NULL, O_REFIDX },
 		{ "n", required_argument, NULL, O_N },
+		{ "actors", no_argument, NULL, O_ACTORS },
 		{ "k", required_argument, NULL, O_K },
 		{ "by", required_argument, NULL, O_BY },
 		{ "min-count", required_argument, NULL, O_MIN },
@@ -102,7 +137,7 @@ int cmd_keyness(int argc, char **argv)
 	ngidx_keyness_opts o;
 	ngidx_keyness_opts_init(&o);
 	const char *target = NULL, *reference = NULL, *refidx = NULL;
-	int json = 0, c;
+	int json = 0, has_n = 0, c;
 	uint64_t v;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -114,7 +149,9 @@ int cmd_keyness(int argc, char **argv)
 			if (cli_parse_num(optarg, 1, 16, &v))
 				return cli_usage_error("keyness", usage_line, "--n takes 1..16, not '%s'", optarg);
 			o.n = (unsigned)v;
+			has_n = 1;
 			break;
+		case O_ACTORS: o.actors = 1; break;
 		case O_K:
 			if (cli_parse_num(optarg, 1, UINT32_MAX, &v))
 				return cli_usage_error("keyness", usage_line, "--k takes a positive number, not '%s'", optarg);
@@ -143,11 +180,17 @@ int cmd_keyness(int argc, char **argv)
 		return cli_usage_error("keyness", usage_line, "no index given");
 	if (optind + 1 < argc)
 		return cli_usage_error("keyness", usage_line, "unexpected argument '%s'", argv[optind + 1]);
+	if (has_n && o.actors)
+		return cli_usage_error("keyness", usage_line, "--n does not apply to --actors");
 	ngidx_index *idx = NULL, *ref = NULL;
 	ngidx_subset *st = NULL, *sr = NULL;
 	int rc = cli_open_index("keyness", argv[optind], &idx);
 	if (!rc && refidx)
 		rc = cli_open_index("keyness", refidx, &ref);
+	if (!rc && o.actors)
+		rc = need_actors(idx, argv[optind]);
+	if (!rc && o.actors && ref)
+		rc = need_actors(ref, refidx);
 	if (!rc)
 		rc = subset("--target", idx, target, &st);
 	if (!rc && reference)
@@ -166,11 +209,11 @@ int cmd_keyness(int argc, char **argv)
 		        !r.target_tokens ? "target" : "reference");
 	if (!rc) {
 		fprintf(stderr, "ngidx keyness: target %llu documents, %llu tokens; reference %llu tokens; "
-		                "%llu n-grams compared; significant: |G2| > %.2f (p < 0.05 / %llu)\n",
+		                "%llu %s compared; significant: |G2| > %.2f (p < 0.05 / %llu)\n",
 		        (unsigned long long)ngidx_subset_docs(st), (unsigned long long)r.target_tokens,
-		        (unsigned long long)r.reference_tokens, (unsigned long long)r.tested, r.threshold,
-		        (unsigned long long)r.tested);
-		rows_out(&r, json);
+		        (unsigned long long)r.reference_tokens, (unsigned long long)r.tested,
+		        o.actors ? "actors" : "n-grams", r.threshold, (unsigned long long)r.tested);
+		rows_out(&r, json, o.actors);
 		ngidx_keyness_result_release(&r);
 		rc = cli_flush("keyness");
 	}

@@ -1,14 +1,17 @@
 /*
  * cmd_top.c - `ngidx top INDEX [PATTERN]`: the most frequent n-grams,
  * the continuations of a phrase (--prefix), or the fillers of a one-slot
- * wildcard ("kim * un").
+ * wildcard ("kim * un"), in the whole index or within a subcorpus
+ * (--from, --to, --where).
  *
  * The library (ngidx/top.h) ranks; this file parses the options strictly
  * (a malformed number or range, --n with a phrase, both --prefix and a
- * pattern: usage errors, exit 2), loads the stop words and prints one row
- * per n-gram with its rank.
+ * pattern: usage errors, exit 2), loads the stop words, makes the document
+ * subset of the filters (cli_where_open, as count and the actor commands
+ * do) and prints one row per n-gram with its rank.
  */
 #include "cli.h"
+#include "ngidx/keyness.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +20,8 @@
 
 static const char usage_line[] =
 	"ngidx top [--n N|N-M] [--k K] [--by occurrences|documents] [--min-documents D]\n"
-	"                 [--stopwords FILE|english] [--prefix PHRASE] [--json] INDEX [PATTERN]";
+	"                 [--stopwords FILE|english] [--prefix PHRASE] [--from DATE] [--to DATE]\n"
+	"                 [--where FIELD=VALUE]... [--json] INDEX [PATTERN]";
 
 static const char help[] =
 	"usage: ngidx top [options] INDEX [PATTERN]\n"
@@ -34,6 +38,14 @@ static const char help[] =
 	"Answers come from lists precomputed at build time; when filters hide so many\n"
 	"n-grams that a list runs out (or k > 4096), the whole lexicon is scanned.\n"
 	"\n"
+	"With --from, --to or --where, every count is taken within the matching\n"
+	"documents only (dates as for ngidx docs: a year or month covers its whole\n"
+	"period, undated documents are left out; FIELD=VALUE matches JSON Lines\n"
+	"metadata exactly), --min-documents too, and n-grams absent from them are\n"
+	"not listed. The whole-index counts bound the filtered ones, so candidates\n"
+	"are taken from the same lists in decreasing order and counted from their\n"
+	"postings until none can reach the k-th row.\n"
+	"\n"
 	"Output columns: rank (from 1), ngram, n, occurrences, documents.\n"
 	"\n"
 	"options:\n"
@@ -47,6 +59,11 @@ static const char help[] =
 	"                         bundled list of about 150 English function words\n"
 	"                         (name a file ./english to read one)\n"
 	"  --prefix PHRASE        the continuations of PHRASE\n"
+	"  --from DATE            only documents dated DATE or later (YYYY, YYYY-MM\n"
+	"                         or YYYY-MM-DD)\n"
+	"  --to DATE              only documents dated DATE or earlier\n"
+	"  --where FIELD=VALUE    only documents with this metadata (repeatable; all\n"
+	"                         must hold; VALUE may not contain a comma)\n"
 	"  --json                 JSON Lines instead of TSV\n"
 	"  -h, --help             this help\n";
 
@@ -77,7 +94,8 @@ static int parse_range(const char *s, unsigned *lo, unsigned *hi)
 
 int cmd_top(int argc, char **argv)
 {
-	enum { OPT_N = 256, OPT_BY, OPT_MIN_DOCS, OPT_STOP, OPT_PREFIX, OPT_JSON };
+	enum { OPT_N = 256, OPT_BY, OPT_MIN_DOCS, OPT_STOP, OPT_PREFIX, OPT_JSON, OPT_FROM, OPT_TO,
+	       OPT_WHERE };
 	static const struct option opts[] = {
 		{ "n", required_argument, NULL, OPT_N },
 		{ "k", required_argument, NULL, 'k' },
@@ -85,13 +103,17 @@ int cmd_top(int argc, char **argv)
 		{ "min-documents", required_argument, NULL, OPT_MIN_DOCS },
 		{ "stopwords", required_argument, NULL, OPT_STOP },
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "where", required_argument, NULL, OPT_WHERE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	ngidx_top_opts o;
 	ngidx_top_opts_init(&o);
-	const char *stop = NULL, *prefix = NULL;
+	const char *stop = NULL, *prefix = NULL, *from = NULL, *to = NULL;
+	cli_where w = { .len = 0 };
 	int json = 0, has_n = 0;
 	uint64_t v;
 	int c;
@@ -128,6 +150,12 @@ int cmd_top(int argc, char **argv)
 		case OPT_STOP: stop = optarg; break;
 		case OPT_PREFIX: prefix = optarg; break;
 		case OPT_JSON: json = 1; break;
+		case OPT_FROM: from = optarg; break;
+		case OPT_TO: to = optarg; break;
+		case OPT_WHERE:
+			if ((c = cli_where_add(&w, "top", usage_line, optarg)) >= 0)
+				return c;
+			break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_usage_error("top", usage_line, "bad option");
 		}
@@ -144,6 +172,8 @@ int cmd_top(int argc, char **argv)
 	if (pattern && !strchr(pattern, '*'))
 		return cli_usage_error("top", usage_line,
 		                       "a PATTERN holds one '*' (for continuations use --prefix)");
+	if ((c = cli_where_dates(&w, "top", usage_line, from, to)) >= 0)
+		return c;
 
 	ngidx_error e = { 0 };
 	ngidx_stopwords *sw = NULL;
@@ -155,11 +185,15 @@ int cmd_top(int argc, char **argv)
 		o.stopwords = sw;
 	}
 	ngidx_index *idx;
+	ngidx_subset *sub = NULL;
 	int rc = cli_open_index("top", argv[optind], &idx);
+	if (!rc && (rc = cli_where_open(&w, "top", usage_line, idx, &sub)))
+		ngidx_index_free(idx);
 	if (rc) {
 		ngidx_stopwords_free(sw);
 		return rc;
 	}
+	o.subset = sub;
 	ngidx_top_result r = { 0 };
 	int st = prefix ? ngidx_top_prefix(idx, prefix, strlen(prefix), &o, &r, &e)
 	       : pattern ? ngidx_top_pattern(idx, pattern, strlen(pattern), &o, &r, &e)
@@ -181,6 +215,7 @@ int cmd_top(int argc, char **argv)
 	}
 	ngidx_top_result_release(&r);
 	ngidx_stopwords_free(sw);
+	ngidx_subset_free(sub);
 	ngidx_index_free(idx);
 	if (fflush(stdout) != 0 && !rc) {
 		cli_error("top", "cannot write the output");

@@ -13,6 +13,19 @@
  * when the n-gram is relatively more frequent in the target, and the
  * measures' Log Ratio is log2((a / T1) / (b / T2)) with Hardie's 0.5 for a
  * zero count.
+ *
+ * With actors the items are the actors of the table instead of the
+ * lexicon's n-grams, each counted from its mention term ("\x01A"), whose
+ * tf in a document is the actor's mentions there; everything after the
+ * counts (table, measures, order, threshold) is shared. Across two indexes
+ * actors are matched by id, since their numbers depend on each
+ * dictionary.
+ *
+ * Counting a term inside a subset walks its postings and, at a document
+ * outside the subset, asks the bitmap for the next member and seeks to it
+ * when it is more than SEEK_GAP documents ahead (closer, a step is cheaper
+ * than the seek's binary search of the skip table): a block whose
+ * documents all fall in such a gap is never decoded.
  */
 #include "ngidx/keyness.h"
 #include "ngidx/actors.h"
@@ -196,6 +209,17 @@ int ngidx_subset_has(const ngidx_subset *s, uint32_t doc)
 	return doc < s->ndocs && (s->bits[doc / 64] >> (doc % 64) & 1);
 }
 
+uint32_t ngidx_subset_next(const ngidx_subset *s, uint32_t doc)
+{
+	if (doc >= s->ndocs)
+		return UINT32_MAX;
+	size_t w = doc / 64, nw = (size_t)s->ndocs / 64 + 1;
+	uint64_t v = s->bits[w] & (~0ull << (doc % 64));
+	while (!v && ++w < nw)
+		v = s->bits[w];
+	return v ? (uint32_t)(w * 64 + (size_t)__builtin_ctzll(v)) : UINT32_MAX;
+}
+
 uint64_t ngidx_subset_docs(const ngidx_subset *s) { return s->docs; }
 uint64_t ngidx_subset_tokens(const ngidx_subset *s) { return s->tokens; }
 
@@ -218,23 +242,37 @@ void ngidx_keyness_opts_init(ngidx_keyness_opts *o)
 	o->alpha = 0.05;
 }
 
-/* Occurrences of term @id of @idx inside @s (all of them when NULL). */
-static int occurrences(const ngidx_index *idx, uint64_t id, uint64_t cf, const ngidx_subset *s,
-                       uint64_t *out, ngidx_error *err)
+/* Below this distance to the next member a cursor steps instead of
+ * seeking: a seek costs a binary search of the skip table. */
+#define SEEK_GAP 256
+
+int ngidx_term_count_subset(const ngidx_index *idx, uint64_t id, const ngidx_subset *s,
+                            uint64_t *occurrences, uint64_t *documents, ngidx_error *err)
 {
+	*occurrences = *documents = 0;
+	ngidx_postings p;
+	FORWARD_IF_ERROR(idx_postings_init(&p, idx, id, err));
 	if (!s) {
-		*out = cf;
+		*occurrences = p.cf;
+		*documents = p.df;
 		return NGIDX_OK;
 	}
-	ngidx_postings *p;
-	FORWARD_IF_ERROR(ngidx_postings_open(idx, id, &p, err));
-	uint64_t sum = 0;
-	int r;
-	while ((r = ngidx_postings_next(p, err)) == 1)
-		if (ngidx_subset_has(s, ngidx_postings_doc(p)))
-			sum += ngidx_postings_tf(p);
-	ngidx_postings_free(p);
-	*out = sum;
+	uint32_t next = ngidx_subset_next(s, 0);
+	int r = next == UINT32_MAX ? 0 : ngidx_postings_seek(&p, next, err);
+	while (r == 1) {
+		uint32_t d = ngidx_postings_doc(&p);
+		if (ngidx_subset_has(s, d)) {
+			*occurrences += ngidx_postings_tf(&p);
+			(*documents)++;
+			r = ngidx_postings_next(&p, err);
+			continue;
+		}
+		next = ngidx_subset_next(s, d);
+		if (next == UINT32_MAX)
+			break;
+		r = next - d > SEEK_GAP ? ngidx_postings_seek(&p, next, err) : ngidx_postings_next(&p, err);
+	}
+	idx_postings_release(&p);
 	return r < 0 ? -r : NGIDX_OK;
 }
 
@@ -243,19 +281,20 @@ typedef struct rows {
 	size_t n, cap;
 } rows;
 
-static int push(rows *r, const ngidx_term *t, uint64_t a, uint64_t b, uint64_t T1, uint64_t T2)
+/* Score the row whose identity (ngram, n, actor, name, type) is @id: a
+ * target and b reference occurrences out of T1 and T2 tokens. */
+static int push(rows *r, const ngidx_key_row *id, uint64_t a, uint64_t b, uint64_t T1, uint64_t T2)
 {
 	if (NGIDX_RESERVE(r->v, r->cap, r->n + 1))
 		return NGIDX_ERR_NOMEM;
 	ngidx_cell c = { a, T1, a + b, T1 + T2, 1.0 };
 	ngidx_key_row *x = &r->v[r->n++];
-	x->ngram = t->text;
-	x->len = t->text_len;
-	x->n = t->n;
+	*x = *id;
 	x->target = a;
 	x->reference = b;
 	x->ll = ngidx_measure_value(&c, NGIDX_M_LL);
 	x->logratio = ngidx_measure_value(&c, NGIDX_M_LOGRATIO);
+	x->significant = 0;
 	return NGIDX_OK;
 }
 
@@ -294,15 +333,82 @@ static double chi2_critical(double p)
 	return hi;
 }
 
-/* Walk every n-gram of @x of length o->n: a = occurrences in @sx; b from
- * the other side (@y, @sy), by lookup when @y is another index. With
- * @only_absent, only the n-grams of @x absent from @y count, and they go
- * in as reference-only rows (a and b swapped). */
-static int walk(const ngidx_index *x, const ngidx_subset *sx, const ngidx_index *y,
-                const ngidx_subset *sy, int only_absent, const ngidx_keyness_opts *o,
-                uint64_t T1, uint64_t T2, rows *out, uint64_t *tested, ngidx_error *err)
+/*
+ * One pass over the items (n-grams or actors) of @x. For each, a counts
+ * it in @sx and b in the other side: @y (the same index or another one)
+ * within @sy. With @only_absent, only the items of @x absent from @y
+ * count, and they go in as reference-only rows (a and b swapped).
+ */
+typedef struct walk_ctx {
+	const ngidx_index *x, *y;
+	const ngidx_subset *sx, *sy;
+	int only_absent;
+	const ngidx_keyness_opts *o;
+	uint64_t T1, T2;
+	rows *out;
+	uint64_t tested;
+} walk_ctx;
+
+/* Occurrences of term @id inside @s1 and, for the other documents, inside
+ * @s2 (one index, one walk). */
+static int count_both(const ngidx_index *x, uint64_t id, const ngidx_subset *s1,
+                      const ngidx_subset *s2, uint64_t *a, uint64_t *b, ngidx_error *err)
 {
-	int same = x == y;
+	ngidx_postings p;
+	FORWARD_IF_ERROR(idx_postings_init(&p, x, id, err));
+	int r;
+	while ((r = ngidx_postings_next(&p, err)) == 1) {
+		uint32_t d = ngidx_postings_doc(&p);
+		if (ngidx_subset_has(s1, d))
+			*a += ngidx_postings_tf(&p);
+		else if (ngidx_subset_has(s2, d))
+			*b += ngidx_postings_tf(&p);
+	}
+	idx_postings_release(&p);
+	return r < 0 ? -r : NGIDX_OK;
+}
+
+/* a and b of an item: @t its term in x, @u in y (either NULL: absent). */
+static int counts(const walk_ctx *c, const ngidx_term *t, const ngidx_term *u, uint64_t *a,
+                  uint64_t *b, ngidx_error *err)
+{
+	uint64_t docs;
+	*a = *b = 0;
+	if (c->x == c->y && c->sy)
+		return t ? count_both(c->x, t->id, c->sx, c->sy, a, b, err) : NGIDX_OK;
+	if (t)
+		FORWARD_IF_ERROR(ngidx_term_count_subset(c->x, t->id, c->sx, a, &docs, err));
+	if (c->x == c->y) {
+		*b = t ? t->cf - *a : 0; /* the reference is the rest */
+		return NGIDX_OK;
+	}
+	return u ? ngidx_term_count_subset(c->y, u->id, c->sy, b, &docs, err) : NGIDX_OK;
+}
+
+/* Count and score one item whose row identity is @id; @in_y: the other
+ * side has the item (for only_absent). */
+static int compare(walk_ctx *c, const ngidx_term *t, const ngidx_term *u, int in_y,
+                   const ngidx_key_row *id, ngidx_error *err)
+{
+	if (c->only_absent && in_y)
+		return NGIDX_OK;
+	if (c->x == c->y && (!t || t->cf < c->o->min_count))
+		return NGIDX_OK; /* a + b <= cf */
+	uint64_t a, b;
+	FORWARD_IF_ERROR(counts(c, t, u, &a, &b, err));
+	if (a + b < c->o->min_count || a + b == 0)
+		return NGIDX_OK;
+	c->tested++;
+	int rc = c->only_absent ? push(c->out, id, 0, a, c->T1, c->T2)
+	                        : push(c->out, id, a, b, c->T1, c->T2);
+	return rc ? ngidx_err_set(err, rc, "out of memory") : NGIDX_OK;
+}
+
+/* Every n-gram of length o->n of x. */
+static int walk_ngrams(walk_ctx *c, ngidx_error *err)
+{
+	const ngidx_index *x = c->x;
+	int same = x == c->y;
 	idx_term_rec blk[NGX_LEX_BLOCK];
 	int cnt = 0, i = 0;
 	for (uint64_t id = 0; id < x->nterms; id++, i++) {
@@ -315,48 +421,107 @@ static int walk(const ngidx_index *x, const ngidx_subset *sx, const ngidx_index 
 		}
 		ngidx_term t = { id, blk[i].cf, (uint32_t)blk[i].df, 0, idx_rec_text(x, &blk[i]),
 		                 (size_t)blk[i].text_len };
-		if (ngx_is_actor_term(t.text, t.text_len) || (t.n = idx_text_n(t.text, t.text_len)) != o->n)
+		if (ngx_is_actor_term(t.text, t.text_len) || (t.n = idx_text_n(t.text, t.text_len)) != c->o->n)
 			continue;
-		uint64_t a, b = 0;
 		ngidx_term u;
-		int f = same ? 1 : ngidx_term_find(y, t.text, t.text_len, &u);
+		int f = same ? 1 : ngidx_term_find(c->y, t.text, t.text_len, &u);
 		if (f < 0)
 			return ERR_CORRUPT(err, "section lexdata: lookup failed");
-		if (only_absent && f)
-			continue;
-		if (same && t.cf < o->min_count)
-			continue; /* a + b <= cf */
-		if (same && !sy) {
-			FORWARD_IF_ERROR(occurrences(x, id, t.cf, sx, &a, err));
-			b = t.cf - a;
-		} else if (same) {
-			ngidx_postings *p;
-			FORWARD_IF_ERROR(ngidx_postings_open(x, id, &p, err));
-			int r;
-			a = 0;
-			while ((r = ngidx_postings_next(p, err)) == 1) {
-				uint32_t d = ngidx_postings_doc(p);
-				if (ngidx_subset_has(sx, d))
-					a += ngidx_postings_tf(p);
-				else if (ngidx_subset_has(sy, d))
-					b += ngidx_postings_tf(p);
-			}
-			ngidx_postings_free(p);
-			if (r < 0)
-				return -r;
-		} else {
-			FORWARD_IF_ERROR(occurrences(x, id, t.cf, sx, &a, err));
-			if (f)
-				FORWARD_IF_ERROR(occurrences(y, u.id, u.cf, sy, &b, err));
-		}
-		if (a + b < o->min_count || a + b == 0)
-			continue;
-		(*tested)++;
-		int rc = only_absent ? push(out, &t, 0, a, T1, T2) : push(out, &t, a, b, T1, T2);
-		if (rc)
-			return ngidx_err_set(err, rc, "out of memory");
+		ngidx_key_row row = { .ngram = t.text, .len = t.text_len, .n = t.n, .actor = UINT32_MAX };
+		FORWARD_IF_ERROR(compare(c, &t, same ? &t : f ? &u : NULL, f, &row, err));
 	}
 	return NGIDX_OK;
+}
+
+/* The actor of @y whose id is @id. @return 1 (found), 0, or -code. */
+static int actor_by_id(const ngidx_index *y, const char *id, size_t len, uint32_t *out,
+                       ngidx_error *err)
+{
+	for (uint32_t b = 0; b < y->nactors; b++) {
+		ngidx_actor act;
+		int rc = ngidx_actor_get(y, b, &act, err);
+		if (rc)
+			return -rc;
+		if (act.id_len == len && !memcmp(act.id, id, len)) {
+			*out = b;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Actor @a's mention term in @x: *@out = @t, or NULL when the actor is
+ * never mentioned. @return NGIDX_OK or NGIDX_ERR_CORRUPT. */
+static int mention_term(const ngidx_index *x, uint32_t a, ngidx_term *t, const ngidx_term **out,
+                        ngidx_error *err)
+{
+	int f = ngidx_actor_term(x, a, t);
+	*out = f == 1 ? t : NULL;
+	return f < 0 ? ERR_CORRUPT(err, "section lexdata: lookup of actor %u failed", a) : NGIDX_OK;
+}
+
+/* Every actor of x (found in y by id). */
+static int walk_actors(walk_ctx *c, ngidx_error *err)
+{
+	for (uint32_t a = 0; a < c->x->nactors; a++) {
+		ngidx_actor act;
+		ngidx_term t, u;
+		const ngidx_term *pt, *pu;
+		uint32_t b = a;
+		FORWARD_IF_ERROR(ngidx_actor_get(c->x, a, &act, err));
+		FORWARD_IF_ERROR(mention_term(c->x, a, &t, &pt, err));
+		int in_y = c->x == c->y ? 1 : actor_by_id(c->y, act.id, act.id_len, &b, err);
+		if (in_y < 0)
+			return -in_y;
+		pu = c->x == c->y ? pt : NULL;
+		if (c->x != c->y && in_y)
+			FORWARD_IF_ERROR(mention_term(c->y, b, &u, &pu, err));
+		ngidx_key_row row = { .ngram = act.id, .len = act.id_len,
+		                      .actor = c->only_absent ? UINT32_MAX : a,
+		                      .name = act.name, .name_len = act.name_len,
+		                      .type = act.type, .type_len = act.type_len };
+		FORWARD_IF_ERROR(compare(c, pt, pu, in_y, &row, err));
+	}
+	return NGIDX_OK;
+}
+
+/* Check the options against both indexes. */
+static int check_opts(const ngidx_index *x, const ngidx_index *y, const ngidx_keyness_opts *o,
+                      ngidx_error *err)
+{
+	RETURN_ERROR_IF(!(o->alpha > 0 && o->alpha < 1), err, NGIDX_ERR_ARG,
+	                "alpha must be between 0 and 1");
+	if (o->actors) {
+		RETURN_ERROR_IF(!x->act_head || !y->act_head, err, NGIDX_ERR_ARG,
+		                "the %s has no actors (build it with --actors)",
+		                !x->act_head ? "index" : "reference index");
+		return NGIDX_OK;
+	}
+	unsigned m = x->max_n < y->max_n ? x->max_n : y->max_n;
+	RETURN_ERROR_IF(o->n < 1 || o->n > m, err, NGIDX_ERR_ARG,
+	                "n must be between 1 and the indexes' max n (%u)", m);
+	return NGIDX_OK;
+}
+
+/* Sort @out, keep k rows of each side with a difference, mark them. */
+static void finish(rows *out, const ngidx_keyness_opts *o, ngidx_keyness_result *r)
+{
+	int by_lr = o->by_logratio;
+	if (out->n > 1)
+		qsort_r(out->v, out->n, sizeof *out->v, cmp_rows, &by_lr);
+	size_t nt = 0, nr = 0, k = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		ngidx_key_row *x = &out->v[i];
+		if (!(x->ll > 0) && !(x->ll < 0))
+			continue; /* no difference, or undefined */
+		if (x->ll > 0 ? nt++ >= o->k : nr++ >= o->k)
+			continue;
+		x->significant = fabs(x->ll) > r->threshold;
+		out->v[k++] = *x;
+	}
+	r->rows = out->v;
+	r->nrows = k;
+	r->ntarget = nt < o->k ? nt : o->k;
 }
 
 int ngidx_keyness(const ngidx_index *idx, const ngidx_subset *target, const ngidx_index *ref_idx,
@@ -371,44 +536,28 @@ int ngidx_keyness(const ngidx_index *idx, const ngidx_subset *target, const ngid
 	memset(r, 0, sizeof *r);
 	if (!ref_idx)
 		ref_idx = idx;
-	ngidx_index_info a, b;
-	ngidx_index_get_info(idx, &a);
-	ngidx_index_get_info(ref_idx, &b);
-	RETURN_ERROR_IF(o->n < 1 || o->n > a.max_n || o->n > b.max_n, err, NGIDX_ERR_ARG,
-	                "n must be between 1 and the indexes' max n (%u)",
-	                a.max_n < b.max_n ? a.max_n : b.max_n);
-	RETURN_ERROR_IF(!(o->alpha > 0 && o->alpha < 1), err, NGIDX_ERR_ARG,
-	                "alpha must be between 0 and 1");
-	uint64_t T1 = target ? ngidx_subset_tokens(target) : a.tokens;
+	FORWARD_IF_ERROR(check_opts(idx, ref_idx, o, err));
+	uint64_t T1 = target ? ngidx_subset_tokens(target) : idx->info.ntokens;
 	uint64_t T2 = reference ? ngidx_subset_tokens(reference)
-	              : ref_idx == idx ? a.tokens - T1 : b.tokens;
+	              : ref_idx == idx ? idx->info.ntokens - T1 : ref_idx->info.ntokens;
 	rows out = { 0 };
-	int rc = walk(idx, target, ref_idx, reference, 0, o, T1, T2, &out, &r->tested, err);
-	if (!rc && ref_idx != idx) /* n-grams of the reference only */
-		rc = walk(ref_idx, reference, idx, target, 1, o, T1, T2, &out, &r->tested, err);
+	int (*walk)(walk_ctx *, ngidx_error *) = o->actors ? walk_actors : walk_ngrams;
+	walk_ctx c = { idx, ref_idx, target, reference, 0, o, T1, T2, &out, 0 };
+	int rc = walk(&c, err);
+	if (!rc && ref_idx != idx) { /* the items of the reference only */
+		walk_ctx d = { ref_idx, idx, reference, target, 1, o, T1, T2, &out, c.tested };
+		rc = walk(&d, err);
+		c.tested = d.tested;
+	}
 	if (rc) {
 		ngidx_free(out.v);
 		return rc;
 	}
 	r->target_tokens = T1;
 	r->reference_tokens = T2;
+	r->tested = c.tested;
 	r->threshold = r->tested ? chi2_critical(o->alpha / (double)r->tested) : 0;
-	int by_lr = o->by_logratio;
-	qsort_r(out.v, out.n, sizeof *out.v, cmp_rows, &by_lr);
-	/* keep k of each side, in place */
-	size_t nt = 0, nr = 0, k = 0;
-	for (size_t i = 0; i < out.n; i++) {
-		ngidx_key_row *x = &out.v[i];
-		if (!(x->ll > 0) && !(x->ll < 0))
-			continue; /* no difference, or undefined */
-		if (x->ll > 0 ? nt++ >= o->k : nr++ >= o->k)
-			continue;
-		x->significant = fabs(x->ll) > r->threshold;
-		out.v[k++] = *x;
-	}
-	r->rows = out.v;
-	r->nrows = k;
-	r->ntarget = nt < o->k ? nt : o->k;
+	finish(&out, o, r);
 	return NGIDX_OK;
 }
 

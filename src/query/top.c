@@ -28,12 +28,28 @@
  *   scan     every term of the lexicon through a bounded heap of k. Used
  *            when the sections are absent or a list ran out; `scanned` is
  *            set in the result.
+ * Subsets: the rows are counted in a document subset instead, and the
+ * lexicon's totals become upper bounds (cf_s <= cf, df_s <= df <= cf).
+ * Every path above already meets candidates in decreasing order of the
+ * bound (TOPLIST heads merged in the query's order, CONT lists by cf) or
+ * in no order (the scan), so one collector serves all of them: it hides
+ * what the filters hide, drops a candidate whose bound is below the k-th
+ * row held (`hopeless`), walks the others' postings against the subset
+ * and keeps the best k in a heap. An ordered walk stops at the first
+ * hopeless entry. When a TOPLIST cut at K runs out, the terms of that n
+ * beyond it rank after its last entry, so their bound is at most that
+ * entry's: if that is hopeless the n is closed, otherwise the lexicon is
+ * scanned for the terms of the open n that rank after the last entry
+ * offered (`top_seen`), still walking only those whose bound can enter.
+ * The heap's answer does not depend on the order candidates come in, so
+ * the rows are exact whatever path found them.
  * Every offset read from TOPLIST or CONT is checked against the section's
  * length, and every id against the lexicon, before use: a corrupt section
  * gives NGIDX_ERR_CORRUPT. Pseudo-terms (a text starting with a byte below
  * 0x20) are skipped by the scan and refused (corrupt) in the lists.
  */
 #include "ngidx/top.h"
+#include "ngidx/keyness.h"
 #include "codec/codec.h"
 #include "common/endian.h"
 #include "common/err.h"
@@ -264,60 +280,175 @@ static void tk_finish(topk *h, ngidx_top_result *r, size_t cap)
 
 static int nomem(ngidx_error *err) { return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory"); }
 
-static int check_opts(const ngidx_top_opts *o, ngidx_error *err)
+/*
+ * Check @o and copy it to @u as it will run: a subset holding every
+ * document is no subset. @return NGIDX_OK or NGIDX_ERR_ARG; *@empty is 1
+ * when the subset holds no document (no row can come out).
+ */
+static int check_opts(const ngidx_index *x, const ngidx_top_opts *o, ngidx_top_opts *u, int *empty,
+                      ngidx_error *err)
 {
 	if (o->k == 0)
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "k must be at least 1");
 	if (o->by != NGIDX_TOP_BY_OCCURRENCES && o->by != NGIDX_TOP_BY_DOCUMENTS)
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "unknown order %d", o->by);
+	*u = *o;
+	*empty = 0;
+	if (o->subset) {
+		uint64_t n = ngidx_subset_docs(o->subset);
+		*empty = n == 0 && x->ndocs > 0;
+		if (n == x->ndocs)
+			u->subset = NULL;
+	}
+	return NGIDX_OK;
+}
+
+/* No row: the answer for an empty subset. */
+static int no_rows(ngidx_top_result *r)
+{
+	r->nrows = 0;
+	r->scanned = 0;
+	r->walked = 0;
+	return NGIDX_OK;
+}
+
+/* ---- the collector of rows ---- */
+
+/* The best k rows offered so far, counted in the subset if there is one. */
+typedef struct coll {
+	topk h;
+	size_t cap;
+	const ngidx_index *x;
+	const ngidx_top_opts *o;
+	uint64_t walked;
+} coll;
+
+static void coll_init(coll *c, const ngidx_index *x, const ngidx_top_opts *o, size_t k)
+{
+	memset(c, 0, sizeof *c);
+	c->h.k = k;
+	c->h.by_df = o->by == NGIDX_TOP_BY_DOCUMENTS;
+	c->x = x;
+	c->o = o;
+}
+
+/*
+ * 1 if no candidate whose first key (cf, or df by documents) is at most
+ * @bound can be a row anymore: it is below the minimum of documents
+ * (df_s <= df <= cf), or k rows are held and the k-th's first key is
+ * above it (a tie on the first key can still enter, by the second key or
+ * the text).
+ */
+static int hopeless(const coll *c, uint64_t bound)
+{
+	if (bound < c->o->min_documents)
+		return 1;
+	if (c->h.n < c->h.k)
+		return 0;
+	const ngidx_term *w = &c->h.e[0];
+	return bound < (c->h.by_df ? w->df : w->cf);
+}
+
+/* Offer term @t, with its whole-index counts: unless its first key
+ * cannot enter (checked first: it is the cheapest test, and the one that
+ * rejects most of a scan), the filters, then, with a subset, its counts
+ * there. */
+static int offer(coll *c, const ngidx_term *t, ngidx_error *err)
+{
+	if (hopeless(c, c->h.by_df ? t->df : t->cf) || !passes(t, c->o))
+		return NGIDX_OK;
+	ngidx_term u = *t;
+	if (c->o->subset) {
+		uint64_t cf, df;
+		c->walked++;
+		FORWARD_IF_ERROR(ngidx_term_count_subset(c->x, t->id, c->o->subset, &cf, &df, err));
+		if (!df || df < c->o->min_documents)
+			return NGIDX_OK;
+		u.cf = cf;
+		u.df = (uint32_t)df;
+	}
+	return tk_push(&c->h, &u, &c->cap) ? nomem(err) : NGIDX_OK;
+}
+
+/* Hand the rows to @r, best first; @rc: free them instead. */
+static int coll_finish(coll *c, ngidx_top_result *r, int rc)
+{
+	if (rc) {
+		ngidx_free(c->h.e);
+		return rc;
+	}
+	tk_finish(&c->h, r, c->cap);
+	r->walked = c->walked;
 	return NGIDX_OK;
 }
 
 /* ---- the lexicon scan ---- */
+
+/* The terms an interrupted TOPLIST walk offered already, per n. */
+typedef struct top_seen {
+	int by_df;
+	unsigned char closed[NGIDX_MAX_N]; /* every term of this n: offered or hopeless */
+	unsigned char has_last[NGIDX_MAX_N];
+	ngidx_term last[NGIDX_MAX_N];      /* those ranked at or before it: offered */
+} top_seen;
 
 /* Which terms a scan keeps, beyond the filters. */
 typedef struct scan_pred {
 	unsigned n_min, n_max;
 	const char *head, *tail;   /* text must start with head, end with tail */
 	size_t head_len, tail_len;
+	const top_seen *seen;      /* or NULL */
 } scan_pred;
+
+static int matches(const scan_pred *sp, const ngidx_term *t)
+{
+	const char *s = t->text;
+	size_t len = t->text_len;
+	if (t->n < sp->n_min || t->n > sp->n_max)
+		return 0;
+	if (sp->head_len && (len < sp->head_len || memcmp(s, sp->head, sp->head_len)))
+		return 0;
+	if (sp->tail_len && (len < sp->tail_len || memcmp(s + len - sp->tail_len, sp->tail, sp->tail_len)))
+		return 0;
+	if (sp->head_len && sp->tail_len && len < sp->head_len + sp->tail_len)
+		return 0;
+	const top_seen *sn = sp->seen;
+	unsigned i = t->n - 1;
+	return !sn || (!sn->closed[i] && !(sn->has_last[i] && !better(&sn->last[i], t, sn->by_df)));
+}
+
+/* Offer every term of the lexicon that @sp keeps. */
+static int scan_into(coll *c, const scan_pred *sp, ngidx_error *err)
+{
+	const ngidx_index *x = c->x;
+	idx_term_rec blk[NGX_LEX_BLOCK];
+	for (uint64_t b = 0; b < x->nblocks; b++) {
+		int cnt = idx_lex_block(x, b, blk);
+		if (cnt < 0)
+			return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt", (unsigned long long)b);
+		for (int i = 0; i < cnt; i++) {
+			const char *s = idx_rec_text(x, &blk[i]);
+			size_t len = (size_t)blk[i].text_len;
+			ngidx_term t = { b * NGX_LEX_BLOCK + (uint64_t)i, blk[i].cf, (uint32_t)blk[i].df, 0, s, len };
+			/* the bound first: it rejects most terms without reading their text */
+			if (hopeless(c, c->h.by_df ? t.df : t.cf) || is_pseudo(s, len))
+				continue;
+			t.n = idx_text_n(s, len);
+			if (matches(sp, &t))
+				FORWARD_IF_ERROR(offer(c, &t, err));
+		}
+	}
+	return NGIDX_OK;
+}
 
 static int scan(const ngidx_index *x, const scan_pred *sp, const ngidx_top_opts *o,
                 ngidx_top_result *r, ngidx_error *err)
 {
-	topk h = { NULL, 0, o->k, o->by == NGIDX_TOP_BY_DOCUMENTS };
-	size_t cap = 0;
-	idx_term_rec blk[NGX_LEX_BLOCK];
-	for (uint64_t b = 0; b < x->nblocks; b++) {
-		int cnt = idx_lex_block(x, b, blk);
-		if (cnt < 0) {
-			ngidx_free(h.e);
-			return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt", (unsigned long long)b);
-		}
-		for (int i = 0; i < cnt; i++) {
-			const char *s = idx_rec_text(x, &blk[i]);
-			size_t len = (size_t)blk[i].text_len;
-			if (is_pseudo(s, len))
-				continue;
-			unsigned n = idx_text_n(s, len);
-			if (n < sp->n_min || n > sp->n_max)
-				continue;
-			if (sp->head_len && (len < sp->head_len || memcmp(s, sp->head, sp->head_len)))
-				continue;
-			if (sp->tail_len && (len < sp->tail_len || memcmp(s + len - sp->tail_len, sp->tail, sp->tail_len)))
-				continue;
-			if (sp->head_len && sp->tail_len && len < sp->head_len + sp->tail_len)
-				continue;
-			ngidx_term t = { b * NGX_LEX_BLOCK + (uint64_t)i, blk[i].cf, (uint32_t)blk[i].df, n, s, len };
-			if (passes(&t, o) && tk_push(&h, &t, &cap)) {
-				ngidx_free(h.e);
-				return nomem(err);
-			}
-		}
-	}
-	tk_finish(&h, r, cap);
+	coll c;
+	coll_init(&c, x, o, o->k);
+	int rc = coll_finish(&c, r, scan_into(&c, sp, err));
 	r->scanned = 1;
-	return NGIDX_OK;
+	return rc;
 }
 
 /* ---- bit-packed ids ---- */
@@ -375,23 +506,120 @@ static int toplist_open(const ngidx_index *x, toplist *tl, ngidx_error *err)
 	return 1;
 }
 
-int ngidx_top(const ngidx_index *x, const ngidx_top_opts *o, ngidx_top_result *r, ngidx_error *err)
+/* A walk of the TOPLIST lists of one n, in the query's order. */
+typedef struct tl_cursor {
+	uint64_t pos;     /* entries taken */
+	int loaded;       /* head holds entry pos */
+	ngidx_term head;
+} tl_cursor;
+
+/* Load the head of list @n (pos < len). @return 0 or an error code. */
+static int tl_head(const ngidx_index *x, const toplist *tl, unsigned n, int by_df, tl_cursor *c,
+                   ngidx_error *err)
 {
-	FORWARD_IF_ERROR(check_opts(o, err));
+	if (c->loaded)
+		return NGIDX_OK;
+	unsigned i = n - 1;
+	uint64_t id, at = tl->start[i] + (uint64_t)by_df * tl->len[i] + c->pos;
+	if (top_bits_get(tl->bits, tl->nbytes, at, tl->w, &id))
+		return ERR_CORRUPT(err, "section toplist: list past the end");
+	FORWARD_IF_ERROR(get_term(x, id, &c->head, err));
+	if (c->head.n != n)
+		return ERR_CORRUPT(err, "section toplist: term %llu listed under n = %u",
+		                   (unsigned long long)id, n);
+	c->loaded = 1;
+	return NGIDX_OK;
+}
+
+/* The list (lo..hi) whose head ranks first, loading heads; -1 when every
+ * list is exhausted. @cut: set when a list cut at K is exhausted. */
+static int tl_best(const ngidx_index *x, const toplist *tl, unsigned lo, unsigned hi, int by_df,
+                   tl_cursor *cur, int *best, int *cut, ngidx_error *err)
+{
+	*best = -1;
+	for (unsigned n = lo; n <= hi; n++) {
+		unsigned i = n - 1;
+		if (cur[i].pos == tl->len[i]) {
+			*cut |= tl->len[i] < tl->total[i];
+			continue;
+		}
+		FORWARD_IF_ERROR(tl_head(x, tl, n, by_df, &cur[i], err));
+		if (*best < 0 || better(&cur[i].head, &cur[*best].head, by_df))
+			*best = (int)i;
+	}
+	return NGIDX_OK;
+}
+
+/*
+ * ngidx_top within a subset: the merged lists offer their heads, best
+ * first, until the best head is hopeless; then each cut list that ran
+ * out is closed if its last entry is hopeless, else scanned for.
+ */
+static int top_subset(const ngidx_index *x, const toplist *tl, const scan_pred *sp,
+                      const ngidx_top_opts *o, ngidx_top_result *r, ngidx_error *err)
+{
+	int by_df = o->by == NGIDX_TOP_BY_DOCUMENTS, best, cut = 0, rc;
+	tl_cursor cur[NGIDX_MAX_N];
+	top_seen seen;
+	coll c;
+	memset(cur, 0, sizeof cur);
+	memset(&seen, 0, sizeof seen);
+	coll_init(&c, x, o, o->k);
+	while (!(rc = tl_best(x, tl, sp->n_min, sp->n_max, by_df, cur, &best, &cut, err)) && best >= 0) {
+		const ngidx_term *t = &cur[best].head;
+		if (hopeless(&c, by_df ? t->df : t->cf))
+			break; /* every later entry of every list is bounded by it */
+		if ((rc = offer(&c, t, err)))
+			break;
+		seen.last[best] = *t;
+		seen.has_last[best] = 1;
+		cur[best].pos++;
+		cur[best].loaded = 0;
+	}
+	int open = 0;
+	seen.by_df = by_df;
+	for (unsigned n = sp->n_min; n <= sp->n_max && !rc; n++) {
+		unsigned i = n - 1;
+		const ngidx_term *l = &seen.last[i];
+		/* a list with entries left, or complete, or whose tail is hopeless */
+		seen.closed[i] = cur[i].pos < tl->len[i] || tl->len[i] == tl->total[i] ||
+		                 (seen.has_last[i] && hopeless(&c, by_df ? l->df : l->cf));
+		open |= !seen.closed[i];
+	}
+	if (!rc && open) {
+		scan_pred rest = *sp;
+		rest.seen = &seen;
+		rc = scan_into(&c, &rest, err);
+		r->scanned = 1;
+	}
+	return coll_finish(&c, r, rc);
+}
+
+int ngidx_top(const ngidx_index *x, const ngidx_top_opts *opts, ngidx_top_result *r, ngidx_error *err)
+{
+	ngidx_top_opts u;
+	const ngidx_top_opts *o = &u;
+	int empty;
+	FORWARD_IF_ERROR(check_opts(x, opts, &u, &empty, err));
 	unsigned lo = o->n_min ? o->n_min : 1, hi = o->n_max ? o->n_max : x->max_n;
 	if (lo > hi || hi > x->max_n)
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "n must be within 1..%u (the index's max n)", x->max_n);
+	if (empty)
+		return no_rows(r);
 	r->nrows = 0;
 	r->scanned = 0;
-	scan_pred sp = { lo, hi, NULL, NULL, 0, 0 };
+	r->walked = 0;
+	scan_pred sp = { lo, hi, NULL, NULL, 0, 0, NULL };
 	toplist tl = { 0 };
 	int have = toplist_open(x, &tl, err);
 	if (have < 0)
 		return -have;
 	if (!have)
 		return scan(x, &sp, o, r, err);
-	int by_df = o->by == NGIDX_TOP_BY_DOCUMENTS;
-	struct { uint64_t pos; int loaded; ngidx_term head; } cur[NGIDX_MAX_N];
+	if (o->subset)
+		return top_subset(x, &tl, &sp, o, r, err);
+	int by_df = o->by == NGIDX_TOP_BY_DOCUMENTS, best, cut = 0;
+	tl_cursor cur[NGIDX_MAX_N];
 	memset(cur, 0, sizeof cur);
 	size_t cap = r->cap;
 	ngidx_term *rows = r->rows;
@@ -399,33 +627,10 @@ int ngidx_top(const ngidx_index *x, const ngidx_top_opts *o, ngidx_top_result *r
 	size_t nrows = 0;
 	int rc = NGIDX_OK;
 	while (nrows < o->k) {
-		int best = -1;
-		for (unsigned n = lo; n <= hi; n++) {
-			unsigned i = n - 1;
-			if (cur[i].pos == tl.len[i]) {
-				if (tl.len[i] < tl.total[i])
-					goto rescan; /* a cut list ran out */
-				continue;
-			}
-			if (!cur[i].loaded) {
-				uint64_t id;
-				uint64_t at = tl.start[i] + (uint64_t)by_df * tl.len[i] + cur[i].pos;
-				if (top_bits_get(tl.bits, tl.nbytes, at, tl.w, &id)) {
-					rc = ERR_CORRUPT(err, "section toplist: list past the end");
-					goto out;
-				}
-				if ((rc = get_term(x, id, &cur[i].head, err)))
-					goto out;
-				if (cur[i].head.n != n) {
-					rc = ERR_CORRUPT(err, "section toplist: term %llu listed under n = %u",
-					                 (unsigned long long)id, n);
-					goto out;
-				}
-				cur[i].loaded = 1;
-			}
-			if (best < 0 || better(&cur[i].head, &cur[best].head, by_df))
-				best = (int)i;
-		}
+		if ((rc = tl_best(x, &tl, lo, hi, by_df, cur, &best, &cut, err)))
+			break;
+		if (cut)
+			goto rescan; /* a cut list ran out: its unseen terms may rank next */
 		if (best < 0)
 			break;
 		const ngidx_term *t = &cur[best].head;
@@ -434,14 +639,13 @@ int ngidx_top(const ngidx_index *x, const ngidx_top_opts *o, ngidx_top_result *r
 		if (passes(t, o)) {
 			if (NGIDX_RESERVE(rows, cap, nrows + 1)) {
 				rc = nomem(err);
-				goto out;
+				break;
 			}
 			rows[nrows++] = *t;
 		}
 		cur[best].pos++;
 		cur[best].loaded = 0;
 	}
-out:
 	r->rows = rows;
 	r->cap = cap;
 	r->nrows = rc ? 0 : nrows;
@@ -496,57 +700,54 @@ static int cont_get(const ngidx_index *x, uint64_t id, cont_rec *c, ngidx_error 
 }
 
 /*
- * Rank the continuation list (@left ? left : right) of @c into @r: the
- * whole list into a heap of k, or, by occurrences, only its head and the
- * ties of the k-th passing entry (the list is in cf, df, id order).
+ * Rank the continuation list (@left ? left : right) of @cr into @r. By
+ * occurrences without a subset the list is in the answer's order but for
+ * ties of (cf, df), which the answer breaks by text: take its head up to
+ * the k-th passing entry and the entries tied with it, and sort those.
+ * Otherwise offer entries to the collector until one is hopeless: later
+ * entries have cf, hence df and any count in a subset, at most its cf.
  */
-static int rank_list(const ngidx_index *x, const cont_rec *c, int left, const ngidx_top_opts *o,
+static int rank_list(const ngidx_index *x, const cont_rec *cr, int left, const ngidx_top_opts *o,
                      ngidx_top_result *r, ngidx_error *err)
 {
-	int by_df = o->by == NGIDX_TOP_BY_DOCUMENTS;
-	uint64_t start = left ? c->nright : 0, cnt = left ? c->nleft : c->nright;
-	topk h = { NULL, 0, by_df ? o->k : SIZE_MAX, by_df };
-	size_t cap = 0, taken = 0;
+	int ties = o->by == NGIDX_TOP_BY_OCCURRENCES && !o->subset;
+	uint64_t start = left ? cr->nright : 0, cnt = left ? cr->nleft : cr->nright;
+	coll c;
+	coll_init(&c, x, o, ties ? SIZE_MAX : o->k);
+	size_t taken = 0;
 	ngidx_term last = { 0 };
-	for (uint64_t i = 0; i < cnt; i++) {
+	int rc = NGIDX_OK;
+	for (uint64_t i = 0; i < cnt && !rc; i++) {
 		uint64_t id;
 		ngidx_term t;
-		if (top_bits_get(c->bits, c->nbytes, start + i, c->w, &id)) {
-			ngidx_free(h.e);
-			return ERR_CORRUPT(err, "section cont: list past its record");
-		}
-		int rc = get_term(x, id, &t, err);
-		if (rc) {
-			ngidx_free(h.e);
-			return rc;
-		}
-		if (t.cf < o->min_documents)
-			break; /* df <= cf: no later entry passes */
-		if (!by_df && taken >= o->k && (t.cf != last.cf || t.df != last.df))
+		if (top_bits_get(cr->bits, cr->nbytes, start + i, cr->w, &id)) {
+			rc = ERR_CORRUPT(err, "section cont: list past its record");
 			break;
-		if (by_df && h.n == h.k && t.cf < h.e[0].df)
-			break; /* later entries have df <= cf <= this cf: all worse */
+		}
+		if ((rc = get_term(x, id, &t, err)) || hopeless(&c, t.cf))
+			break; /* with ties (k = SIZE_MAX): below the minimum of documents */
+		if (!ties) {
+			rc = offer(&c, &t, err);
+			continue;
+		}
+		if (taken >= o->k && (t.cf != last.cf || t.df != last.df))
+			break;
 		if (!passes(&t, o))
 			continue;
-		if (tk_push(&h, &t, &cap)) {
-			ngidx_free(h.e);
-			return nomem(err);
-		}
+		if (tk_push(&c.h, &t, &c.cap))
+			rc = nomem(err);
 		taken++;
 		last = t;
 	}
-	if (!by_df) {
-		/* h holds every row taken (k = SIZE_MAX): sort, keep k */
-		sort_rows(h.e, h.n, 0);
-		if (h.n > o->k)
-			h.n = o->k;
-		ngidx_free(r->rows);
-		r->rows = h.e;
-		r->cap = cap;
-		r->nrows = h.n;
-		return NGIDX_OK;
-	}
-	tk_finish(&h, r, cap);
+	if (rc || !ties)
+		return coll_finish(&c, r, rc);
+	/* the heap holds every row taken: sort, keep k */
+	sort_rows(c.h.e, c.h.n, 0);
+	ngidx_free(r->rows);
+	r->rows = c.h.e;
+	r->cap = c.cap;
+	r->nrows = c.h.n < o->k ? c.h.n : o->k;
+	r->walked = 0;
 	return NGIDX_OK;
 }
 
@@ -587,8 +788,7 @@ static int analyze_join(const char *s, size_t len, char **out, size_t *olen, uns
 static int continuations(const ngidx_index *x, const char *g, size_t glen, unsigned gn, int left,
                          const ngidx_top_opts *o, ngidx_top_result *r, ngidx_error *err)
 {
-	r->nrows = 0;
-	r->scanned = 0;
+	no_rows(r);
 	if (gn >= x->max_n)
 		return NGIDX_OK; /* the lexicon holds nothing longer */
 	ngidx_term t;
@@ -615,22 +815,24 @@ static int continuations(const ngidx_index *x, const char *g, size_t glen, unsig
 		aff[glen] = ' ';
 	}
 	scan_pred sp = { gn + 1, gn + 1, left ? NULL : aff, left ? aff : NULL, left ? 0 : glen + 1,
-	                 left ? glen + 1 : 0 };
+	                 left ? glen + 1 : 0, NULL };
 	int rc = scan(x, &sp, o, r, err);
 	ngidx_free(aff);
 	return rc;
 }
 
-int ngidx_top_prefix(const ngidx_index *x, const char *phrase, size_t len, const ngidx_top_opts *o,
+int ngidx_top_prefix(const ngidx_index *x, const char *phrase, size_t len, const ngidx_top_opts *opts,
                      ngidx_top_result *r, ngidx_error *err)
 {
-	FORWARD_IF_ERROR(check_opts(o, err));
+	ngidx_top_opts o;
+	int empty;
+	FORWARD_IF_ERROR(check_opts(x, opts, &o, &empty, err));
 	char *g;
 	size_t glen;
 	unsigned gn;
 	FORWARD_IF_ERROR(analyze_join(phrase, len, &g, &glen, &gn, err));
-	int rc = gn ? continuations(x, g, glen, gn, 0, o, r, err)
-	            : ngidx_err_set(err, NGIDX_ERR_ARG, "the prefix has no word");
+	int rc = !gn ? ngidx_err_set(err, NGIDX_ERR_ARG, "the prefix has no word")
+	         : empty ? no_rows(r) : continuations(x, g, glen, gn, 0, &o, r, err);
 	ngidx_free(g);
 	return rc;
 }
@@ -640,8 +842,7 @@ static int infix(const ngidx_index *x, const char *a, size_t alen, unsigned an, 
                  size_t blen, unsigned bn, const ngidx_top_opts *o, ngidx_top_result *r,
                  ngidx_error *err)
 {
-	r->nrows = 0;
-	r->scanned = 0;
+	no_rows(r);
 	ngidx_term ta, tb;
 	int fa = ngidx_term_find(x, a, alen, &ta), fb = ngidx_term_find(x, b, blen, &tb);
 	if (fa < 0 || fb < 0)
@@ -672,7 +873,7 @@ static int infix(const ngidx_index *x, const char *a, size_t alen, unsigned an, 
 		}
 		tail[0] = ' ';
 		memcpy(tail + 1, b, blen);
-		scan_pred sp = { an + bn + 1, an + bn + 1, buf, tail, alen + 1, blen + 1 };
+		scan_pred sp = { an + bn + 1, an + bn + 1, buf, tail, alen + 1, blen + 1, NULL };
 		rc = scan(x, &sp, o, r, err);
 		ngidx_free(tail);
 		ngidx_free(buf);
@@ -682,8 +883,8 @@ static int infix(const ngidx_index *x, const char *a, size_t alen, unsigned an, 
 	int use_left = cb.nleft < ca.nright;
 	const cont_rec *c = use_left ? &cb : &ca;
 	uint64_t start = use_left ? c->nright : 0, cnt = use_left ? c->nleft : c->nright;
-	topk h = { NULL, 0, o->k, o->by == NGIDX_TOP_BY_DOCUMENTS };
-	size_t cap = 0;
+	coll h;
+	coll_init(&h, x, o, o->k);
 	char *full = NULL;
 	size_t fcap = 0;
 	for (uint64_t i = 0; i < cnt && !rc; i++) {
@@ -697,8 +898,7 @@ static int infix(const ngidx_index *x, const char *a, size_t alen, unsigned an, 
 			break;
 		/* "A x B" occurs at most as often, in at most as many documents,
 		 * as "A x" (or "x B"), and the list is in decreasing cf order */
-		if (t.cf < o->min_documents ||
-		    (h.n == h.k && t.cf < (h.by_df ? h.e[0].df : h.e[0].cf)))
+		if (hopeless(&h, t.cf))
 			break;
 		/* the filler: last token of "A x", first token of "x B" */
 		const char *fx;
@@ -725,23 +925,21 @@ static int infix(const ngidx_index *x, const char *a, size_t alen, unsigned an, 
 		int f = ngidx_term_find(x, full, need, &hit);
 		if (f < 0)
 			rc = ERR_CORRUPT(err, "section lexdata: lookup failed");
-		else if (f == 1 && passes(&hit, o) && tk_push(&h, &hit, &cap))
-			rc = nomem(err);
+		else if (f == 1)
+			rc = offer(&h, &hit, err);
 	}
 	ngidx_free(full);
 	ngidx_free(buf);
-	if (rc) {
-		ngidx_free(h.e);
-		return rc;
-	}
-	tk_finish(&h, r, cap);
-	return NGIDX_OK;
+	return coll_finish(&h, r, rc);
 }
 
-int ngidx_top_pattern(const ngidx_index *x, const char *pattern, size_t len, const ngidx_top_opts *o,
+int ngidx_top_pattern(const ngidx_index *x, const char *pattern, size_t len, const ngidx_top_opts *opts,
                       ngidx_top_result *r, ngidx_error *err)
 {
-	FORWARD_IF_ERROR(check_opts(o, err));
+	ngidx_top_opts u;
+	const ngidx_top_opts *o = &u;
+	int empty;
+	FORWARD_IF_ERROR(check_opts(x, opts, &u, &empty, err));
 	const char *star = memchr(pattern, '*', len);
 	if (!star || memchr(star + 1, '*', len - (size_t)(star - pattern) - 1))
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "a pattern has exactly one '*'");
@@ -756,8 +954,9 @@ int ngidx_top_pattern(const ngidx_index *x, const char *pattern, size_t len, con
 		                   "the pattern has %u tokens; the index holds n-grams of up to %u",
 		                   an + bn + 1, x->max_n);
 	if (!rc) {
-		if (!an && !bn) {
-			ngidx_top_opts u = *o;
+		if (empty) {
+			rc = no_rows(r);
+		} else if (!an && !bn) {
 			u.n_min = u.n_max = 1;
 			rc = ngidx_top(x, &u, r, err);
 		} else if (!bn) {

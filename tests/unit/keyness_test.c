@@ -9,12 +9,18 @@
  * return: the rows with a + b >= min_count, their counts, G2 and Log Ratio
  * (from measures.h, whose own tests check the formulas), the order, the k
  * cut per side, the Bonferroni threshold; with a second index as the
- * reference too.
+ * reference too. With actors (keyness --actors), the same over the actor
+ * mentions: the corpora are built with a dictionary (one alias inside
+ * another, a two-word alias, an actor never mentioned), the reference
+ * finds mentions by the documented longest-match scan, and a second index
+ * with another dictionary (other order, one actor less, one more) checks
+ * that actors are matched by id.
  */
 #define TEST_NAME "keyness"
 #include "test_util.h"
 
 #include <math.h>
+#include "ngidx/actors.h"
 #include "ngidx/build.h"
 #include "ngidx/index.h"
 #include "ngidx/keyness.h"
@@ -62,11 +68,71 @@ static gdoc *gen(rng *r, size_t n, const char *path)
 	return d;
 }
 
-static ngidx_index *build(const char *in, const char *out)
+/* An actor dictionary: aliases as word ids. */
+typedef struct alias {
+	unsigned actor, len, w[2];
+} alias;
+
+typedef struct adict {
+	const char *tsv;
+	size_t nactors;
+	const char *const *ids;
+	const alias *al;
+	size_t nal;
+} adict;
+
+/* PRK owns "north korea", NORTH "north" and KOR "korea": the longest
+ * alias at a token wins, and the scan goes on after it; NEVER's alias is
+ * no word of the corpus. */
+static const char *const ids1[] = { "PRK", "KOR", "KJU", "TRUMP", "HANOI", "TALKS", "NEVER", "NORTH" };
+static const alias al1[] = { { 0, 2, { 4, 5 } }, { 1, 1, { 5 } }, { 2, 1, { 11 } }, { 3, 1, { 12 } },
+	                     { 4, 1, { 10 } }, { 5, 2, { 9, 3 } }, { 7, 1, { 4 } } };
+static const adict dict1 = {
+	"PRK\tNorth Korea\tcountry\nKOR\tKorea\tcountry\nKJU\tKim\tperson\nTRUMP\tTrump\tperson\n"
+	"HANOI\tHanoi\tcity\nTALKS\tpeace talks\nNEVER\tZebra\nNORTH\tNorth\n",
+	8, ids1, al1, 7
+};
+/* Another order, no TALKS, one more (SAID). */
+static const char *const ids2[] = { "TRUMP", "SAID", "HANOI", "KJU", "PRK", "KOR" };
+static const alias al2[] = { { 0, 1, { 12 } }, { 1, 1, { 13 } }, { 2, 1, { 10 } }, { 3, 1, { 11 } },
+	                     { 4, 2, { 4, 5 } }, { 5, 1, { 5 } } };
+static const adict dict2 = {
+	"TRUMP\tTrump\tperson\nSAID\tsaid\nHANOI\tHanoi\tcity\nKJU\tKim\tperson\n"
+	"PRK\tNorth Korea\tcountry\nKOR\tKorea\tcountry\n",
+	6, ids2, al2, 6
+};
+
+/* Mentions of each actor of @dt in @d: at each token the longest alias
+ * starting there, then on after it. */
+static void mentions(const gdoc *d, const adict *dt, uint64_t *m)
+{
+	memset(m, 0, dt->nactors * sizeof *m);
+	for (unsigned i = 0; i < d->nw;) {
+		const alias *best = NULL;
+		for (size_t a = 0; a < dt->nal; a++) {
+			const alias *x = &dt->al[a];
+			unsigned k = 0;
+			while (k < x->len && i + k < d->nw && d->w[i + k] == x->w[k])
+				k++;
+			if (k == x->len && (!best || x->len > best->len))
+				best = x;
+		}
+		m[best ? best->actor : 0] += best != NULL;
+		i += best ? best->len : 1;
+	}
+}
+
+static ngidx_index *build_with(const char *in, const char *out, const adict *dt)
 {
 	ngidx_build_opts o;
 	ngidx_build_opts_init(&o);
-	const char *inputs[1] = { in };
+	const char *inputs[1] = { in }, *dicts[1] = { NULL };
+	if (dt) {
+		dicts[0] = tp("dict.tsv");
+		write_file(dicts[0], dt->tsv, strlen(dt->tsv));
+		o.actor_files = dicts;
+		o.nactor_files = 1;
+	}
 	o.output = out;
 	o.inputs = inputs;
 	o.ninputs = 1;
@@ -78,6 +144,8 @@ static ngidx_index *build(const char *in, const char *out)
 	cr_assert_eq(ngidx_index_open(&idx, out, NULL, &e), NGIDX_OK, "%s", e.msg);
 	return idx;
 }
+
+static ngidx_index *build(const char *in, const char *out) { return build_with(in, out, NULL); }
 
 /* The reference's subset predicate: date range [lo, hi] (0 = none) and
  * source (-1 = any). */
@@ -121,77 +189,125 @@ static double strength(const exp_row *x, int by_lr)
 	return isnan(v) ? -1 : fabs(v);
 }
 
-/* Check one keyness call against the reference. @dr (NULL: same corpus)
- * is the reference corpus of another index. */
-static void check(ngidx_index *idx, const gdoc *d, size_t n, const char *tspec, const pred *tp_,
-                  ngidx_index *ridx, const gdoc *dr, size_t nr, const char *rspec, const pred *rp,
-                  unsigned ng, int by_lr, size_t k, uint64_t min_count)
+/* One keyness call: target subset @tspec of @idx (documents @d), against
+ * @rspec (NULL: the rest, or all of @ridx) of @ridx (NULL: @idx; its
+ * documents @dr). With @ta (and @ra for @ridx), the actors of those
+ * dictionaries instead of the n-grams of length @ng. */
+typedef struct kcase {
+	ngidx_index *idx, *ridx;
+	const gdoc *d, *dr;
+	size_t n, nr;
+	const char *tspec, *rspec;
+	const pred *tp, *rp;
+	const adict *ta, *ra;
+	unsigned ng;
+	int by_lr;
+	size_t k;
+	uint64_t min_count;
+} kcase;
+
+static int in_ref(const kcase *c, const gdoc *d)
 {
-	ngidx_error e = { 0 };
-	ngidx_subset *st, *sr = NULL;
-	cr_assert_eq(ngidx_subset_parse(idx, tspec, &st, &e), NGIDX_OK, "%s: %s", tspec, e.msg);
-	if (rspec)
-		cr_assert_eq(ngidx_subset_parse(ridx ? ridx : idx, rspec, &sr, &e), NGIDX_OK, "%s", e.msg);
-	if (!dr) {
-		dr = d;
-		nr = n;
-	}
-	/* the subsets' documents and tokens */
-	uint64_t T1 = 0, T2 = 0, D1 = 0;
-	for (size_t i = 0; i < n; i++)
-		if (in_pred(&d[i], tp_))
-			T1 += d[i].nw, D1++;
-	for (size_t i = 0; i < nr; i++) {
-		int in_ref = rp ? in_pred(&dr[i], rp) : ridx ? 1 : !in_pred(&dr[i], tp_);
-		T2 += in_ref ? dr[i].nw : 0;
-	}
-	cr_assert_eq(ngidx_subset_docs(st), D1, "%s: %llu docs, expected %llu", tspec,
-	             (unsigned long long)ngidx_subset_docs(st), (unsigned long long)D1);
-	cr_assert_eq(ngidx_subset_tokens(st), T1, "%s: tokens", tspec);
-	/* every n-gram of the vocabulary */
+	return c->rp ? in_pred(d, c->rp) : c->ridx ? 1 : !in_pred(d, c->tp);
+}
+
+static void add_row(exp_row *r, const char *text, uint64_t a, uint64_t b, uint64_t T1, uint64_t T2)
+{
+	snprintf(r->text, sizeof r->text, "%s", text);
+	r->a = a;
+	r->b = b;
+	ngidx_cell cell = { a, T1, a + b, T1 + T2, 1 };
+	r->ll = ngidx_measure_value(&cell, NGIDX_M_LL);
+	r->lr = ngidx_measure_value(&cell, NGIDX_M_LOGRATIO);
+}
+
+/* The reference rows of the n-grams of length c->ng; @return how many. */
+static size_t expect_ngrams(const kcase *c, uint64_t T1, uint64_t T2, exp_row **out)
+{
 	size_t ncand = 1;
-	for (unsigned i = 0; i < ng; i++)
+	for (unsigned i = 0; i < c->ng; i++)
 		ncand *= NV;
 	exp_row *ex = calloc(ncand, sizeof *ex);
 	size_t nex = 0;
-	for (size_t c = 0; c < ncand; c++) {
+	for (size_t k = 0; k < ncand; k++) {
 		unsigned g[4];
-		size_t x = c;
-		for (unsigned i = 0; i < ng; i++, x /= NV)
+		size_t x = k;
+		for (unsigned i = 0; i < c->ng; i++, x /= NV)
 			g[i] = (unsigned)(x % NV);
 		uint64_t a = 0, b = 0;
-		for (size_t i = 0; i < n; i++)
-			a += in_pred(&d[i], tp_) ? occ(&d[i], g, ng) : 0;
-		for (size_t i = 0; i < nr; i++) {
-			int in_ref = rp ? in_pred(&dr[i], rp) : ridx ? 1 : !in_pred(&dr[i], tp_);
-			b += in_ref ? occ(&dr[i], g, ng) : 0;
-		}
-		if (a + b < min_count || a + b == 0)
+		for (size_t i = 0; i < c->n; i++)
+			a += in_pred(&c->d[i], c->tp) ? occ(&c->d[i], g, c->ng) : 0;
+		for (size_t i = 0; i < c->nr; i++)
+			b += in_ref(c, &c->dr[i]) ? occ(&c->dr[i], g, c->ng) : 0;
+		if (a + b < c->min_count || a + b == 0)
 			continue;
-		exp_row *r = &ex[nex++];
+		char text[64];
 		size_t o = 0;
-		for (unsigned i = 0; i < ng; i++)
-			o += (size_t)snprintf(r->text + o, sizeof r->text - o, "%s%s", i ? " " : "", vocab[g[i]]);
-		r->a = a;
-		r->b = b;
-		ngidx_cell cell = { a, T1, a + b, T1 + T2, 1 };
-		r->ll = ngidx_measure_value(&cell, NGIDX_M_LL);
-		r->lr = ngidx_measure_value(&cell, NGIDX_M_LOGRATIO);
+		for (unsigned i = 0; i < c->ng; i++)
+			o += (size_t)snprintf(text + o, sizeof text - o, "%s%s", i ? " " : "", vocab[g[i]]);
+		add_row(&ex[nex++], text, a, b, T1, T2);
 	}
-	ngidx_keyness_opts o;
-	ngidx_keyness_opts_init(&o);
-	o.n = ng;
-	o.k = k;
-	o.by_logratio = by_lr;
-	o.min_count = min_count;
-	ngidx_keyness_result res;
-	cr_assert_eq(ngidx_keyness(idx, st, ridx, sr, &o, &res, &e), NGIDX_OK, "%s", e.msg);
-	cr_assert_eq(res.tested, nex, "%s: %llu n-grams tested, expected %zu", tspec,
-	             (unsigned long long)res.tested, nex);
-	cr_assert_eq(res.target_tokens, T1);
-	cr_assert_eq(res.reference_tokens, T2);
-	/* expected rows: per side, strongest first, ties by text, k each */
+	*out = ex;
+	return nex;
+}
+
+static int dict_has(const adict *dt, const char *id)
+{
+	for (size_t a = 0; a < dt->nactors; a++)
+		if (!strcmp(dt->ids[a], id))
+			return 1;
+	return 0;
+}
+
+/* Mentions of actor @id (of dictionary @dt) in the documents @d that
+ * @side selects (0 target, 1 reference). */
+static uint64_t actor_mentions(const kcase *c, const adict *dt, const char *id, const gdoc *d,
+                               size_t n, int side)
+{
+	size_t a = 0;
+	if (!dict_has(dt, id))
+		return 0;
+	while (strcmp(dt->ids[a], id))
+		a++;
+	uint64_t m[16], sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (side ? !in_ref(c, &d[i]) : !in_pred(&d[i], c->tp))
+			continue;
+		mentions(&d[i], dt, m);
+		sum += m[a];
+	}
+	return sum;
+}
+
+/* The reference rows of the actors of either dictionary, matched by id. */
+static size_t expect_actors(const kcase *c, uint64_t T1, uint64_t T2, exp_row **out)
+{
+	const adict *ra = c->ra ? c->ra : c->ta;
+	exp_row *ex = calloc(c->ta->nactors + ra->nactors, sizeof *ex);
+	size_t nex = 0;
+	for (int pass = 0; pass < (ra == c->ta ? 1 : 2); pass++) {
+		const adict *dt = pass ? ra : c->ta;
+		for (size_t i = 0; i < dt->nactors; i++) {
+			const char *id = dt->ids[i];
+			if (pass && dict_has(c->ta, id))
+				continue; /* counted in the first pass */
+			uint64_t a = actor_mentions(c, c->ta, id, c->d, c->n, 0);
+			uint64_t b = actor_mentions(c, ra, id, c->dr, c->nr, 1);
+			if (a + b < c->min_count || a + b == 0)
+				continue;
+			add_row(&ex[nex++], id, a, b, T1, T2);
+		}
+	}
+	*out = ex;
+	return nex;
+}
+
+/* The rows of @res against the reference's @ex: per side, strongest
+ * first, ties by text, k each. */
+static void compare_rows(const kcase *c, const ngidx_keyness_result *res, exp_row *ex, size_t nex)
+{
 	size_t want = 0, side_n[2] = { 0, 0 };
+	const char *what = c->tspec;
 	for (int side = 0; side < 2; side++) {
 		for (;;) {
 			exp_row *best = NULL;
@@ -199,29 +315,90 @@ static void check(ngidx_index *idx, const gdoc *d, size_t n, const char *tspec, 
 				exp_row *x = &ex[i];
 				if (x->text[0] == 0 || !((side == 0 && x->ll > 0) || (side == 1 && x->ll < 0)))
 					continue;
-				if (!best || strength(x, by_lr) > strength(best, by_lr) ||
-				    (strength(x, by_lr) == strength(best, by_lr) && strcmp(x->text, best->text) < 0))
+				if (!best || strength(x, c->by_lr) > strength(best, c->by_lr) ||
+				    (strength(x, c->by_lr) == strength(best, c->by_lr) && strcmp(x->text, best->text) < 0))
 					best = x;
 			}
-			if (!best || side_n[side] == k)
+			if (!best || side_n[side] == c->k)
 				break;
-			cr_assert_lt(want, res.nrows, "%s: only %zu rows", tspec, res.nrows);
-			const ngidx_key_row *g = &res.rows[want];
+			cr_assert_lt(want, res->nrows, "%s: only %zu rows", what, res->nrows);
+			const ngidx_key_row *g = &res->rows[want];
 			cr_assert(g->len == strlen(best->text) && !memcmp(g->ngram, best->text, g->len),
-			          "%s row %zu: '%.*s', expected '%s'", tspec, want, (int)g->len, g->ngram, best->text);
+			          "%s row %zu: '%.*s', expected '%s'", what, want, (int)g->len, g->ngram, best->text);
 			cr_assert(g->target == best->a && g->reference == best->b, "%s '%s': %llu %llu, expected %llu %llu",
-			          tspec, best->text, (unsigned long long)g->target, (unsigned long long)g->reference,
+			          what, best->text, (unsigned long long)g->target, (unsigned long long)g->reference,
 			          (unsigned long long)best->a, (unsigned long long)best->b);
 			cr_assert(fabs(g->ll - best->ll) < 1e-9 && (fabs(g->logratio - best->lr) < 1e-9),
-			          "%s '%s': measures", tspec, best->text);
-			cr_assert_eq(g->significant, fabs(best->ll) > res.threshold);
+			          "%s '%s': measures", what, best->text);
+			cr_assert_eq(g->significant, fabs(best->ll) > res->threshold);
 			best->text[0] = 0;
 			side_n[side]++;
 			want++;
 		}
 	}
-	cr_assert_eq(res.nrows, want, "%s: %zu rows, expected %zu", tspec, res.nrows, want);
-	cr_assert_eq(res.ntarget, side_n[0]);
+	cr_assert_eq(res->nrows, want, "%s: %zu rows, expected %zu", what, res->nrows, want);
+	cr_assert_eq(res->ntarget, side_n[0]);
+}
+
+/* Actor rows name the actor: number, name and type from the index. */
+static void check_actor_names(const kcase *c, const ngidx_keyness_result *res)
+{
+	for (size_t i = 0; i < res->nrows; i++) {
+		const ngidx_key_row *g = &res->rows[i];
+		cr_assert_eq(g->n, 0);
+		if (g->actor == UINT32_MAX) {
+			cr_assert(c->ridx && g->target == 0, "only an actor of the reference index has no number");
+			continue;
+		}
+		ngidx_actor act;
+		cr_assert_eq(ngidx_actor_get(c->idx, g->actor, &act, NULL), 0);
+		cr_assert(act.id_len == g->len && !memcmp(act.id, g->ngram, g->len), "actor number of '%.*s'",
+		          (int)g->len, g->ngram);
+		cr_assert(act.name_len == g->name_len && !memcmp(act.name, g->name, g->name_len) &&
+		          act.type_len == g->type_len && !memcmp(act.type, g->type, g->type_len));
+	}
+}
+
+/* Check one keyness call against the reference. */
+static void check(kcase c)
+{
+	ngidx_error e = { 0 };
+	ngidx_subset *st, *sr = NULL;
+	cr_assert_eq(ngidx_subset_parse(c.idx, c.tspec, &st, &e), NGIDX_OK, "%s: %s", c.tspec, e.msg);
+	if (c.rspec)
+		cr_assert_eq(ngidx_subset_parse(c.ridx ? c.ridx : c.idx, c.rspec, &sr, &e), NGIDX_OK, "%s", e.msg);
+	if (!c.dr) {
+		c.dr = c.d;
+		c.nr = c.n;
+	}
+	/* the subsets' documents and tokens */
+	uint64_t T1 = 0, T2 = 0, D1 = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (in_pred(&c.d[i], c.tp))
+			T1 += c.d[i].nw, D1++;
+	for (size_t i = 0; i < c.nr; i++)
+		T2 += in_ref(&c, &c.dr[i]) ? c.dr[i].nw : 0;
+	cr_assert_eq(ngidx_subset_docs(st), D1, "%s: %llu docs, expected %llu", c.tspec,
+	             (unsigned long long)ngidx_subset_docs(st), (unsigned long long)D1);
+	cr_assert_eq(ngidx_subset_tokens(st), T1, "%s: tokens", c.tspec);
+	exp_row *ex;
+	size_t nex = c.ta ? expect_actors(&c, T1, T2, &ex) : expect_ngrams(&c, T1, T2, &ex);
+	ngidx_keyness_opts o;
+	ngidx_keyness_opts_init(&o);
+	o.n = c.ng;
+	o.k = c.k;
+	o.by_logratio = c.by_lr;
+	o.min_count = c.min_count;
+	o.actors = c.ta != NULL;
+	ngidx_keyness_result res;
+	cr_assert_eq(ngidx_keyness(c.idx, st, c.ridx, sr, &o, &res, &e), NGIDX_OK, "%s", e.msg);
+	cr_assert_eq(res.tested, nex, "%s: %llu items tested, expected %zu", c.tspec,
+	             (unsigned long long)res.tested, nex);
+	cr_assert_eq(res.target_tokens, T1);
+	cr_assert_eq(res.reference_tokens, T2);
+	compare_rows(&c, &res, ex, nex);
+	if (c.ta)
+		check_actor_names(&c, &res);
 	/* Bonferroni: the critical value's upper tail is alpha / m */
 	if (res.tested)
 		cr_assert(fabs(erfc(sqrt(res.threshold / 2)) - 0.05 / (double)res.tested) < 1e-9 * 0.05);
@@ -244,15 +421,74 @@ Test(keyness, against_reference, .init = fixture_setup, .fini = fixture_teardown
 	const pred wire_from_2018 = { 20180000, 0, 0, 0 }, spring = { 20190300, 20190599, -1, 0 };
 	for (unsigned ng = 1; ng <= 2; ng++) {
 		for (int by = 0; by < 2; by++) {
-			check(idx, d, n, "date=2019", &y2019, NULL, NULL, 0, NULL, NULL, ng, by, 5, 3);
-			check(idx, d, n, "date=2019", &y2019, NULL, NULL, 0, "date=2018", &y2018, ng, by, 4, 1);
-			check(idx, d, n, "src=wire", &wire, NULL, NULL, 0, "src=ledger", &ledger, ng, by, 6, 2);
-			check(idx, d, n, "src=wire,date=2018..", &wire_from_2018, NULL, NULL, 0, NULL, NULL, ng, by, 3, 5);
-			check(idx, d, n, "date=2019-03..2019-05", &spring, NULL, NULL, 0, NULL, NULL, ng, by, 5, 1);
-			check(idx, d, n, "*", &all, idx2, d2, n2, NULL, NULL, ng, by, 5, 2);
-			check(idx, d, n, "date=2019", &y2019, idx2, d2, n2, "src=ledger", &ledger, ng, by, 5, 2);
+			kcase c = { .idx = idx, .d = d, .n = n, .ng = ng, .by_lr = by };
+			c.tspec = "date=2019", c.tp = &y2019, c.k = 5, c.min_count = 3;
+			check(c);
+			c.rspec = "date=2018", c.rp = &y2018, c.k = 4, c.min_count = 1;
+			check(c);
+			c.tspec = "src=wire", c.tp = &wire, c.rspec = "src=ledger", c.rp = &ledger, c.k = 6, c.min_count = 2;
+			check(c);
+			c.tspec = "src=wire,date=2018..", c.tp = &wire_from_2018, c.rspec = NULL, c.rp = NULL;
+			c.k = 3, c.min_count = 5;
+			check(c);
+			c.tspec = "date=2019-03..2019-05", c.tp = &spring, c.k = 5, c.min_count = 1;
+			check(c);
+			c.ridx = idx2, c.dr = d2, c.nr = n2;
+			c.tspec = "*", c.tp = &all, c.k = 5, c.min_count = 2;
+			check(c);
+			c.tspec = "date=2019", c.tp = &y2019, c.rspec = "src=ledger", c.rp = &ledger;
+			check(c);
 		}
 	}
+	ngidx_index_free(idx);
+	ngidx_index_free(idx2);
+	free(d);
+	free(d2);
+}
+
+/* keyness --actors: mention counts in each subset, the same measures. */
+Test(keyness, actors_against_reference, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
+{
+	rng r = { test_seed("actors_against_reference") };
+	size_t n = 300 + rng_below(&r, 200), n2 = 200;
+	gdoc *d = gen(&r, n, tp("a.jsonl"));
+	gdoc *d2 = gen(&r, n2, tp("b.jsonl"));
+	ngidx_index *idx = build_with(tp("a.jsonl"), tp("a.ngx"), &dict1);
+	ngidx_index *idx2 = build_with(tp("b.jsonl"), tp("b.ngx"), &dict2);
+	ngidx_index *plain = build(tp("a.jsonl"), tp("p.ngx"));
+	const pred y2019 = { 20190000, 20199999, -1, 0 }, y2018 = { 20180000, 20189999, -1, 0 };
+	const pred wire = { 0, 0, 0, 0 }, ledger = { 0, 0, 1, 0 }, all = { 0, 0, -1, 1 };
+	const pred none = { 19900000, 19909999, -1, 0 }, dated = { 10000000, 99999999, -1, 0 };
+	for (int by = 0; by < 2; by++) {
+		kcase c = { .idx = idx, .d = d, .n = n, .ta = &dict1, .by_lr = by, .k = 3, .min_count = 1 };
+		c.tspec = "date=2019", c.tp = &y2019;
+		check(c);
+		c.rspec = "date=2018", c.rp = &y2018, c.k = 2;
+		check(c);
+		c.tspec = "src=wire", c.tp = &wire, c.rspec = "src=ledger", c.rp = &ledger, c.min_count = 40;
+		check(c);
+		c.tspec = "date=1990", c.tp = &none, c.rspec = NULL, c.rp = NULL, c.k = 10, c.min_count = 1;
+		check(c); /* an empty target: G2 = 0, no row */
+		c.tspec = "date=1000..9999", c.tp = &dated;
+		check(c); /* the reference is the undated documents */
+		c.tspec = "*", c.tp = &all;
+		check(c); /* every document, the same index: an empty reference */
+		c.ridx = idx2, c.dr = d2, c.nr = n2, c.ra = &dict2, c.k = 10;
+		check(c);
+		c.tspec = "date=2019", c.tp = &y2019, c.rspec = "src=ledger", c.rp = &ledger, c.k = 2;
+		check(c);
+	}
+	/* an index without actors cannot answer */
+	ngidx_keyness_opts o;
+	ngidx_keyness_opts_init(&o);
+	o.actors = 1;
+	ngidx_keyness_result res;
+	ngidx_error e = { 0 };
+	cr_assert_eq(ngidx_keyness(plain, NULL, NULL, NULL, &o, &res, &e), NGIDX_ERR_ARG);
+	cr_assert(strstr(e.msg, "no actors"), "%s", e.msg);
+	cr_assert_eq(ngidx_keyness(idx, NULL, plain, NULL, &o, &res, &e), NGIDX_ERR_ARG);
+	cr_assert(strstr(e.msg, "reference index has no actors"), "%s", e.msg);
+	ngidx_index_free(plain);
 	ngidx_index_free(idx);
 	ngidx_index_free(idx2);
 	free(d);

@@ -14,6 +14,14 @@
  * runs and the external sorts of CONT spill. Each query's answer must be
  * identical row by row, and small unfiltered top lists must come from the
  * precomputed lists (no scan). NGIDX_SEED replays a run.
+ *
+ * Subcorpora (--from, --to, --where): dated JSON Lines corpora with a
+ * metadata field (some documents undated, some dated by year only, some
+ * empty) and a reference that counts every n-gram of every document by
+ * hand, in the whole corpus (for --min-df) and in each subset; the same
+ * random queries must return exactly its rows, with an empty subset, one
+ * that holds every document (and then equals the unfiltered answer), date
+ * ranges that cut years and months, and k past the precomputed lists.
  */
 #define TEST_NAME "top"
 #include "test_util.h"
@@ -22,6 +30,7 @@
 #include "common/hash.h"
 #include "ngidx/build.h"
 #include "ngidx/index.h"
+#include "ngidx/keyness.h"
 #include "ngidx/ngidx.h"
 #include "ngidx/top.h"
 
@@ -201,34 +210,28 @@ typedef struct corpus {
 	size_t nt;
 } corpus;
 
-static void make_corpus(rng *r, corpus *c, const char *path, unsigned max_n, uint32_t min_df, int threads)
+static void make_vocab(corpus *c, unsigned nvocab)
 {
-	c->nvocab = 4 + rng_below(r, 120);
+	c->nvocab = nvocab;
 	c->vocab = xrealloc(NULL, c->nvocab * sizeof *c->vocab);
 	for (unsigned i = 0; i < c->nvocab; i++) {
 		char w[16];
 		snprintf(w, sizeof w, "%c%c%u", 'a' + (int)(i % 26), 'a' + (int)(i / 26 % 26), i % 3);
 		c->vocab[i] = xstrdup(w);
 	}
-	size_t ndoc = 1 + rng_below(r, 60);
-	sbuf text = { 0 };
-	for (size_t d = 0; d < ndoc; d++) {
-		size_t n = rng_below(r, 4) == 0 ? rng_below(r, 4) : rng_below(r, 300);
-		for (size_t k = 0; k < n; k++) {
-			if (k)
-				sb_puts(&text, rng_below(r, 8) ? " " : ", ");
-			sb_puts(&text, c->vocab[rng_zipf(r, c->nvocab)]);
-		}
-		sb_puts(&text, "\n");
-	}
-	write_file(tp("c.txt"), text.p, text.len);
-	free(text.p);
+}
+
+/* Build @in (of @format) into @path and read every term (the reference's
+ * view of the whole index). */
+static void build_corpus(corpus *c, const char *in, int format, const char *path, unsigned max_n,
+                         uint32_t min_df, int threads)
+{
 	ngidx_build_opts o;
 	ngidx_build_opts_init(&o);
-	const char *in[1] = { kp("c.txt") };
-	o.inputs = in;
+	const char *inputs[1] = { in };
+	o.inputs = inputs;
 	o.ninputs = 1;
-	o.format = NGIDX_FORMAT_LINES;
+	o.format = format;
 	o.output = path;
 	o.max_n = c->max_n = max_n;
 	o.min_df = min_df;
@@ -250,6 +253,25 @@ static void make_corpus(rng *r, corpus *c, const char *path, unsigned max_n, uin
 			continue;
 		c->t[c->nt++] = (rterm){ t.text, t.text_len, t.n, t.cf, t.df };
 	}
+}
+
+static void make_corpus(rng *r, corpus *c, const char *path, unsigned max_n, uint32_t min_df, int threads)
+{
+	make_vocab(c, 4 + rng_below(r, 120));
+	size_t ndoc = 1 + rng_below(r, 60);
+	sbuf text = { 0 };
+	for (size_t d = 0; d < ndoc; d++) {
+		size_t n = rng_below(r, 4) == 0 ? rng_below(r, 4) : rng_below(r, 300);
+		for (size_t k = 0; k < n; k++) {
+			if (k)
+				sb_puts(&text, rng_below(r, 8) ? " " : ", ");
+			sb_puts(&text, c->vocab[rng_zipf(r, c->nvocab)]);
+		}
+		sb_puts(&text, "\n");
+	}
+	write_file(tp("c.txt"), text.p, text.len);
+	free(text.p);
+	build_corpus(c, kp("c.txt"), NGIDX_FORMAT_LINES, path, max_n, min_df, threads);
 }
 
 static void free_corpus(corpus *c)
@@ -353,7 +375,41 @@ static char *rand_phrase(rng *r, const corpus *c, unsigned n)
 	return b.p;
 }
 
-static void random_queries(rng *r, const corpus *c, ngidx_stopwords *sw, char **stop, size_t nstop, int nq)
+/* Rows of @a and @b identical (text and counts). */
+static void same_rows(const ngidx_top_result *a, const ngidx_top_result *b, const char *what)
+{
+	cr_assert_eq(a->nrows, b->nrows, "%s: %zu rows, unfiltered %zu", what, a->nrows, b->nrows);
+	for (size_t i = 0; i < a->nrows; i++) {
+		const ngidx_term *x = &a->rows[i], *y = &b->rows[i];
+		CHECK(x->text_len == y->text_len && !memcmp(x->text, y->text, x->text_len) && x->cf == y->cf &&
+		          x->df == y->df,
+		      "%s: row %zu differs from the unfiltered answer", what, i);
+	}
+}
+
+/* The query just run into @res, again without the subset: the same rows. */
+static void check_unfiltered(const corpus *c, ngidx_top_opts o, int kind, const char *arg,
+                             const ngidx_top_result *res, const char *what)
+{
+	ngidx_top_result u = { 0 };
+	ngidx_error e = { 0 };
+	o.subset = NULL;
+	int rc = kind == 0   ? ngidx_top(c->idx, &o, &u, &e)
+	         : kind == 1 ? ngidx_top_prefix(c->idx, arg, strlen(arg), &o, &u, &e)
+	                     : ngidx_top_pattern(c->idx, arg, strlen(arg), &o, &u, &e);
+	cr_assert_eq(rc, 0, "%s: %s", what, e.msg);
+	same_rows(res, &u, what);
+	cr_assert_eq(res->walked, 0, "%s: a subset of every document walks nothing", what);
+	ngidx_top_result_release(&u);
+}
+
+/*
+ * @nq random queries on @c, within @sub (NULL: none), checked against the
+ * reference terms of @view (@c itself without a subset). @all: @sub holds
+ * every document, so the answer must also be the unfiltered one.
+ */
+static void random_queries(rng *r, const corpus *c, const corpus *view, const ngidx_subset *sub, int all,
+                           ngidx_stopwords *sw, char **stop, size_t nstop, int nq)
 {
 	ngidx_top_result res = { 0 };
 	ngidx_error e = { 0 };
@@ -363,6 +419,7 @@ static void random_queries(rng *r, const corpus *c, ngidx_stopwords *sw, char **
 		            rng_below(r, 3) ? 0 : rng_below(r, 4), NULL, 0 };
 		ngidx_top_opts o;
 		ngidx_top_opts_init(&o);
+		o.subset = sub;
 		o.k = q.k;
 		o.by = q.by_df ? NGIDX_TOP_BY_DOCUMENTS : NGIDX_TOP_BY_OCCURRENCES;
 		o.min_documents = q.min_docs;
@@ -383,11 +440,13 @@ static void random_queries(rng *r, const corpus *c, ngidx_stopwords *sw, char **
 				o.n_min = q.n_lo;
 				o.n_max = q.n_hi;
 			}
-			snprintf(what, sizeof what, "top --n %u-%u", q.n_lo, q.n_hi);
+			snprintf(what, sizeof what, "top --n %u-%u%s", q.n_lo, q.n_hi, sub ? " (subset)" : "");
 			cr_assert_eq(ngidx_top(c->idx, &o, &res, &e), 0, "%s: %s", what, e.msg);
-			check_against_ref(c, &q, &res, what);
-			if (!o.stopwords && !o.min_documents && q.k <= 20)
+			check_against_ref(view, &q, &res, what);
+			if (!sub && !o.stopwords && !o.min_documents && q.k <= 20)
 				cr_assert_eq(res.scanned, 0, "%s: an unfiltered top %zu must not scan", what, q.k);
+			if (all)
+				check_unfiltered(c, o, 0, NULL, &res, what);
 		} else if (kind == 1) {
 			unsigned pn = 1 + rng_below(r, c->max_n);
 			char *ph = rand_phrase(r, c, pn);
@@ -396,10 +455,12 @@ static void random_queries(rng *r, const corpus *c, ngidx_stopwords *sw, char **
 			sb_puts(&head, " ");
 			q.head = head.p;
 			q.n_lo = q.n_hi = pn + 1;
-			snprintf(what, sizeof what, "top --prefix '%s'", ph);
+			snprintf(what, sizeof what, "top --prefix '%s'%s", ph, sub ? " (subset)" : "");
 			cr_assert_eq(ngidx_top_prefix(c->idx, ph, strlen(ph), &o, &res, &e), 0, "%s: %s", what, e.msg);
-			check_against_ref(c, &q, &res, what);
+			check_against_ref(view, &q, &res, what);
 			cr_assert_eq(res.scanned, 0, "%s: continuations must come from CONT", what);
+			if (all)
+				check_unfiltered(c, o, 1, ph, &res, what);
 			free(ph);
 			free(head.p);
 		} else {
@@ -419,9 +480,11 @@ static void random_queries(rng *r, const corpus *c, ngidx_stopwords *sw, char **
 			q.head = head.p;
 			q.tail = tail.p;
 			q.n_lo = q.n_hi = total;
-			snprintf(what, sizeof what, "top '%s'", pat.p);
+			snprintf(what, sizeof what, "top '%s'%s", pat.p, sub ? " (subset)" : "");
 			cr_assert_eq(ngidx_top_pattern(c->idx, pat.p, pat.len, &o, &res, &e), 0, "%s: %s", what, e.msg);
-			check_against_ref(c, &q, &res, what);
+			check_against_ref(view, &q, &res, what);
+			if (all)
+				check_unfiltered(c, o, 2, pat.p, &res, what);
 			free(a);
 			free(b);
 			free(pat.p);
@@ -450,7 +513,7 @@ static void run_corpora(const char *name, int threads, int rounds)
 		ngidx_stopwords *sw;
 		ngidx_error e = { 0 };
 		cr_assert_eq(ngidx_stopwords_create(&sw, sl.p, sl.len, &e), 0);
-		random_queries(&r, &c, sw, c.vocab, nstop, 150);
+		random_queries(&r, &c, &c, NULL, 0, sw, c.vocab, nstop, 150);
 		ngidx_stopwords_free(sw);
 		free(sl.p);
 		free_corpus(&c);
@@ -465,6 +528,340 @@ Test(top, against_reference, .init = fixture_setup, .fini = fixture_teardown, .t
 Test(top, against_reference_threads, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
 {
 	run_corpora("against_reference_threads", 2, 4);
+}
+
+/* ---- subcorpora ------------------------------------------------------------ */
+
+static const char *const srcs[] = { "wire", "ledger", "post" };
+
+typedef struct ddoc {
+	unsigned *w;     /* word ids */
+	size_t nw;
+	uint32_t date;   /* YYYYMMDD, YYYY0000 (year only) or 0 (undated) */
+	unsigned src;
+} ddoc;
+
+typedef struct dated {
+	corpus c;
+	ddoc *d;
+	size_t nd;
+	uint32_t min_df;
+} dated;
+
+/* A JSON Lines corpus of @nd documents (up to @maxw words of @nvocab,
+ * dated 2016 to 2019 or not at all, with a "src" field) built into @path. */
+static void make_dated(rng *r, dated *g, const char *path, unsigned nvocab, size_t nd, uint32_t maxw,
+                       unsigned max_n, uint32_t min_df, int threads)
+{
+	make_vocab(&g->c, nvocab);
+	g->nd = nd;
+	g->min_df = min_df;
+	g->d = xrealloc(NULL, nd * sizeof *g->d);
+	sbuf js = { 0 };
+	char buf[128];
+	for (size_t i = 0; i < nd; i++) {
+		ddoc *d = &g->d[i];
+		unsigned y = 2016 + rng_below(r, 4), kind = rng_below(r, 10);
+		d->date = kind == 0 ? 0 : kind == 1 ? y * 10000
+		          : y * 10000 + (1 + rng_below(r, 12)) * 100 + 1 + rng_below(r, 28);
+		d->src = rng_below(r, 3);
+		d->nw = rng_below(r, 5) == 0 ? rng_below(r, 3) : rng_below(r, maxw + 1);
+		d->w = xrealloc(NULL, (d->nw ? d->nw : 1) * sizeof *d->w);
+		snprintf(buf, sizeof buf, "{\"id\":\"d%zu\",\"src\":\"%s\",", i, srcs[d->src]);
+		sb_puts(&js, buf);
+		if (d->date % 10000)
+			snprintf(buf, sizeof buf, "\"date\":\"%04u-%02u-%02u\",", d->date / 10000,
+			         d->date / 100 % 100, d->date % 100);
+		else if (d->date)
+			snprintf(buf, sizeof buf, "\"date\":\"%04u\",", d->date / 10000);
+		else
+			buf[0] = 0;
+		sb_puts(&js, buf);
+		sb_puts(&js, "\"text\":\"");
+		for (size_t k = 0; k < d->nw; k++) {
+			d->w[k] = rng_zipf(r, nvocab);
+			sb_puts(&js, !k ? "" : rng_below(r, 8) ? " " : ", ");
+			sb_puts(&js, g->c.vocab[d->w[k]]);
+		}
+		sb_puts(&js, "\"}\n");
+	}
+	write_file(tp("d.jsonl"), js.p, js.len);
+	free(js.p);
+	build_corpus(&g->c, kp("d.jsonl"), NGIDX_FORMAT_JSONL, path, max_n, min_df, threads);
+}
+
+static void free_dated(dated *g)
+{
+	for (size_t i = 0; i < g->nd; i++)
+		free(g->d[i].w);
+	free(g->d);
+	free_corpus(&g->c);
+}
+
+/* A subset as the reference sees it: dates in [lo, hi] (0: no bound;
+ * undated documents fail a bound), src (-1: any), or every document. */
+typedef struct pred {
+	uint32_t lo, hi;
+	int src;
+	int all;
+} pred;
+
+static int in_pred(const ddoc *d, const pred *p)
+{
+	if (p->all)
+		return 1;
+	if ((p->lo || p->hi) && (!d->date || d->date < p->lo || (p->hi && d->date > p->hi)))
+		return 0;
+	return p->src < 0 || (int)d->src == p->src;
+}
+
+/* The reference's n-grams: counts in the whole corpus and in a subset. */
+typedef struct rgram {
+	char *s;
+	size_t len;
+	unsigned n;
+	uint64_t df;          /* whole corpus (--min-df drops n >= 2 below it) */
+	uint64_t cf_s, df_s;  /* in the subset */
+	size_t last, last_s;  /* last document counted, + 1 */
+} rgram;
+
+typedef struct rmap {
+	rgram *v;
+	size_t cap, n;        /* cap: a power of two, at most half full */
+} rmap;
+
+static rgram *rmap_slot(rgram *v, size_t cap, const char *s, size_t len)
+{
+	size_t i = fnv(s, len) & (cap - 1);
+	while (v[i].s && !(v[i].len == len && !memcmp(v[i].s, s, len)))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+static rgram *rmap_get(rmap *m, const char *s, size_t len, unsigned n)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 1024;
+		rgram *v = xrealloc(NULL, cap * sizeof *v);
+		memset(v, 0, cap * sizeof *v);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->v[i].s)
+				*rmap_slot(v, cap, m->v[i].s, m->v[i].len) = m->v[i];
+		free(m->v);
+		m->v = v;
+		m->cap = cap;
+	}
+	rgram *e = rmap_slot(m->v, m->cap, s, len);
+	if (!e->s) {
+		*e = (rgram){ xstrndup(s, len), len, n, 0, 0, 0, 0, 0 };
+		m->n++;
+	}
+	return e;
+}
+
+static void rmap_free(rmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->v[i].s);
+	free(m->v);
+}
+
+/* Count every n-gram (n <= max n) of every document, by hand, and the
+ * view of the index that a query within @p must see: the n-grams the
+ * index holds, with their counts in the subset, if they occur there. */
+static void ref_subset(const dated *g, rmap *m, const pred *p, corpus *view)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->v[i].s)
+			m->v[i].df = m->v[i].cf_s = m->v[i].df_s = m->v[i].last = m->v[i].last_s = 0;
+	sbuf key = { 0 };
+	for (size_t i = 0; i < g->nd; i++) {
+		const ddoc *d = &g->d[i];
+		int in = in_pred(d, p);
+		for (unsigned n = 1; n <= g->c.max_n; n++) {
+			for (size_t st = 0; st + n <= d->nw; st++) {
+				key.len = 0;
+				for (unsigned k = 0; k < n; k++) {
+					sb_puts(&key, k ? " " : "");
+					sb_puts(&key, g->c.vocab[d->w[st + k]]);
+				}
+				rgram *e = rmap_get(m, key.p, key.len, n);
+				if (e->last != i + 1) {
+					e->df++;
+					e->last = i + 1;
+				}
+				if (in) {
+					e->cf_s++;
+					e->df_s += e->last_s != i + 1;
+					e->last_s = i + 1;
+				}
+			}
+		}
+	}
+	free(key.p);
+	*view = g->c;
+	view->t = xrealloc(NULL, (m->n ? m->n : 1) * sizeof *view->t);
+	view->nt = 0;
+	for (size_t i = 0; i < m->cap; i++) {
+		const rgram *e = &m->v[i];
+		if (e->s && e->df_s && (e->n == 1 || e->df >= g->min_df))
+			view->t[view->nt++] = (rterm){ e->s, e->len, e->n, e->cf_s, e->df_s };
+	}
+}
+
+typedef struct subspec {
+	const char *spec;
+	pred p;
+} subspec;
+
+static const subspec top_subs[] = {
+	{ "date=2018", { 20180000, 20189999, -1, 0 } },
+	{ "date=2017-03..2018-06", { 20170300, 20180699, -1, 0 } },
+	{ "src=wire", { 0, 0, 0, 0 } },
+	{ "src=post,date=..2017", { 0, 20179999, 2, 0 } },
+	{ "src=ledger,date=2019-02-10..", { 20190210, 0, 1, 0 } },
+	{ "date=2016..2019", { 20160000, 20199999, -1, 0 } }, /* every dated document */
+	{ "date=1990", { 19900000, 19909999, -1, 0 } },       /* none */
+	{ "*", { 0, 0, -1, 1 } },                             /* every document */
+};
+
+/* The subset of @ss in @g, checked against the reference's documents;
+ * *@all: it holds every document. */
+static ngidx_subset *open_subset(const dated *g, const subspec *ss, int *all)
+{
+	ngidx_subset *sub;
+	ngidx_error e = { 0 };
+	cr_assert_eq(ngidx_subset_parse(g->c.idx, ss->spec, &sub, &e), 0, "%s: %s", ss->spec, e.msg);
+	uint64_t docs = 0;
+	for (size_t i = 0; i < g->nd; i++)
+		docs += in_pred(&g->d[i], &ss->p);
+	cr_assert_eq(ngidx_subset_docs(sub), docs, "%s: %llu documents, reference %llu", ss->spec,
+	             (unsigned long long)ngidx_subset_docs(sub), (unsigned long long)docs);
+	*all = docs == g->nd;
+	return sub;
+}
+
+static void run_subsets(const char *name, int threads, int rounds)
+{
+	rng r = { test_seed(name) };
+	for (int round = 0; round < rounds; round++) {
+		dated g;
+		unsigned max_n = 1 + rng_below(&r, 4);
+		uint32_t min_df = rng_below(&r, 3) == 0 ? 2 : 1;
+		make_dated(&r, &g, tp("d.ngx"), 4 + rng_below(&r, 120), 1 + rng_below(&r, 80), 300, max_n,
+		           min_df, threads);
+		size_t nstop = 1 + rng_below(&r, g.c.nvocab / 2 + 1);
+		sbuf sl = { 0 };
+		for (size_t i = 0; i < nstop; i++) {
+			sb_puts(&sl, g.c.vocab[i]);
+			sb_puts(&sl, "\n");
+		}
+		ngidx_stopwords *sw;
+		ngidx_error e = { 0 };
+		cr_assert_eq(ngidx_stopwords_create(&sw, sl.p, sl.len, &e), 0);
+		rmap m = { 0 };
+		for (size_t k = 0; k < sizeof top_subs / sizeof *top_subs; k++) {
+			int all;
+			ngidx_subset *sub = open_subset(&g, &top_subs[k], &all);
+			corpus view;
+			ref_subset(&g, &m, &top_subs[k].p, &view);
+			random_queries(&r, &g.c, &view, sub, all, sw, g.c.vocab, nstop, 40);
+			free(view.t);
+			ngidx_subset_free(sub);
+		}
+		rmap_free(&m);
+		ngidx_stopwords_free(sw);
+		free(sl.p);
+		free_dated(&g);
+	}
+}
+
+Test(top, subsets_against_reference, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
+{
+	run_subsets("subsets_against_reference", 1, 10);
+}
+
+Test(top, subsets_against_reference_threads, .init = fixture_setup, .fini = fixture_teardown,
+     .timeout = 300)
+{
+	run_subsets("subsets_against_reference_threads", 2, 3);
+}
+
+/* One query within @ss checked against the reference; @return its result. */
+static void subset_query(const dated *g, rmap *m, const subspec *ss, const ngidx_top_opts *o,
+                         ngidx_top_result *res)
+{
+	int all;
+	ngidx_subset *sub = open_subset(g, ss, &all);
+	corpus view;
+	ref_subset(g, m, &ss->p, &view);
+	ngidx_top_opts u = *o;
+	u.subset = sub;
+	ngidx_error e = { 0 };
+	cr_assert_eq(ngidx_top(g->c.idx, &u, res, &e), 0, "%s: %s", ss->spec, e.msg);
+	query q = { o->n_min, o->n_max, "", "", o->k, o->by == NGIDX_TOP_BY_DOCUMENTS, o->min_documents,
+	            NULL, 0 };
+	char what[128];
+	snprintf(what, sizeof what, "top --n %u-%u -k %zu within %s", o->n_min, o->n_max, o->k, ss->spec);
+	check_against_ref(&view, &q, res, what);
+	free(view.t);
+	ngidx_subset_free(sub);
+}
+
+/*
+ * The bound at work, on a corpus with more bigrams than a list holds: a
+ * small k within a quarter of the corpus walks few postings lists and
+ * needs no scan; k past the lists scans, and the entries the lists gave
+ * first are not counted twice.
+ */
+Test(top, subset_bounds, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
+{
+	rng r = { test_seed("subset_bounds") };
+	dated g;
+	make_dated(&r, &g, tp("d.ngx"), 400, 150, 600, 2, 1, 2);
+	ngidx_index_info info;
+	ngidx_index_get_info(g.c.idx, &info);
+	cr_assert_gt(info.terms_n[1], 4096, "the corpus must have more bigrams than a list holds");
+	rmap m = { 0 };
+	ngidx_top_result res = { 0 };
+	ngidx_top_opts o;
+	for (int by = 0; by < 2; by++) {
+		ngidx_top_opts_init(&o);
+		o.by = by;
+		o.n_min = o.n_max = 1;
+		o.k = 5;
+		subset_query(&g, &m, &top_subs[0], &o, &res);
+		cr_assert_eq(res.nrows, 5);
+		cr_assert_eq(res.scanned, 0, "top 5 within a year comes from the lists");
+		fprintf(stderr, "top_test: subset_bounds: top 5 by %s within a year walked %llu of %llu unigrams\n",
+		        by ? "documents" : "occurrences", (unsigned long long)res.walked,
+		        (unsigned long long)info.terms_n[0]);
+		cr_assert_geq(res.walked, 5);
+		/* by documents the bound is weak: frequent words are in nearly every
+		 * document, so their df bounds any df in a subset */
+		if (!by)
+			cr_assert_lt(res.walked, info.terms_n[0] / 2, "walked %llu of %llu unigrams",
+			             (unsigned long long)res.walked, (unsigned long long)info.terms_n[0]);
+		o.n_min = 1;
+		o.n_max = 2;
+		o.k = 20;
+		subset_query(&g, &m, &top_subs[1], &o, &res);
+		cr_assert_eq(res.scanned, 0);
+		o.n_min = o.n_max = 2;
+		o.k = 4097;
+		subset_query(&g, &m, &top_subs[5], &o, &res);
+		cr_assert_eq(res.scanned, 1, "k past the lists scans");
+		o.k = 10;
+		o.min_documents = 3;
+		subset_query(&g, &m, &top_subs[3], &o, &res);
+		o.min_documents = 0;
+		subset_query(&g, &m, &top_subs[6], &o, &res);
+		cr_assert_eq(res.nrows, 0, "an empty subset has no row");
+		cr_assert_eq(res.walked, 0, "an empty subset walks nothing");
+	}
+	ngidx_top_result_release(&res);
+	rmap_free(&m);
+	free_dated(&g);
 }
 
 /* Lists cut at K: a corpus with more than 4096 bigrams; k past the cut scans. */
@@ -667,13 +1064,15 @@ Test(top, corrupt_sections, .init = fixture_setup, .fini = fixture_teardown, .ti
 /* ---- allocation failures -------------------------------------------------- */
 
 
-/* Every query, as one operation: @return its first error (0 if none). */
-static int all_queries(const ngidx_index *x, const corpus *c)
+/* Every query, as one operation, within @sub (NULL: none): @return its
+ * first error (0 if none). */
+static int all_queries(const ngidx_index *x, const corpus *c, const ngidx_subset *sub)
 {
 	ngidx_stopwords *sw = NULL;
 	ngidx_top_result r = { 0 };
 	ngidx_top_opts o;
 	ngidx_top_opts_init(&o);
+	o.subset = sub;
 	ngidx_error e;
 	int rc = ngidx_stopwords_english(&sw, &e);
 	if (!rc)
@@ -702,19 +1101,15 @@ static int all_queries(const ngidx_index *x, const corpus *c)
 	return rc;
 }
 
-Test(top, allocation_failures, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
+/* Fail each allocation of all_queries in turn: a clean error, no leak. */
+static void fail_each_allocation(const corpus *c, const ngidx_subset *sub, const char *name)
 {
-	rng r = { test_seed("allocation_failures") };
-	corpus c;
-	/* big enough that lists and heaps grow several times */
-	for (make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1); c.nt < 2000; make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1))
-		free_corpus(&c);
 	static const ngidx_allocator hook = { fa_malloc, fa_realloc, fa_free, NULL };
 	FA.calls = 0;
 	FA.fail_at = 0;
 	FA.live = 0;
 	ngidx_set_allocator(&hook);
-	int ok = all_queries(c.idx, &c);
+	int ok = all_queries(c->idx, c, sub);
 	long n = FA.calls;
 	ngidx_set_allocator(NULL);
 	cr_assert_eq(ok, 0, "queries fail without injected failures");
@@ -724,11 +1119,34 @@ Test(top, allocation_failures, .init = fixture_setup, .fini = fixture_teardown, 
 		FA.fail_at = k;
 		FA.live = 0;
 		ngidx_set_allocator(&hook);
-		int rc = all_queries(c.idx, &c);
+		int rc = all_queries(c->idx, c, sub);
 		ngidx_set_allocator(NULL);
 		CHECK(rc == 0 || rc == NGIDX_ERR_NOMEM, "call %ld of %ld failed: status %d", k, n, rc);
 		CHECK(FA.live == 0, "call %ld of %ld failed: %ld blocks leaked", k, n, FA.live);
 	}
-	fprintf(stderr, "top_test: allocation_failures: %ld allocator calls, each failed once\n", n);
+	fprintf(stderr, "top_test: %s: %ld allocator calls, each failed once\n", name, n);
+}
+
+Test(top, allocation_failures, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
+{
+	rng r = { test_seed("allocation_failures") };
+	corpus c;
+	/* big enough that lists and heaps grow several times */
+	for (make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1); c.nt < 2000; make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1))
+		free_corpus(&c);
+	fail_each_allocation(&c, NULL, "allocation_failures");
 	free_corpus(&c);
+}
+
+Test(top, subset_allocation_failures, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
+{
+	rng r = { test_seed("subset_allocation_failures") };
+	dated g;
+	make_dated(&r, &g, tp("d.ngx"), 120, 60, 300, 3, 1, 1);
+	ngidx_subset *sub;
+	cr_assert_eq(ngidx_subset_parse(g.c.idx, "date=2017..2018", &sub, NULL), 0);
+	cr_assert_gt(ngidx_subset_docs(sub), 0);
+	fail_each_allocation(&g.c, sub, "subset_allocation_failures");
+	ngidx_subset_free(sub);
+	free_dated(&g);
 }
