@@ -12,9 +12,12 @@
 #include "assemble.h"
 #include "toplists.h"
 #include "actors_out.h"
+#include "xsort.h"
+#include "codec/codec.h"
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/mem.h"
+#include "ngidx/index.h"
 #include "format/idx_writer.h"
 #include "text/analyze.h"
 
@@ -48,6 +51,241 @@ static int append_tmp(idx_writer *w, const assemble_in *in, const char *name, ng
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	int rc = ngidx_wfile_append_file(&w->f, p, err);
 	ngidx_free(p);
+	return rc;
+}
+
+/*
+ * The DATES section: (date, doc) of every dated document, in that order,
+ * from the document table written by the pipeline, through an external
+ * sort on date << 32 | doc (memory: a quarter of --memory at most). No
+ * section when no document has a date.
+ */
+static int write_dates(idx_writer *w, const assemble_in *in, ngidx_error *err)
+{
+	char *path = ngidx_strdupf("%s/docs", in->tmpdir);
+	if (!path)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	xsort xs;
+	memset(&xs, 0, sizeof xs);
+	ngidx_map m;
+	int rc = ngidx_map_file(&m, path, err);
+	ngidx_free(path);
+	if (rc)
+		return rc;
+	rc = xsort_init(&xs, 8, NULL, in->tmpdir, "dates", (size_t)(in->o->memory / 4), err);
+	size_t n = m.len / sizeof(struct ngx_doc_entry), dropped = 0, dated = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct ngx_doc_entry e;
+		memcpy(&e, m.p + i * sizeof e, sizeof e);
+		uint64_t key = (uint64_t)e.date << 32 | i;
+		if (e.date) {
+			rc = xsort_add(&xs, &key, err);
+			dated++;
+		}
+		if (i * sizeof e - dropped >= RUN_DROP)
+			dropped = ngidx_map_drop(&m, dropped, i * sizeof e);
+	}
+	ngidx_map_release(&m);
+	rc = rc ? rc : xsort_finish(&xs, err);
+	if (rc || !dated) {
+		xsort_release(&xs);
+		return rc;
+	}
+	idx_writer_begin(w, NGX_SEC_DATES);
+	const void *r;
+	int more = 0;
+	while (!rc && (more = xsort_next(&xs, &r, err)) == 1) {
+		uint64_t key;
+		memcpy(&key, r, 8);
+		struct ngx_date_entry d = { (uint32_t)(key >> 32), (uint32_t)key };
+		ngidx_wfile_write(&w->f, &d, sizeof d);
+	}
+	if (!rc && more < 0)
+		rc = -more;
+	idx_writer_end(w);
+	xsort_release(&xs);
+	return rc;
+}
+
+/* A metadata field of a document, for the FIELDS sort: where it is in
+ * DOCSTR, so that the texts of equal hashes can be compared. */
+typedef struct field_rec {
+	uint64_t hash;
+	uint64_t doc;
+	uint64_t pos;       /* of the document's record in docstr */
+	uint64_t nth;       /* the field's ordinal in it */
+} field_rec;
+
+static int cmp_field(const void *a, const void *b)
+{
+	const field_rec *x = a, *y = b;
+	if (x->doc != y->doc)
+		return x->doc < y->doc ? -1 : 1;
+	return (x->nth > y->nth) - (x->nth < y->nth);
+}
+
+/* Field @nth of the document whose DOCSTR record is at @p[0, @n). @return
+ * 1 with it, 0 if malformed. */
+static int field_at(const unsigned char *p, size_t n, uint64_t nth, const char **k, size_t *kl,
+                    const char **v, size_t *vl)
+{
+	const unsigned char *end = p + n;
+	uint64_t nl, ml;
+	if (ngidx_varint_get(&p, end, &nl) || nl > (uint64_t)(end - p))
+		return 0;
+	p += nl;
+	if (ngidx_varint_get(&p, end, &ml) || ml > (uint64_t)(end - p))
+		return 0;
+	ngidx_doc d = { 0 };
+	d.meta = p;
+	d.meta_len = (size_t)ml;
+	size_t pos = 0;
+	int is;
+	for (uint64_t i = 0; i <= nth; i++)
+		if (ngidx_doc_meta_next(&d, &pos, k, kl, v, vl, &is) != 1)
+			return 0;
+	return 1;
+}
+
+/*
+ * The FIELDS section: every (document, FIELD=VALUE) of DOCSTR through an
+ * external sort by (hash, document), then one group per hash. A group whose
+ * texts differ (two values of one 64-bit hash) is left out and its hash
+ * listed, so that readers scan for those values. No section when no
+ * document has metadata.
+ */
+static int write_fields(idx_writer *w, const assemble_in *in, ngidx_error *err)
+{
+	char *dpath = ngidx_strdupf("%s/docs", in->tmpdir), *spath = ngidx_strdupf("%s/docstr", in->tmpdir);
+	char *lpath = ngidx_strdupf("%s/fieldlists", in->tmpdir);
+	char *gpath = ngidx_strdupf("%s/fieldgroups", in->tmpdir);
+	ngidx_map dm = { 0 }, sm = { 0 };
+	xsort xs;
+	memset(&xs, 0, sizeof xs);
+	ngidx_wfile lists, groups;
+	uint64_t *coll = NULL; /* hashes of groups left out */
+	size_t ncoll = 0, coll_cap = 0;
+	int rc = dpath && spath && lpath && gpath ? NGIDX_OK
+	                                          : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	int lists_open = 0;
+	rc = rc ? rc : ngidx_map_file(&dm, dpath, err);
+	rc = rc ? rc : ngidx_map_file(&sm, spath, err);
+	rc = rc ? rc : xsort_init(&xs, sizeof(field_rec), cmp_field, in->tmpdir, "fields",
+	                          (size_t)(in->o->memory / 4), err);
+	size_t ndocs = dm.len / sizeof(struct ngx_doc_entry);
+	uint64_t nrec = 0;
+	for (size_t i = 0; i < ndocs && !rc; i++) {
+		struct ngx_doc_entry e;
+		memcpy(&e, dm.p + i * sizeof e, sizeof e);
+		uint64_t end = i + 1 < ndocs ? ((const struct ngx_doc_entry *)(const void *)dm.p)[i + 1].str_off
+		                             : sm.len;
+		if (e.str_off > end || end > sm.len) {
+			rc = ngidx_err_set(err, NGIDX_ERR_CORRUPT, "temporary document table is corrupt");
+			break;
+		}
+		const char *k, *v;
+		size_t kl, vl;
+		for (uint64_t f = 0;
+		     !rc && field_at(sm.p + e.str_off, (size_t)(end - e.str_off), f, &k, &kl, &v, &vl); f++) {
+			field_rec r = { ngx_field_hash(k, kl, v, vl), i, e.str_off, f };
+			rc = xsort_add(&xs, &r, err);
+			nrec++;
+		}
+	}
+	rc = rc ? rc : xsort_finish(&xs, err);
+	if (!rc && nrec && !(rc = ngidx_wfile_open(&lists, lpath, 1u << 16, err)))
+		lists_open = 1;
+	if (!rc && nrec && !(rc = ngidx_wfile_open(&groups, gpath, 1u << 16, err)))
+		lists_open = 2;
+	if (rc || !nrec)
+		goto done;
+	struct ngx_fields_head head = { 0 };
+	const void *p;
+	field_rec first = { 0 }, prev = { 0 };
+	const char *fk = NULL, *fv = NULL;
+	size_t fkl = 0, fvl = 0;
+	uint64_t count = 0, off = 0;
+	int have = 0, clash = 0;
+	for (;;) {
+		int more = xsort_next(&xs, &p, err);
+		if (more < 0) {
+			rc = -more;
+			break;
+		}
+		field_rec r;
+		if (more)
+			memcpy(&r, p, sizeof r);
+		if (have && (!more || r.hash != first.hash)) { /* close the group */
+			if (clash) { /* its list stays in the area, unreferenced */
+				if (NGIDX_RESERVE(coll, coll_cap, ncoll + 1)) {
+					rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+					break;
+				}
+				coll[ncoll++] = first.hash;
+			} else {
+				struct ngx_field_group g = { first.hash, off, (uint32_t)count, 0 };
+				ngidx_wfile_write(&groups, &g, sizeof g);
+				head.ngroups++;
+			}
+			have = 0;
+		}
+		if (!more)
+			break;
+		const char *k, *v;
+		size_t kl, vl;
+		uint64_t end = r.doc + 1 < ndocs
+		                       ? ((const struct ngx_doc_entry *)(const void *)dm.p)[r.doc + 1].str_off
+		                       : sm.len;
+		if (r.pos > end || end > sm.len ||
+		    !field_at(sm.p + r.pos, (size_t)(end - r.pos), r.nth, &k, &kl, &v, &vl)) {
+			rc = ngidx_err_set(err, NGIDX_ERR_CORRUPT, "temporary document strings are corrupt");
+			break;
+		}
+		if (!have) {
+			first = r;
+			fk = k, fkl = kl, fv = v, fvl = vl;
+			count = 0;
+			clash = 0;
+			have = 1;
+			off = lists.written;
+		} else if (kl != fkl || vl != fvl || memcmp(k, fk, kl) || memcmp(v, fv, vl)) {
+			clash = 1;
+		}
+		if (count && r.doc == prev.doc)
+			continue; /* the same pair twice in one document */
+		ngidx_wfile_put_varint(&lists, count ? r.doc - prev.doc : r.doc);
+		count++;
+		prev = r;
+	}
+	head.ncollided = ncoll;
+	head.lists_len = lists.written;
+	int r1 = ngidx_wfile_close(&groups, 0, rc ? NULL : err);
+	rc = rc ? rc : r1;
+	r1 = ngidx_wfile_close(&lists, 0, rc ? NULL : err);
+	rc = rc ? rc : r1;
+	lists_open = 0;
+	if (!rc) {
+		idx_writer_begin(w, NGX_SEC_FIELDS);
+		ngidx_wfile_write(&w->f, &head, sizeof head);
+		rc = ngidx_wfile_append_file(&w->f, gpath, err);
+		for (size_t c = 0; c < ncoll && !rc; c++)
+			ngidx_wfile_write(&w->f, &coll[c], 8);
+		rc = rc ? rc : ngidx_wfile_append_file(&w->f, lpath, err);
+		idx_writer_end(w);
+	}
+done:
+	if (lists_open >= 2)
+		ngidx_wfile_abort(&groups);
+	if (lists_open >= 1)
+		ngidx_wfile_abort(&lists);
+	ngidx_free(coll);
+	xsort_release(&xs);
+	ngidx_map_release(&dm);
+	ngidx_map_release(&sm);
+	ngidx_free(dpath);
+	ngidx_free(spath);
+	ngidx_free(lpath);
+	ngidx_free(gpath);
 	return rc;
 }
 
@@ -173,6 +411,10 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		ngidx_wfile_write(&w.f, &end, sizeof end);
 		idx_writer_end(&w);
 	}
+	if (!rc)
+		rc = write_dates(&w, in, err);
+	if (!rc)
+		rc = write_fields(&w, in, err);
 	static const struct { uint32_t kind; const char *name; } docfiles[] = {
 		{ NGX_SEC_DOCSTR, "docstr" }, { NGX_SEC_SENTS, "sents" }, { NGX_SEC_TEXT, "text" },
 	};

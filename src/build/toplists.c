@@ -71,6 +71,46 @@ typedef struct key_rec { uint64_t hash, h2, id; } key_rec;
 typedef struct s1_rec { uint64_t hash, h2, child, cf, df; } s1_rec; /* child: id | side << 63 */
 typedef struct s2_rec { uint64_t key, cf, df, child; } s2_rec;       /* key: parent << 1 | side */
 
+/* LSB-first bit packing into a byte sink, through a small buffer. */
+typedef struct bitw {
+	ngidx_wfile *f;
+	uint64_t acc;
+	unsigned nacc;
+	size_t nbuf;
+	unsigned char buf[256];
+} bitw;
+
+static void bit_put(bitw *b, uint64_t v, unsigned w)
+{
+	for (unsigned done = 0; done < w;) {
+		unsigned take = w - done < 64 - b->nacc ? w - done : 64 - b->nacc;
+		uint64_t part = (v >> done) & (take == 64 ? ~0ull : (1ull << take) - 1);
+		b->acc |= part << b->nacc;
+		b->nacc += take;
+		done += take;
+		while (b->nacc >= 8) {
+			b->buf[b->nbuf++] = (unsigned char)b->acc;
+			if (b->nbuf == sizeof b->buf) {
+				ngidx_wfile_write(b->f, b->buf, b->nbuf);
+				b->nbuf = 0;
+			}
+			b->acc >>= 8;
+			b->nacc -= 8;
+		}
+	}
+}
+
+/* Pad to a byte and write out. */
+static void bit_flush(bitw *b)
+{
+	if (b->nacc)
+		b->buf[b->nbuf++] = (unsigned char)b->acc;
+	ngidx_wfile_write(b->f, b->buf, b->nbuf);
+	b->nbuf = 0;
+	b->acc = 0;
+	b->nacc = 0;
+}
+
 struct toplists {
 	uint64_t nterms;
 	unsigned max_n, w;
@@ -79,6 +119,12 @@ struct toplists {
 	uint64_t total[NGIDX_MAX_N];
 	ngidx_wfile keys;
 	int keys_open;
+	/* NTERMS: per n, the ids of terms with cf >= NGX_NTERMS_MIN_CF */
+	ngidx_wfile nt[NGIDX_MAX_N];
+	unsigned nt_open;
+	uint64_t nt_count[NGIDX_MAX_N];
+	bitw nt_bits[NGIDX_MAX_N];
+	char *nt_path[NGIDX_MAX_N];
 	xsort s1, s2;
 	size_t budget;
 	ngidx_map text;
@@ -201,6 +247,13 @@ int toplists_create(toplists **out, uint64_t nterms, unsigned max_n, const char 
 		rc = xsort_init(&t->s2, sizeof(s2_rec), cmp_s2, tmpdir, "contlist", t->budget, err);
 	if (!rc && !(rc = ngidx_wfile_open(&t->keys, t->keys_path, 1u << 20, err)))
 		t->keys_open = 1;
+	for (unsigned n = 0; n < max_n && !rc; n++) {
+		if (!(t->nt_path[n] = ngidx_strdupf("%s/nterms-%u", tmpdir, n + 1)))
+			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		if (!rc && !(rc = ngidx_wfile_open(&t->nt[n], t->nt_path[n], 1u << 16, err)))
+			t->nt_open = n + 1;
+		t->nt_bits[n].f = &t->nt[n];
+	}
 	/* at most two join records per term, one list entry per record */
 	xsort_expect(&t->s1, nterms < SIZE_MAX / 2 ? (size_t)nterms * 2 : SIZE_MAX);
 	xsort_key_bits(&t->s1, JOIN_BITS);
@@ -250,6 +303,10 @@ void toplists_add(toplists *t, uint64_t id, const struct ngx_lex_entry *e, uint6
 		return; /* pseudo-term: not an n-gram */
 	unsigned n = e->n;
 	t->total[n - 1]++;
+	if (e->cf >= NGX_NTERMS_MIN_CF) {
+		bit_put(&t->nt_bits[n - 1], id, t->w);
+		t->nt_count[n - 1]++;
+	}
 	tl_ent c = { e->cf, e->df, id, (char *)(uintptr_t)s, len };
 	heap_add(t, &t->heap[2 * (n - 1)], &c);
 	heap_add(t, &t->heap[2 * (n - 1) + 1], &c);
@@ -267,46 +324,6 @@ void toplists_add(toplists *t, uint64_t id, const struct ngx_lex_entry *e, uint6
 }
 
 /* ---- writing ---- */
-
-/* LSB-first bit packing into a byte sink, through a small buffer. */
-typedef struct bitw {
-	ngidx_wfile *f;
-	uint64_t acc;
-	unsigned nacc;
-	size_t nbuf;
-	unsigned char buf[256];
-} bitw;
-
-static void bit_put(bitw *b, uint64_t v, unsigned w)
-{
-	for (unsigned done = 0; done < w;) {
-		unsigned take = w - done < 64 - b->nacc ? w - done : 64 - b->nacc;
-		uint64_t part = (v >> done) & (take == 64 ? ~0ull : (1ull << take) - 1);
-		b->acc |= part << b->nacc;
-		b->nacc += take;
-		done += take;
-		while (b->nacc >= 8) {
-			b->buf[b->nbuf++] = (unsigned char)b->acc;
-			if (b->nbuf == sizeof b->buf) {
-				ngidx_wfile_write(b->f, b->buf, b->nbuf);
-				b->nbuf = 0;
-			}
-			b->acc >>= 8;
-			b->nacc -= 8;
-		}
-	}
-}
-
-/* Pad to a byte and write out. */
-static void bit_flush(bitw *b)
-{
-	if (b->nacc)
-		b->buf[b->nbuf++] = (unsigned char)b->acc;
-	ngidx_wfile_write(b->f, b->buf, b->nbuf);
-	b->nbuf = 0;
-	b->acc = 0;
-	b->nacc = 0;
-}
 
 static int cmp_ent_occ(const void *a, const void *b)
 {
@@ -336,6 +353,34 @@ static void write_toplist(toplists *t, idx_writer *w)
 	}
 	bit_flush(&b);
 	idx_writer_end(w);
+}
+
+/* NTERMS: the header, then each n's list from its scratch file. */
+static int write_nterms(toplists *t, idx_writer *w, ngidx_error *err)
+{
+	int rc = NGIDX_OK;
+	uint64_t lens[NGIDX_MAX_N];
+	for (unsigned n = 0; n < t->max_n; n++) {
+		bit_flush(&t->nt_bits[n]);
+		lens[n] = t->nt[n].written;
+		int r = ngidx_wfile_close(&t->nt[n], 0, rc ? NULL : err);
+		rc = rc ? rc : r;
+	}
+	t->nt_open = 0;
+	FORWARD_IF_ERROR(rc);
+	idx_writer_begin(w, NGX_SEC_NTERMS);
+	uint32_t hdr[4] = { t->max_n, t->w, NGX_NTERMS_MIN_CF, 0 };
+	ngidx_wfile_write(&w->f, hdr, sizeof hdr);
+	uint64_t off = 0;
+	for (unsigned n = 0; n < t->max_n; n++) {
+		uint64_t e[2] = { t->nt_count[n], off };
+		ngidx_wfile_write(&w->f, e, sizeof e);
+		off += lens[n];
+	}
+	for (unsigned n = 0; n < t->max_n && !rc; n++)
+		rc = ngidx_wfile_append_file(&w->f, t->nt_path[n], err);
+	idx_writer_end(w);
+	return rc;
 }
 
 /* Step 2: join the sorted records with the keys; feed s2. */
@@ -490,6 +535,7 @@ int toplists_write(toplists *t, idx_writer *w, ngidx_error *err)
 	t->keys_open = 0;
 	FORWARD_IF_ERROR(rc);
 	write_toplist(t, w);
+	FORWARD_IF_ERROR(write_nterms(t, w, err));
 	if (t->max_n == 1)
 		return NGIDX_OK; /* nothing longer to list: no CONT section */
 	FORWARD_IF_ERROR(xsort_finish(&t->s1, err));
@@ -510,6 +556,10 @@ void toplists_free(toplists *t)
 	}
 	if (t->keys_open)
 		ngidx_wfile_abort(&t->keys);
+	for (unsigned n = 0; n < t->nt_open; n++)
+		ngidx_wfile_abort(&t->nt[n]);
+	for (unsigned n = 0; n < NGIDX_MAX_N; n++)
+		ngidx_free(t->nt_path[n]);
 	if (t->keys_path)
 		remove(t->keys_path);
 	xsort_release(&t->s1);

@@ -71,6 +71,27 @@
  *            frames from text_off until it holds the document. Absent with
  *            --no-text.
  *
+ *   DATES    (optional; date filters) one struct ngx_date_entry per dated
+ *            document, sorted by (date, doc): the documents of a date
+ *            range are a slice found by binary search.
+ *   NTERMS   (optional; keyness, scans by n) for each n, the ids of the
+ *            n-grams of n tokens with at least NGX_NTERMS_MIN_CF
+ *            occurrences, ascending, so that a walk over the terms of one n
+ *            does not decode the whole lexicon:
+ *              0      4    max n (as in the header)
+ *              4      4    w = ngx_id_bits(nterms): bits per term id
+ *              8      4    min cf (NGX_NTERMS_MIN_CF)
+ *              12     4    zero
+ *              16     16 x max n: per n = 1..max n {u64 count, u64 offset
+ *                          of its list in the lists area, in bytes}
+ *              then   the lists, each bit-packed (below) and padded to a
+ *                     byte; the section ends with the last.
+ *   FIELDS   (optional; --where) for every metadata FIELD=VALUE, the
+ *            documents that have it: struct ngx_fields_head, the groups
+ *            (struct ngx_field_group, by hash), the hashes of groups whose
+ *            documents disagree on the text (a 64-bit collision: left out,
+ *            readers scan instead), then each group's documents as varint
+ *            gaps (the first as is).
  *   TOPLIST  (optional; `ngidx top`) the NGX_TOP_K most frequent n-grams
  *            of each n, by occurrences and by documents:
  *              OFFSET SIZE MEANING
@@ -124,6 +145,8 @@
 #define NGIDX_FORMAT_IDX_FORMAT_H
 
 #include <stdint.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #define NGX_MAGIC "NGIDX\0\r\n"
 #define NGX_MAGIC_LEN 8
@@ -155,7 +178,36 @@ enum ngx_section_kind {
 	NGX_SEC_ACTORS = 13,   /* the actor table */
 	NGX_SEC_ACTSTR = 14,   /* actor ids, names, types and aliases */
 	NGX_SEC_COOC = 15,     /* co-occurrence matrices (CSR), three levels */
-	NGX_SEC_KIND_MAX = 15
+	NGX_SEC_DATES = 16,    /* dated documents in date order (date filters) */
+	NGX_SEC_NTERMS = 17,   /* the terms of each n seen NGX_NTERMS_MIN_CF times */
+	NGX_SEC_FIELDS = 18,   /* per metadata FIELD=VALUE, its documents */
+	NGX_SEC_KIND_MAX = 18
+};
+
+/* FIELDS: the header, then ngroups groups sorted by hash, then ncollided
+ * u64 hashes (sorted), then the lists (varint document gaps). */
+struct ngx_fields_head {
+	uint64_t ngroups, ncollided, lists_len, zero;
+};
+
+struct ngx_field_group {
+	uint64_t hash;      /* ngx_field_hash of the key and value */
+	uint64_t off;       /* of its list in the lists area */
+	uint32_t count;     /* documents */
+	uint32_t zero;
+};
+
+/* The hash of metadata FIELD=VALUE in FIELDS (the value's type aside, as
+ * --where compares). */
+static inline uint64_t ngx_field_hash(const char *k, size_t kl, const char *v, size_t vl)
+{
+	return XXH3_64bits_withSeed(v, vl, XXH3_64bits_withSeed(k, kl, kl));
+}
+
+/* DATES entry: the dated documents sorted by (date, doc). */
+struct ngx_date_entry {
+	uint32_t date;      /* YYYYMMDD as in DOCS, never 0 */
+	uint32_t doc;
 };
 
 /* INFO section (all u64 for simplicity of layout). */
@@ -190,6 +242,7 @@ struct ngx_lex_block {
  * (64 KB for the Brown corpus at max n 3), nothing next to the lexicon.
  */
 #define NGX_TOP_K 4096u
+#define NGX_NTERMS_MIN_CF 2u /* NTERMS lists the terms seen this often */
 #define NGX_CONT_GROUP 16 /* CONT records per group-table entry */
 
 /* Bits per bit-packed term id: enough for nterms - 1, at least 1. */

@@ -19,6 +19,7 @@
 #include "common/mem.h"
 #include "ngidx/version.h"
 #include "text/analyze.h"
+#include "format/top_rank.h"
 
 #include <string.h>
 #include <zstd.h>
@@ -26,12 +27,102 @@
 static const char *const sec_names[NGX_SEC_KIND_MAX + 1] = {
 	"unknown", "info", "lexicon", "lexdir", "termtext", "postings",
 	"docs", "docstr", "sents", "text", "lexdata", "toplist", "cont",
-	"actors", "actstr", "cooc",
+	"actors", "actstr", "cooc", "dates", "nterms", "fields",
 };
 
 const char *idx_section_name(uint32_t kind)
 {
 	return kind <= NGX_SEC_KIND_MAX ? sec_names[kind] : "unknown";
+}
+
+/* The NTERMS header and the sizes of its lists (the ids: verify). */
+static int check_nterms(ngidx_index *x, const char *path, ngidx_error *err)
+{
+	const idx_sec *s = x->by_kind[NGX_SEC_NTERMS];
+	if (!s)
+		return NGIDX_OK;
+	uint64_t head = 16 + 16 * (uint64_t)x->max_n, off = 0;
+	if (s->len < head || ngidx_le32(s->p) != x->max_n || ngidx_le32(s->p + 4) != ngx_id_bits(x->nterms) ||
+	    ngidx_le32(s->p + 8) == 0)
+		return ERR_CORRUPT(err, "'%s': section nterms has a bad header", path);
+	x->nt_w = ngidx_le32(s->p + 4);
+	x->nt_min_cf = ngidx_le32(s->p + 8);
+	for (unsigned n = 0; n < x->max_n; n++) {
+		uint64_t count = ngidx_le64(s->p + 16 + 16 * n), o = ngidx_le64(s->p + 24 + 16 * n);
+		if (count > x->nterms || o != off)
+			return ERR_CORRUPT(err, "'%s': section nterms: list of n = %u is misplaced", path, n + 1);
+		x->nt_count[n] = count;
+		x->nt_off[n] = off;
+		off += (count * x->nt_w + 7) / 8;
+	}
+	if (off != s->len - head)
+		return ERR_CORRUPT(err, "'%s': section nterms has a bad size", path);
+	x->nt_lists = s->p + head;
+	return NGIDX_OK;
+}
+
+/* The FIELDS header and sizes (the lists: verify, and bounds when read). */
+static int check_fields(ngidx_index *x, const char *path, ngidx_error *err)
+{
+	const idx_sec *s = x->by_kind[NGX_SEC_FIELDS];
+	if (!s)
+		return NGIDX_OK;
+	struct ngx_fields_head h;
+	if (s->len < sizeof h)
+		return ERR_CORRUPT(err, "'%s': section fields is too short", path);
+	memcpy(&h, s->p, sizeof h);
+	uint64_t fixed = sizeof h;
+	if (h.ngroups > (s->len - fixed) / sizeof(struct ngx_field_group) ||
+	    h.ncollided > (s->len - fixed - h.ngroups * sizeof(struct ngx_field_group)) / 8 ||
+	    h.lists_len != s->len - fixed - h.ngroups * sizeof(struct ngx_field_group) - h.ncollided * 8)
+		return ERR_CORRUPT(err, "'%s': section fields has a bad size", path);
+	x->fgroups = (const struct ngx_field_group *)(const void *)(s->p + fixed);
+	x->nfgroups = h.ngroups;
+	x->fcollided = (const uint64_t *)(const void *)(s->p + fixed + h.ngroups * sizeof *x->fgroups);
+	x->nfcollided = h.ncollided;
+	x->flists = (const unsigned char *)(x->fcollided + h.ncollided);
+	x->flists_len = h.lists_len;
+	return NGIDX_OK;
+}
+
+int idx_field_docs(const ngidx_index *x, const char *k, size_t kl, const char *v, size_t vl,
+                   const struct ngx_field_group **g)
+{
+	*g = NULL;
+	if (!x->fgroups)
+		return -1;
+	uint64_t h = ngx_field_hash(k, kl, v, vl);
+	size_t lo = 0, hi = (size_t)x->nfcollided;
+	while (lo < hi) { /* a collided hash: the caller scans */
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->fcollided[mid] == h)
+			return -1;
+		if (x->fcollided[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	lo = 0, hi = (size_t)x->nfgroups;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->fgroups[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->nfgroups && x->fgroups[lo].hash == h && x->fgroups[lo].off <= x->flists_len)
+		*g = &x->fgroups[lo];
+	return 0;
+}
+
+int idx_nterms_id(const ngidx_index *x, unsigned n, uint64_t i, uint64_t *id)
+{
+	if (!x->nt_lists || n < 1 || n > x->max_n || i >= x->nt_count[n - 1])
+		return -1;
+	uint64_t bytes = (x->nt_count[n - 1] * x->nt_w + 7) / 8;
+	if (top_bits_get(x->nt_lists + x->nt_off[n - 1], bytes, i, x->nt_w, id) || *id >= x->nterms)
+		return -1;
+	return 0;
 }
 
 static int check_layout(ngidx_index *x, const char *path, int verify, ngidx_error *err)
@@ -145,6 +236,15 @@ static int check_layout(ngidx_index *x, const char *path, int verify, ngidx_erro
 	if (ds->str_off != x->by_kind[NGX_SEC_DOCSTR]->len || ds->sent_off != x->by_kind[NGX_SEC_SENTS]->len ||
 	    ds->text_off != (st ? st->len : 0))
 		return ERR_CORRUPT(err, "'%s': document sentinel does not match its sections", path);
+	const idx_sec *sdt = x->by_kind[NGX_SEC_DATES];
+	if (sdt) {
+		x->ndates = sdt->len / sizeof(struct ngx_date_entry);
+		if (sdt->len % sizeof(struct ngx_date_entry) || x->ndates > x->ndocs)
+			return ERR_CORRUPT(err, "'%s': section dates has a bad size", path);
+		x->dates = (const struct ngx_date_entry *)(const void *)sdt->p;
+	}
+	FORWARD_IF_ERROR(check_nterms(x, path, err));
+	FORWARD_IF_ERROR(check_fields(x, path, err));
 	return idx_actors_check(x, path, err);
 }
 

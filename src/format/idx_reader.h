@@ -34,6 +34,19 @@ struct ngidx_index {
 	unsigned dir_bits;
 	const struct ngx_doc_entry *docs;
 	uint64_t ndocs;
+	const struct ngx_date_entry *dates; /* NULL without the DATES section */
+	uint64_t ndates;
+	/* NTERMS (nt_lists NULL without it): per n, count ids from nt_off */
+	const unsigned char *nt_lists;
+	unsigned nt_w, nt_min_cf;
+	uint64_t nt_count[NGIDX_MAX_N], nt_off[NGIDX_MAX_N];
+	/* FIELDS (fgroups NULL without it) */
+	const struct ngx_field_group *fgroups;
+	uint64_t nfgroups;
+	const uint64_t *fcollided;
+	uint64_t nfcollided;
+	const unsigned char *flists;
+	uint64_t flists_len;
 	/* actors (all zero without them): checked by idx_actors_check */
 	const struct ngx_actors_head *act_head;
 	const struct ngx_actor_entry *actors;
@@ -90,6 +103,22 @@ typedef struct idx_term_rec {
  * @return the number of terms, or -1 if the block is corrupt.
  */
 int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r);
+
+/*
+ * Entry @i of the NTERMS list of @n (ascending term ids of n tokens and at
+ * least x->nt_min_cf occurrences). @return 0 with *@id set, or -1 (no
+ * such entry, no section, or an id out of range).
+ */
+int idx_nterms_id(const ngidx_index *x, unsigned n, uint64_t i, uint64_t *id);
+
+/*
+ * The FIELDS group of metadata @k = @v: *@g, or NULL when no document has
+ * it (its documents, as varint gaps, start at x->flists + g->off: the
+ * caller reads g->count of them within x->flists_len). @return 0, or -1
+ * when the section cannot tell (none, or a collided hash): scan instead.
+ */
+int idx_field_docs(const ngidx_index *x, const char *k, size_t kl, const char *v, size_t vl,
+                   const struct ngx_field_group **g);
 
 /* Term @id. @return 0, or -1 if corrupt. */
 int idx_term_at(const ngidx_index *x, uint64_t id, idx_term_rec *r);

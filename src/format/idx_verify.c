@@ -211,6 +211,127 @@ static int verify_docs(const ngidx_index *x, ngidx_error *err)
 	return rc;
 }
 
+/* NTERMS: each list is exactly the ids, ascending, of the n-grams of its n
+ * with at least the minimum count: one pass over the lexicon. */
+static int verify_nterms(const ngidx_index *x, ngidx_error *err)
+{
+	if (!x->nt_lists)
+		return NGIDX_OK;
+	uint64_t at[NGIDX_MAX_N] = { 0 };
+	idx_term_rec blk[NGX_LEX_BLOCK];
+	for (uint64_t b = 0; b < x->nblocks; b++) {
+		int cnt = idx_lex_block(x, b, blk);
+		if (cnt <= 0)
+			return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt", (unsigned long long)b);
+		for (int i = 0; i < cnt; i++) {
+			const char *t = idx_rec_text(x, &blk[i]);
+			size_t len = (size_t)blk[i].text_len;
+			if (blk[i].cf < x->nt_min_cf || ngx_is_actor_term(t, len))
+				continue;
+			unsigned n = idx_text_n(t, len);
+			uint64_t id;
+			if (n < 1 || n > x->max_n || idx_nterms_id(x, n, at[n - 1]++, &id) ||
+			    id != b * NGX_LEX_BLOCK + (uint64_t)i)
+				return ERR_CORRUPT(err, "section nterms: the list of n = %u is wrong at entry %llu",
+				                   n, (unsigned long long)(at[n - 1] - 1));
+		}
+	}
+	for (unsigned n = 0; n < x->max_n; n++)
+		if (at[n] != x->nt_count[n])
+			return ERR_CORRUPT(err, "section nterms: the list of n = %u is too long", n + 1);
+	return NGIDX_OK;
+}
+
+/* 1 if document @id has a metadata field of hash @h, 0 if not, -1 bad. */
+static int has_field(const ngidx_index *x, uint32_t id, uint64_t h, uint64_t *nfields)
+{
+	ngidx_doc d;
+	if (ngidx_doc_get(x, id, &d, NULL))
+		return -1;
+	size_t pos = 0, kl, vl;
+	const char *k, *v;
+	int is, r, found = 0;
+	*nfields = 0;
+	while ((r = ngidx_doc_meta_next(&d, &pos, &k, &kl, &v, &vl, &is)) == 1) {
+		found |= ngx_field_hash(k, kl, v, vl) == h;
+		++*nfields;
+	}
+	return r < 0 ? -1 : found;
+}
+
+/* FIELDS: groups in hash order, each list ascending, every listed document
+ * holding the field, and as many (document, field) pairs listed as there
+ * are outside the collided hashes. */
+static int verify_fields(const ngidx_index *x, ngidx_error *err)
+{
+	if (!x->fgroups)
+		return NGIDX_OK;
+	uint64_t listed = 0, pairs = 0, nf;
+	for (uint64_t i = 0; i < x->nfcollided; i++)
+		if (i && x->fcollided[i - 1] >= x->fcollided[i])
+			return ERR_CORRUPT(err, "section fields: collided hashes out of order");
+	for (uint64_t i = 0; i < x->nfgroups; i++) {
+		const struct ngx_field_group *g = &x->fgroups[i];
+		if ((i && g[-1].hash >= g->hash) || g->off > x->flists_len || !g->count)
+			return ERR_CORRUPT(err, "section fields: group %llu is wrong", (unsigned long long)i);
+		const unsigned char *p = x->flists + g->off, *end = x->flists + x->flists_len;
+		uint64_t doc = 0;
+		for (uint32_t j = 0; j < g->count; j++) {
+			uint64_t gap;
+			if (ngidx_varint_get(&p, end, &gap) || (j && !gap) || (doc += gap) >= x->ndocs ||
+			    has_field(x, (uint32_t)doc, g->hash, &nf) != 1)
+				return ERR_CORRUPT(err, "section fields: the list of group %llu is wrong",
+				                   (unsigned long long)i);
+		}
+		listed += g->count;
+	}
+	for (uint64_t id = 0; id < x->ndocs; id++) {
+		ngidx_doc d;
+		if (ngidx_doc_get(x, (uint32_t)id, &d, NULL))
+			return ERR_CORRUPT(err, "section docstr: document %llu is bad", (unsigned long long)id);
+		size_t pos = 0, kl, vl;
+		const char *k, *v;
+		int is;
+		while (ngidx_doc_meta_next(&d, &pos, &k, &kl, &v, &vl, &is) == 1) {
+			uint64_t h = ngx_field_hash(k, kl, v, vl), c = 0;
+			for (uint64_t lo = 0, hi = x->nfcollided; lo < hi && !c;) {
+				uint64_t mid = lo + (hi - lo) / 2;
+				if (x->fcollided[mid] == h)
+					c = 1;
+				else if (x->fcollided[mid] < h)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			pairs += !c;
+		}
+	}
+	if (pairs != listed)
+		return ERR_CORRUPT(err, "section fields: %llu pairs listed, %llu in the documents",
+		                   (unsigned long long)listed, (unsigned long long)pairs);
+	return NGIDX_OK;
+}
+
+/* DATES: every dated document once, with its date, in (date, doc) order. */
+static int verify_dates(const ngidx_index *x, ngidx_error *err)
+{
+	if (!x->dates)
+		return NGIDX_OK;
+	uint64_t dated = 0;
+	for (uint64_t i = 0; i < x->ndocs; i++)
+		dated += x->docs[i].date != 0;
+	if (dated != x->ndates)
+		return ERR_CORRUPT(err, "section dates: %llu entries for %llu dated documents",
+		                   (unsigned long long)x->ndates, (unsigned long long)dated);
+	for (uint64_t i = 0; i < x->ndates; i++) {
+		const struct ngx_date_entry *d = &x->dates[i];
+		if (d->doc >= x->ndocs || !d->date || x->docs[d->doc].date != d->date ||
+		    (i && (d[-1].date > d->date || (d[-1].date == d->date && d[-1].doc >= d->doc))))
+			return ERR_CORRUPT(err, "section dates: entry %llu is wrong", (unsigned long long)i);
+	}
+	return NGIDX_OK;
+}
+
 /* ---- TOPLIST and CONT (optional sections of `ngidx top`) ---- */
 
 static int is_pseudo_term(const char *s, size_t len) { return !len || ngx_is_actor_term(s, len); }
@@ -389,6 +510,9 @@ int ngidx_index_verify(const ngidx_index *x, ngidx_error *err)
 	FORWARD_IF_ERROR(verify_checksums(x, err));
 	FORWARD_IF_ERROR(verify_lexicon(x, err));
 	FORWARD_IF_ERROR(verify_docs(x, err));
+	FORWARD_IF_ERROR(verify_dates(x, err));
+	FORWARD_IF_ERROR(verify_nterms(x, err));
+	FORWARD_IF_ERROR(verify_fields(x, err));
 	FORWARD_IF_ERROR(verify_toplist(x, err));
 	FORWARD_IF_ERROR(verify_cont(x, err));
 	FORWARD_IF_ERROR(idx_actors_verify(x, err));

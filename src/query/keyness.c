@@ -147,6 +147,116 @@ static ngidx_subset *subset_new(const ngidx_index *idx)
 	return s;
 }
 
+/* Add document @id to @s. */
+static void subset_add(ngidx_subset *s, const ngidx_index *idx, uint32_t id)
+{
+	s->bits[id / 64] |= 1ull << (id % 64);
+	s->docs++;
+	s->tokens += idx->docs[id].ntokens;
+}
+
+/*
+ * Conditions on dates only: the documents dated in [from, to] (to 0: no
+ * end) are a slice of the DATES section, found by binary search, so the
+ * cost is that of the documents selected, not of the corpus. Without the
+ * section (older indexes), a pass over the dates of the document table.
+ */
+static void subset_dates(ngidx_subset *s, const ngidx_index *idx, uint32_t from, uint32_t to)
+{
+	if (!idx->dates) {
+		for (uint32_t id = 0; id < s->ndocs; id++) {
+			uint32_t d = idx->docs[id].date;
+			if (d && d >= from && (!to || d <= to))
+				subset_add(s, idx, id);
+		}
+		return;
+	}
+	size_t lo = 0, hi = (size_t)idx->ndates;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idx->dates[mid].date < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < idx->ndates && (!to || idx->dates[i].date <= to); i++)
+		if (idx->dates[i].doc < s->ndocs && !ngidx_subset_has(s, idx->dates[i].doc))
+			subset_add(s, idx, idx->dates[i].doc); /* (has: a corrupt list may repeat) */
+}
+
+/*
+ * The documents with metadata @c (FIELD=VALUE) into @bits, from the FIELDS
+ * section. @return 1 (done), 0 (the section cannot tell: scan), or -code.
+ */
+static int field_bits(const ngidx_index *idx, const cond *c, uint64_t *bits, size_t nwords,
+                      ngidx_error *err)
+{
+	const struct ngx_field_group *g;
+	if (idx_field_docs(idx, c->key, c->klen, c->val, c->vlen, &g))
+		return 0;
+	memset(bits, 0, nwords * sizeof *bits);
+	if (!g)
+		return 1;
+	const unsigned char *p = idx->flists + g->off, *end = idx->flists + idx->flists_len;
+	uint64_t doc = 0;
+	for (uint32_t i = 0; i < g->count; i++) {
+		uint64_t gap;
+		if (ngidx_varint_get(&p, end, &gap) || (i && !gap) || (doc += gap) >= idx->ndocs)
+			return -ERR_CORRUPT(err, "section fields: a list is corrupt");
+		bits[doc / 64] |= 1ull << (doc % 64);
+	}
+	/* A hash shared with a value no document has would name another
+	 * value's documents: the first one tells. */
+	ngidx_doc d;
+	uint32_t first = UINT32_MAX;
+	for (size_t w = 0; w < nwords && first == UINT32_MAX; w++)
+		if (bits[w])
+			first = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits[w]));
+	int in = ngidx_doc_get(idx, first, &d, err) ? -NGIDX_ERR_CORRUPT : satisfies(&d, c);
+	if (in < 0)
+		return -ERR_CORRUPT(err, "document %u: bad metadata", first);
+	if (!in)
+		memset(bits, 0, nwords * sizeof *bits);
+	return 1;
+}
+
+/*
+ * Metadata conditions (and dates) from the FIELDS and DATES sections: the
+ * intersection of the conditions' document sets, at the cost of the
+ * documents listed. @return 1 (done), 0 (a condition needs the scan), or
+ * -code.
+ */
+static int subset_indexed(ngidx_subset *s, const ngidx_index *idx, const cond *c, size_t nc,
+                          uint32_t from, uint32_t to, ngidx_error *err)
+{
+	size_t nw = (size_t)s->ndocs / 64 + 1;
+	uint64_t *tmp = NULL, *acc = NULL;
+	int first = 1, r = 1;
+	for (size_t i = 0; i < nc && r == 1; i++) {
+		if (c[i].is_date)
+			continue;
+		if (!tmp && (!(tmp = ngidx_malloc(nw * 8)) || !(acc = ngidx_malloc(nw * 8)))) {
+			r = -ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			break;
+		}
+		r = field_bits(idx, &c[i], first ? acc : tmp, nw, err);
+		for (size_t w = 0; r == 1 && !first && w < nw; w++)
+			acc[w] &= tmp[w];
+		first = 0;
+	}
+	for (size_t w = 0; r == 1 && w < nw; w++) {
+		for (uint64_t v = acc[w]; v; v &= v - 1) {
+			uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(v));
+			uint32_t d = idx->docs[id].date;
+			if (!(from || to) || (d && d >= from && (!to || d <= to)))
+				subset_add(s, idx, id);
+		}
+	}
+	ngidx_free(tmp);
+	ngidx_free(acc);
+	return r;
+}
+
 int ngidx_subset_parse(const ngidx_index *idx, const char *spec, ngidx_subset **out,
                        ngidx_error *err)
 {
@@ -159,7 +269,36 @@ int ngidx_subset_parse(const ngidx_index *idx, const char *spec, ngidx_subset **
 		ngidx_free(c);
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	}
-	int rc = NGIDX_OK;
+	int rc = NGIDX_OK, dates_only = 1;
+	uint32_t from = 0, to = 0;
+	for (size_t i = 0; i < nc; i++) {
+		dates_only &= c[i].is_date;
+		if (c[i].is_date && c[i].f.from > from)
+			from = c[i].f.from;
+		if (c[i].is_date && c[i].f.to && (!to || c[i].f.to < to))
+			to = c[i].f.to;
+	}
+	if (dates_only && nc) {
+		if (!to || from <= to)
+			subset_dates(s, idx, from, to);
+		ngidx_free(c);
+		*out = s;
+		return NGIDX_OK;
+	}
+	if (nc && idx->fgroups) {
+		int r = subset_indexed(s, idx, c, nc, from, to, err);
+		if (r) {
+			ngidx_free(c);
+			if (r < 0) {
+				ngidx_subset_free(s);
+				return -r;
+			}
+			*out = s;
+			return NGIDX_OK;
+		}
+		memset(s->bits, 0, ((size_t)s->ndocs / 64 + 1) * sizeof *s->bits);
+		s->docs = s->tokens = 0;
+	}
 	for (uint32_t id = 0; id < s->ndocs && !rc; id++) {
 		ngidx_doc d;
 		if ((rc = ngidx_doc_get(idx, id, &d, err)))
@@ -170,9 +309,7 @@ int ngidx_subset_parse(const ngidx_index *idx, const char *spec, ngidx_subset **
 		if (in < 0) {
 			rc = ERR_CORRUPT(err, "document %u: bad metadata", id);
 		} else if (in) {
-			s->bits[id / 64] |= 1ull << (id % 64);
-			s->docs++;
-			s->tokens += d.tokens;
+			subset_add(s, idx, id);
 		}
 	}
 	ngidx_free(c);
@@ -404,24 +541,40 @@ static int compare(walk_ctx *c, const ngidx_term *t, const ngidx_term *u, int in
 	return rc ? ngidx_err_set(err, rc, "out of memory") : NGIDX_OK;
 }
 
-/* Every n-gram of length o->n of x. */
+/*
+ * Every n-gram of length o->n of x. Within one index a term seen fewer than
+ * min_count times cannot be compared, so when the NTERMS list of that n
+ * holds every term seen that often, only its terms are visited; otherwise
+ * the whole lexicon is, a block at a time.
+ */
 static int walk_ngrams(walk_ctx *c, ngidx_error *err)
 {
 	const ngidx_index *x = c->x;
 	int same = x == c->y;
+	unsigned n = c->o->n;
+	int listed = same && x->nt_lists && n <= x->max_n && c->o->min_count >= x->nt_min_cf;
+	uint64_t total = listed ? x->nt_count[n - 1] : x->nterms, blk_at = UINT64_MAX;
 	idx_term_rec blk[NGX_LEX_BLOCK];
-	int cnt = 0, i = 0;
-	for (uint64_t id = 0; id < x->nterms; id++, i++) {
-		/* the lexicon a block at a time: one decode per 16 terms */
-		if (i == cnt) {
-			if ((cnt = idx_lex_block(x, id / NGX_LEX_BLOCK, blk)) <= 0)
+	int cnt = 0;
+	for (uint64_t k = 0; k < total; k++) {
+		uint64_t id = k;
+		if (listed && idx_nterms_id(x, n, k, &id))
+			return ERR_CORRUPT(err, "section nterms: entry %llu of n = %u is bad",
+			                   (unsigned long long)k, n);
+		if (id / NGX_LEX_BLOCK != blk_at) {
+			blk_at = id / NGX_LEX_BLOCK;
+			if ((cnt = idx_lex_block(x, blk_at, blk)) <= 0)
 				return ERR_CORRUPT(err, "section lexicon: block %llu is corrupt",
-				                   (unsigned long long)(id / NGX_LEX_BLOCK));
-			i = 0;
+				                   (unsigned long long)blk_at);
 		}
-		ngidx_term t = { id, blk[i].cf, (uint32_t)blk[i].df, 0, idx_rec_text(x, &blk[i]),
-		                 (size_t)blk[i].text_len };
-		if (ngx_is_actor_term(t.text, t.text_len) || (t.n = idx_text_n(t.text, t.text_len)) != c->o->n)
+		const idx_term_rec *r = &blk[id % NGX_LEX_BLOCK];
+		if (id % NGX_LEX_BLOCK >= (uint64_t)cnt)
+			return ERR_CORRUPT(err, "section nterms: term %llu is out of its block",
+			                   (unsigned long long)id);
+		if (same && r->cf < c->o->min_count)
+			continue; /* a + b <= cf: the cheap test first */
+		ngidx_term t = { id, r->cf, (uint32_t)r->df, 0, idx_rec_text(x, r), (size_t)r->text_len };
+		if (ngx_is_actor_term(t.text, t.text_len) || (t.n = idx_text_n(t.text, t.text_len)) != n)
 			continue;
 		ngidx_term u;
 		int f = same ? 1 : ngidx_term_find(c->y, t.text, t.text_len, &u);

@@ -25,6 +25,7 @@
 #include "ngidx/index.h"
 #include "ngidx/keyness.h"
 #include "ngidx/measures.h"
+#include "format/idx_reader.h"
 
 static const char *const vocab[] = { "the", "summit", "of", "talks", "north", "korea", "and",
 	                             "trade", "war", "peace", "hanoi", "kim", "trump", "said" };
@@ -567,6 +568,174 @@ Test(keyness, count_in_subsets, .init = fixture_setup, .fini = fixture_teardown,
 		ngidx_subset_free(s);
 	}
 	ngidx_count_result_release(&res);
+	ngidx_index_free(idx);
+	free(d);
+}
+
+/* A date as a spec bound: Y, Y-M or Y-M-D of YYYYMMDD @v (00: omitted). */
+static int put_date(char *p, size_t n, uint32_t v)
+{
+	if (v % 100)
+		return snprintf(p, n, "%04u-%02u-%02u", v / 10000, v / 100 % 100, v % 100);
+	if (v / 100 % 100)
+		return snprintf(p, n, "%04u-%02u", v / 10000, v / 100 % 100);
+	return snprintf(p, n, "%04u", v / 10000);
+}
+
+/*
+ * Date-only subsets come from the DATES section by binary search; without
+ * it (an index written before it) from a pass over the document table.
+ * Both must select exactly the documents, and the tokens, that a
+ * brute-force test of every document's date selects.
+ */
+Test(keyness, date_subsets_from_the_dates_section, .init = fixture_setup, .fini = fixture_teardown,
+     .timeout = 120)
+{
+	rng r = { test_seed("date_subsets_from_the_dates_section") };
+	size_t n = 300 + rng_below(&r, 200);
+	gdoc *d = gen(&r, n, tp("a.jsonl"));
+	ngidx_index *idx = build(tp("a.jsonl"), tp("a.ngx"));
+	cr_assert_not_null(idx->dates, "no DATES section");
+	const struct ngx_date_entry *dates = idx->dates;
+	for (int t = 0; t < 300; t++) {
+		/* a bound is a year, a month or a day, sometimes absent */
+		uint32_t b[2];
+		for (int k = 0; k < 2; k++) {
+			uint32_t y = 2016 + rng_below(&r, 6), m = rng_below(&r, 13), day = m ? rng_below(&r, 29) : 0;
+			b[k] = rng_below(&r, 6) ? y * 10000 + m * 100 + day : 0;
+		}
+		if (b[0] && b[1] && b[0] > b[1]) {
+			uint32_t x = b[0];
+			b[0] = b[1];
+			b[1] = x;
+		}
+		char spec[96], lo[16] = "", hi[16] = "";
+		if (b[0])
+			put_date(lo, sizeof lo, b[0]);
+		if (b[1])
+			put_date(hi, sizeof hi, b[1]);
+		snprintf(spec, sizeof spec, "date=%s..%s", lo, hi);
+		/* an upper bound covers its whole year or month */
+		uint32_t up = !b[1] ? 0 : b[1] % 100 ? b[1] : b[1] / 100 % 100 ? b[1] + 99 : b[1] + 9999;
+		pred p = { b[0], up, -1, 0 };
+		if (!b[0] && !b[1])
+			continue; /* "date=.." is malformed */
+		for (int with = 1; with >= 0; with--) {
+			idx->dates = with ? dates : NULL;
+			ngidx_subset *s;
+			ngidx_error e = { 0 };
+			cr_assert_eq(ngidx_subset_parse(idx, spec, &s, &e), NGIDX_OK, "%s: %s", spec, e.msg);
+			uint64_t docs = 0, tokens = 0;
+			for (size_t i = 0; i < n; i++) {
+				int want = in_pred(&d[i], &p);
+				cr_assert_eq(ngidx_subset_has(s, (uint32_t)i), want, "%s (%s DATES): document %zu "
+				             "dated %u", spec, with ? "with" : "without", i, d[i].date);
+				docs += want;
+				tokens += want ? d[i].nw : 0;
+			}
+			cr_assert_eq(ngidx_subset_docs(s), docs, "%s", spec);
+			cr_assert_eq(ngidx_subset_tokens(s), tokens, "%s", spec);
+			ngidx_subset_free(s);
+		}
+	}
+	idx->dates = dates;
+	ngidx_index_free(idx);
+	free(d);
+}
+
+/* Keyness within one index visits only the NTERMS list of its n when
+ * min_count allows: the rows must be those of the walk over the whole
+ * lexicon, for every n and several min_count, k and subsets. */
+Test(keyness, nterms_list_gives_the_same_rows, .init = fixture_setup, .fini = fixture_teardown,
+     .timeout = 120)
+{
+	rng r = { test_seed("nterms_list_gives_the_same_rows") };
+	size_t n = 300 + rng_below(&r, 200);
+	gdoc *d = gen(&r, n, tp("a.jsonl"));
+	ngidx_index *idx = build(tp("a.jsonl"), tp("a.ngx"));
+	cr_assert_not_null(idx->nt_lists, "no NTERMS section");
+	const unsigned char *lists = idx->nt_lists;
+	static const char *const specs[] = { "date=2019", "src=post", "date=2017..2018-06" };
+	for (size_t k = 0; k < 3; k++) {
+		ngidx_subset *s;
+		cr_assert_eq(ngidx_subset_parse(idx, specs[k], &s, NULL), NGIDX_OK);
+		for (unsigned ng = 1; ng <= 3; ng++) {
+			for (uint64_t mc = 2; mc <= 6; mc += 4) {
+				ngidx_keyness_opts o;
+				ngidx_keyness_opts_init(&o);
+				o.n = ng;
+				o.min_count = mc;
+				o.k = 1000;
+				ngidx_keyness_result a = { 0 }, b = { 0 };
+				ngidx_error e = { 0 };
+				idx->nt_lists = lists;
+				cr_assert_eq(ngidx_keyness(idx, s, idx, NULL, &o, &a, &e), NGIDX_OK, "%s", e.msg);
+				idx->nt_lists = NULL;
+				cr_assert_eq(ngidx_keyness(idx, s, idx, NULL, &o, &b, &e), NGIDX_OK, "%s", e.msg);
+				cr_assert_eq(a.nrows, b.nrows, "%s n=%u min %llu: %zu and %zu rows", specs[k], ng,
+				             (unsigned long long)mc, a.nrows, b.nrows);
+				cr_assert_eq(a.tested, b.tested);
+				cr_assert_gt(a.nrows, 0, "%s n=%u: no row", specs[k], ng);
+				for (size_t i = 0; i < a.nrows; i++)
+					cr_assert(a.rows[i].len == b.rows[i].len &&
+					          !memcmp(a.rows[i].ngram, b.rows[i].ngram, a.rows[i].len) &&
+					          a.rows[i].target == b.rows[i].target && a.rows[i].reference == b.rows[i].reference,
+					          "%s n=%u: row %zu differs", specs[k], ng, i);
+				ngidx_keyness_result_release(&a);
+				ngidx_keyness_result_release(&b);
+			}
+		}
+		ngidx_subset_free(s);
+	}
+	idx->nt_lists = lists;
+	ngidx_index_free(idx);
+	free(d);
+}
+
+/* FIELD=VALUE conditions (alone, together, with dates) come from the
+ * FIELDS section, or from a scan without it: both must select what a
+ * brute-force test of every document selects, absent values included. */
+Test(keyness, field_subsets_from_the_fields_section, .init = fixture_setup,
+     .fini = fixture_teardown, .timeout = 120)
+{
+	rng r = { test_seed("field_subsets_from_the_fields_section") };
+	size_t n = 300 + rng_below(&r, 200);
+	gdoc *d = gen(&r, n, tp("a.jsonl"));
+	ngidx_index *idx = build(tp("a.jsonl"), tp("a.ngx"));
+	cr_assert_not_null(idx->fgroups, "no FIELDS section");
+	const struct ngx_field_group *groups = idx->fgroups;
+	const struct ngx_date_entry *dates = idx->dates;
+	static const struct { const char *spec; pred p; } subs[] = {
+		{ "src=post", { 0, 0, 2, 0 } },
+		{ "src=wire", { 0, 0, 0, 0 } },
+		{ "src=nowhere", { 0, 0, 7, 0 } },
+		{ "src=post,date=2019", { 20190000, 20199999, 2, 0 } },
+		{ "date=2018-02..2019-06-15,src=wire", { 20180200, 20190615, 0, 0 } },
+		{ "src=wire,src=post", { 0, 0, 9, 0 } },
+		{ "src=wire,src=wire", { 0, 0, 0, 0 } },
+	};
+	for (size_t k = 0; k < sizeof subs / sizeof *subs; k++) {
+		for (int with = 1; with >= 0; with--) {
+			idx->fgroups = with ? groups : NULL;
+			idx->dates = with ? dates : NULL;
+			ngidx_subset *s;
+			ngidx_error e = { 0 };
+			cr_assert_eq(ngidx_subset_parse(idx, subs[k].spec, &s, &e), NGIDX_OK, "%s", e.msg);
+			uint64_t docs = 0, tokens = 0;
+			for (size_t i = 0; i < n; i++) {
+				int want = in_pred(&d[i], &subs[k].p);
+				cr_assert_eq(ngidx_subset_has(s, (uint32_t)i), want, "%s (%s sections): document "
+				             "%zu", subs[k].spec, with ? "with" : "without", i);
+				docs += want;
+				tokens += want ? d[i].nw : 0;
+			}
+			cr_assert_eq(ngidx_subset_docs(s), docs, "%s", subs[k].spec);
+			cr_assert_eq(ngidx_subset_tokens(s), tokens, "%s", subs[k].spec);
+			ngidx_subset_free(s);
+		}
+	}
+	idx->fgroups = groups;
+	idx->dates = dates;
 	ngidx_index_free(idx);
 	free(d);
 }
