@@ -12,3 +12,8 @@ bench: $(BIN) ## end-to-end: ngidx vs SQLite FTS5 and ripgrep (BENCH_SIZE=200M),
 	@scripts/install-deps.sh --bench
 	@NGIDX=$(BIN) BUILD=$(BUILD) bench/e2e.sh --size $(BENCH_SIZE) --seed $(BENCH_SEED) \
 	    --brown $(BENCH_BROWN) $(BENCH_ARGS)
+
+SUBCORPUS_SIZE ?= 1G
+
+bench-subcorpus: $(BIN) ## issue 7: filtered count, series, keyness on a generated corpus (SUBCORPUS_SIZE=1G), appends to bench/RESULTS.md
+	@NGIDX=$(BIN) bench/subcorpus.sh --size $(SUBCORPUS_SIZE) --seed $(BENCH_SEED)

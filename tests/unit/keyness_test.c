@@ -572,6 +572,27 @@ Test(keyness, count_in_subsets, .init = fixture_setup, .fini = fixture_teardown,
 	free(d);
 }
 
+/* Subset @spec of @idx must hold exactly the documents of @d[0..@n) that
+ * satisfy @p, and their tokens; @how names the way it was taken. */
+static void check_subset(ngidx_index *idx, const char *spec, const pred *p, const gdoc *d, size_t n,
+                         const char *how)
+{
+	ngidx_subset *s;
+	ngidx_error e = { 0 };
+	cr_assert_eq(ngidx_subset_parse(idx, spec, &s, &e), NGIDX_OK, "%s: %s", spec, e.msg);
+	uint64_t docs = 0, tokens = 0;
+	for (size_t i = 0; i < n; i++) {
+		int want = in_pred(&d[i], p);
+		cr_assert_eq(ngidx_subset_has(s, (uint32_t)i), want, "%s (%s): document %zu dated %u",
+		             spec, how, i, d[i].date);
+		docs += want;
+		tokens += want ? d[i].nw : 0;
+	}
+	cr_assert_eq(ngidx_subset_docs(s), docs, "%s (%s)", spec, how);
+	cr_assert_eq(ngidx_subset_tokens(s), tokens, "%s (%s)", spec, how);
+	ngidx_subset_free(s);
+}
+
 /* A date as a spec bound: Y, Y-M or Y-M-D of YYYYMMDD @v (00: omitted). */
 static int put_date(char *p, size_t n, uint32_t v)
 {
@@ -622,20 +643,7 @@ Test(keyness, date_subsets_from_the_dates_section, .init = fixture_setup, .fini 
 			continue; /* "date=.." is malformed */
 		for (int with = 1; with >= 0; with--) {
 			idx->dates = with ? dates : NULL;
-			ngidx_subset *s;
-			ngidx_error e = { 0 };
-			cr_assert_eq(ngidx_subset_parse(idx, spec, &s, &e), NGIDX_OK, "%s: %s", spec, e.msg);
-			uint64_t docs = 0, tokens = 0;
-			for (size_t i = 0; i < n; i++) {
-				int want = in_pred(&d[i], &p);
-				cr_assert_eq(ngidx_subset_has(s, (uint32_t)i), want, "%s (%s DATES): document %zu "
-				             "dated %u", spec, with ? "with" : "without", i, d[i].date);
-				docs += want;
-				tokens += want ? d[i].nw : 0;
-			}
-			cr_assert_eq(ngidx_subset_docs(s), docs, "%s", spec);
-			cr_assert_eq(ngidx_subset_tokens(s), tokens, "%s", spec);
-			ngidx_subset_free(s);
+			check_subset(idx, spec, &p, d, n, with ? "with DATES" : "without");
 		}
 	}
 	idx->dates = dates;
@@ -718,20 +726,7 @@ Test(keyness, field_subsets_from_the_fields_section, .init = fixture_setup,
 		for (int with = 1; with >= 0; with--) {
 			idx->fgroups = with ? groups : NULL;
 			idx->dates = with ? dates : NULL;
-			ngidx_subset *s;
-			ngidx_error e = { 0 };
-			cr_assert_eq(ngidx_subset_parse(idx, subs[k].spec, &s, &e), NGIDX_OK, "%s", e.msg);
-			uint64_t docs = 0, tokens = 0;
-			for (size_t i = 0; i < n; i++) {
-				int want = in_pred(&d[i], &subs[k].p);
-				cr_assert_eq(ngidx_subset_has(s, (uint32_t)i), want, "%s (%s sections): document "
-				             "%zu", subs[k].spec, with ? "with" : "without", i);
-				docs += want;
-				tokens += want ? d[i].nw : 0;
-			}
-			cr_assert_eq(ngidx_subset_docs(s), docs, "%s", subs[k].spec);
-			cr_assert_eq(ngidx_subset_tokens(s), tokens, "%s", subs[k].spec);
-			ngidx_subset_free(s);
+			check_subset(idx, subs[k].spec, &subs[k].p, d, n, with ? "with FIELDS" : "without");
 		}
 	}
 	idx->fgroups = groups;
