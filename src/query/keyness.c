@@ -43,7 +43,9 @@ struct ngidx_subset {
 	const ngidx_index *idx;
 	uint64_t *bits;
 	uint32_t ndocs;          /* of the index */
-	uint64_t docs, tokens;   /* in the subset */
+	uint64_t docs;           /* in the subset (its tokens are summed when
+	                            asked: a count needs none, and the sum reads
+	                            the document table at every member) */
 };
 
 /* ---- subsets ------------------------------------------------------------- */
@@ -148,11 +150,10 @@ static ngidx_subset *subset_new(const ngidx_index *idx)
 }
 
 /* Add document @id to @s. */
-static void subset_add(ngidx_subset *s, const ngidx_index *idx, uint32_t id)
+static void subset_add(ngidx_subset *s, uint32_t id)
 {
 	s->bits[id / 64] |= 1ull << (id % 64);
 	s->docs++;
-	s->tokens += idx->docs[id].ntokens;
 }
 
 /*
@@ -167,7 +168,7 @@ static void subset_dates(ngidx_subset *s, const ngidx_index *idx, uint32_t from,
 		for (uint32_t id = 0; id < s->ndocs; id++) {
 			uint32_t d = idx->docs[id].date;
 			if (d && d >= from && (!to || d <= to))
-				subset_add(s, idx, id);
+				subset_add(s, id);
 		}
 		return;
 	}
@@ -181,7 +182,7 @@ static void subset_dates(ngidx_subset *s, const ngidx_index *idx, uint32_t from,
 	}
 	for (size_t i = lo; i < idx->ndates && (!to || idx->dates[i].date <= to); i++)
 		if (idx->dates[i].doc < s->ndocs && !ngidx_subset_has(s, idx->dates[i].doc))
-			subset_add(s, idx, idx->dates[i].doc); /* (has: a corrupt list may repeat) */
+			subset_add(s, idx->dates[i].doc); /* (has: a corrupt list may repeat) */
 }
 
 /*
@@ -247,9 +248,9 @@ static int subset_indexed(ngidx_subset *s, const ngidx_index *idx, const cond *c
 	for (size_t w = 0; r == 1 && w < nw; w++) {
 		for (uint64_t v = acc[w]; v; v &= v - 1) {
 			uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(v));
-			uint32_t d = idx->docs[id].date;
+			uint32_t d = from || to ? idx->docs[id].date : 0;
 			if (!(from || to) || (d && d >= from && (!to || d <= to)))
-				subset_add(s, idx, id);
+				subset_add(s, id);
 		}
 	}
 	ngidx_free(tmp);
@@ -297,7 +298,7 @@ int ngidx_subset_parse(const ngidx_index *idx, const char *spec, ngidx_subset **
 			return NGIDX_OK;
 		}
 		memset(s->bits, 0, ((size_t)s->ndocs / 64 + 1) * sizeof *s->bits);
-		s->docs = s->tokens = 0;
+		s->docs = 0;
 	}
 	for (uint32_t id = 0; id < s->ndocs && !rc; id++) {
 		ngidx_doc d;
@@ -309,7 +310,7 @@ int ngidx_subset_parse(const ngidx_index *idx, const char *spec, ngidx_subset **
 		if (in < 0) {
 			rc = ERR_CORRUPT(err, "document %u: bad metadata", id);
 		} else if (in) {
-			subset_add(s, idx, id);
+			subset_add(s, id);
 		}
 	}
 	ngidx_free(c);
@@ -336,7 +337,6 @@ int ngidx_subset_complement(const ngidx_subset *s, ngidx_subset **out, ngidx_err
 	else
 		c->bits[s->ndocs / 64] = 0;
 	c->docs = s->ndocs - s->docs;
-	c->tokens = in.tokens - s->tokens;
 	*out = c;
 	return NGIDX_OK;
 }
@@ -358,7 +358,14 @@ uint32_t ngidx_subset_next(const ngidx_subset *s, uint32_t doc)
 }
 
 uint64_t ngidx_subset_docs(const ngidx_subset *s) { return s->docs; }
-uint64_t ngidx_subset_tokens(const ngidx_subset *s) { return s->tokens; }
+uint64_t ngidx_subset_tokens(const ngidx_subset *s)
+{
+	uint64_t t = 0;
+	for (size_t w = 0; w <= s->ndocs / 64; w++)
+		for (uint64_t v = s->bits[w]; v; v &= v - 1)
+			t += s->idx->docs[w * 64 + (size_t)__builtin_ctzll(v)].ntokens;
+	return t;
+}
 
 void ngidx_subset_free(ngidx_subset *s)
 {
