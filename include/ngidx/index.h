@@ -93,6 +93,22 @@ NGIDX_API void ngidx_index_get_info(const ngidx_index *idx, ngidx_index_info *in
 /* The @i-th section (in file order); @return 0, or -1 past the last. */
 NGIDX_API int ngidx_index_section(const ngidx_index *idx, size_t i, ngidx_section_info *s);
 
+/* Where the bytes of the postings section go (ngidx_index_postings_size). */
+typedef struct ngidx_postings_size {
+	uint64_t postings;      /* (term, document) pairs */
+	uint64_t id_bytes;      /* document-id gaps, every block */
+	uint64_t skip_bytes;    /* skip tables */
+	uint64_t other_bytes;   /* frequencies and positions */
+} ngidx_postings_size;
+
+/*
+ * ngidx_index_postings_size - walk every postings list's blocks and add up
+ * their parts. @return NGIDX_OK or NGIDX_ERR_CORRUPT. Cost: O(postings
+ * section), reading (not decoding) each block's document ids.
+ */
+NGIDX_API int ngidx_index_postings_size(const ngidx_index *idx, ngidx_postings_size *out,
+                                        ngidx_error *err);
+
 /*
  * ngidx_index_verify - check every section checksum, then decode every
  * structure: lexicon order and directory, every postings list (document

@@ -77,17 +77,24 @@ int cmd_stats(int argc, char **argv)
 			post_bytes = s.length;
 	}
 	/* Postings: one per (n-gram, document); positions add one per token. */
-	uint64_t postings = 0;
-	ngidx_term t;
-	for (uint64_t id = 0; id < in.terms; id++)
-		if (ngidx_term_get(idx, id, &t, NULL) == NGIDX_OK)
-			postings += t.df;
+	ngidx_postings_size ps;
+	ngidx_error e;
+	if (ngidx_index_postings_size(idx, &ps, &e) != NGIDX_OK) {
+		ngidx_index_free(idx);
+		return cli_fail("stats", e.code, &e);
+	}
+	uint64_t postings = ps.postings;
+	double per = postings ? 8.0 / (double)postings : 0;
 	kv(&r, json, "postings", postings);
 	if (json) {
-		cli_row_f64(&r, "bits_per_posting", postings ? 8.0 * (double)post_bytes / (double)postings : 0);
+		cli_row_f64(&r, "bits_per_posting", per * (double)post_bytes);
+		cli_row_f64(&r, "id_bits_per_posting", per * (double)ps.id_bytes);
+		cli_row_f64(&r, "skip_bits_per_posting", per * (double)ps.skip_bytes);
 		cli_row_end(&r);
 	} else {
-		printf("bits_per_posting\t%.3f\n", postings ? 8.0 * (double)post_bytes / (double)postings : 0);
+		printf("bits_per_posting\t%.3f\n", per * (double)post_bytes);
+		printf("id_bits_per_posting\t%.3f\n", per * (double)ps.id_bytes);
+		printf("skip_bits_per_posting\t%.3f\n", per * (double)ps.skip_bytes);
 	}
 	ngidx_index_free(idx);
 	return EXIT_OK;

@@ -493,6 +493,45 @@ void ngidx_postings_free(ngidx_postings *p)
 static uint64_t skip_off(const ngidx_postings *p, uint64_t b) { return ngidx_le64(p->skip + 16 * b); }
 static uint32_t skip_last(const ngidx_postings *p, uint64_t b) { return ngidx_le32(p->skip + 16 * b + 8); }
 
+int ngidx_index_postings_size(const ngidx_index *x, ngidx_postings_size *out, ngidx_error *err)
+{
+	memset(out, 0, sizeof *out);
+	ngidx_postings p;
+	for (uint64_t id = 0; id < x->nterms; id++) {
+		FORWARD_IF_ERROR(idx_postings_init(&p, x, id, err));
+		uint64_t size = (uint64_t)(p.area - p.base), ids = 0;
+		int bad = 0;
+		for (uint64_t b = 0; b < p.nblocks && !bad; b++) {
+			uint64_t so = p.skip ? skip_off(&p, b) : 0;
+			uint64_t eo = p.skip && b + 1 < p.nblocks ? skip_off(&p, b + 1) : size;
+			uint32_t m = b + 1 < p.nblocks ? NGIDX_BLOCK : (uint32_t)(p.df - (p.nblocks - 1) * NGIDX_BLOCK);
+			const unsigned char *q = p.base + so, *end = p.base + eo;
+			uint32_t v;
+			if (so > eo || eo > size) {
+				bad = 1;
+			} else if (m == NGIDX_BLOCK) {
+				size_t k = ngidx_pfor_size(q, end, NGIDX_BLOCK);
+				bad = !k;
+				ids += k;
+			} else {
+				for (uint32_t i = 0; i < m && !bad; i++)
+					bad = ngidx_varint_get32(&q, end, &v);
+				ids += (uint64_t)(q - (p.base + so));
+			}
+		}
+		uint64_t skips = p.skip ? 16 * p.nblocks : 0, df = p.df;
+		uint64_t total = size + skips;
+		idx_postings_release(&p);
+		if (bad)
+			return ERR_CORRUPT(err, "postings of term %llu are corrupt", (unsigned long long)id);
+		out->postings += df;
+		out->id_bytes += ids;
+		out->skip_bytes += skips;
+		out->other_bytes += total - ids - skips;
+	}
+	return NGIDX_OK;
+}
+
 /* Decode @n values at *@pp (< @end): pfor for a full block, else varints. */
 static int get_values(const unsigned char **pp, const unsigned char *end, uint32_t *v, size_t n)
 {
