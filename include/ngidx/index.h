@@ -99,6 +99,7 @@ typedef struct ngidx_postings_size {
 	uint64_t id_bytes;      /* document-id gaps, every block */
 	uint64_t skip_bytes;    /* skip tables */
 	uint64_t other_bytes;   /* frequencies and positions */
+	uint64_t packed_postings, packed_id_bytes; /* in full blocks (bit-packed) */
 } ngidx_postings_size;
 
 /*

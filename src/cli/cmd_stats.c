@@ -85,16 +85,19 @@ int cmd_stats(int argc, char **argv)
 	}
 	uint64_t postings = ps.postings;
 	double per = postings ? 8.0 / (double)postings : 0;
+	double packed = ps.packed_postings ? 8.0 * (double)ps.packed_id_bytes / (double)ps.packed_postings : 0;
 	kv(&r, json, "postings", postings);
 	if (json) {
 		cli_row_f64(&r, "bits_per_posting", per * (double)post_bytes);
 		cli_row_f64(&r, "id_bits_per_posting", per * (double)ps.id_bytes);
 		cli_row_f64(&r, "skip_bits_per_posting", per * (double)ps.skip_bytes);
+		cli_row_f64(&r, "packed_id_bits_per_posting", packed);
 		cli_row_end(&r);
 	} else {
 		printf("bits_per_posting\t%.3f\n", per * (double)post_bytes);
 		printf("id_bits_per_posting\t%.3f\n", per * (double)ps.id_bytes);
 		printf("skip_bits_per_posting\t%.3f\n", per * (double)ps.skip_bytes);
+		printf("packed_id_bits_per_posting\t%.3f\n", packed);
 	}
 	ngidx_index_free(idx);
 	return EXIT_OK;

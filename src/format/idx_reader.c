@@ -513,6 +513,8 @@ int ngidx_index_postings_size(const ngidx_index *x, ngidx_postings_size *out, ng
 				size_t k = ngidx_pfor_size(q, end, NGIDX_BLOCK);
 				bad = !k;
 				ids += k;
+				out->packed_postings += NGIDX_BLOCK;
+				out->packed_id_bytes += k;
 			} else {
 				for (uint32_t i = 0; i < m && !bad; i++)
 					bad = ngidx_varint_get32(&q, end, &v);
