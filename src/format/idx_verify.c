@@ -60,7 +60,7 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 				return ERR_CORRUPT(err, "section lexdata: term %llu is inconsistent", (unsigned long long)id);
 			if (id) {
 				int c = 0;
-				if (prev_hash == h) {
+				if (prev && prev_hash == h) {
 					size_t m = prev_len < len ? prev_len : len;
 					c = memcmp(prev, s, m);
 					if (!c)
