@@ -60,7 +60,7 @@ ILIB     := $(BUILD)/libngidx-internal.a
 BIN      := $(BUILD)/ngidx
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all demo test check check-exports unit fuzz fuzz-replay cli-test asan ubsan analyze tsan weakhash bench-micro bench bench-subcorpus \
+.PHONY: all demo test check check-exports unit fuzz fuzz-replay cli-test asan ubsan analyze tsan weakhash bench-micro bench bench-subcorpus bench-scale \
         deps install clean help
 
 all: $(BIN) ## build the ngidx tool and libngidx.a (default)

@@ -17,3 +17,8 @@ SUBCORPUS_SIZE ?= 1G
 
 bench-subcorpus: $(BIN) ## issue 7: filtered count, series, keyness on a generated corpus (SUBCORPUS_SIZE=1G), appends to bench/RESULTS.md
 	@NGIDX=$(BIN) bench/subcorpus.sh --size $(SUBCORPUS_SIZE) --seed $(BENCH_SEED)
+
+SCALE_SIZES ?= 100M 1G 4G
+
+bench-scale: $(BIN) ## issue 5: build time per MB, peak RSS and temporary disk at SCALE_SIZES with --memory 256M, appends to bench/RESULTS.md
+	@NGIDX=$(BIN) bench/scale.sh --sizes "$(SCALE_SIZES)" --memory 256M --seed $(BENCH_SEED)
