@@ -48,7 +48,7 @@ for size in $sizes; do
 	kill "$watcher" 2>/dev/null || true
 	wait "$watcher" 2>/dev/null || true
 	read -r secs rss <"$out/scale-time"
-	in_bytes=$(stat -c %s "$corpus")
+	in_bytes=$(stat -L -c %s "$corpus")
 	idx_bytes=$(stat -c %s "$out/scale.ngx")
 	rows="$rows$size $in_bytes $secs $rss $(cat "$out/scale-peak") $idx_bytes
 "
