@@ -85,6 +85,21 @@ static int check_fields(ngidx_index *x, const char *path, ngidx_error *err)
 	return NGIDX_OK;
 }
 
+int idx_field_collided(const ngidx_index *x, uint64_t h)
+{
+	size_t lo = 0, hi = (size_t)x->nfcollided;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->fcollided[mid] == h)
+			return 1;
+		if (x->fcollided[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 int idx_field_docs(const ngidx_index *x, const char *k, size_t kl, const char *v, size_t vl,
                    const struct ngx_field_group **g)
 {
@@ -92,17 +107,9 @@ int idx_field_docs(const ngidx_index *x, const char *k, size_t kl, const char *v
 	if (!x->fgroups)
 		return -1;
 	uint64_t h = ngx_field_hash(k, kl, v, vl);
-	size_t lo = 0, hi = (size_t)x->nfcollided;
-	while (lo < hi) { /* a collided hash: the caller scans */
-		size_t mid = lo + (hi - lo) / 2;
-		if (x->fcollided[mid] == h)
-			return -1;
-		if (x->fcollided[mid] < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	lo = 0, hi = (size_t)x->nfgroups;
+	if (idx_field_collided(x, h))
+		return -1; /* the caller scans */
+	size_t lo = 0, hi = (size_t)x->nfgroups;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (x->fgroups[mid].hash < h)

@@ -120,6 +120,9 @@ int idx_nterms_id(const ngidx_index *x, unsigned n, uint64_t i, uint64_t *id);
 int idx_field_docs(const ngidx_index *x, const char *k, size_t kl, const char *v, size_t vl,
                    const struct ngx_field_group **g);
 
+/* 1 if FIELDS left hash @h out (its values disagree), else 0. */
+int idx_field_collided(const ngidx_index *x, uint64_t h);
+
 /* Term @id. @return 0, or -1 if corrupt. */
 int idx_term_at(const ngidx_index *x, uint64_t id, idx_term_rec *r);
 

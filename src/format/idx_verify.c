@@ -243,7 +243,7 @@ static int verify_nterms(const ngidx_index *x, ngidx_error *err)
 }
 
 /* 1 if document @id has a metadata field of hash @h, 0 if not, -1 bad. */
-static int has_field(const ngidx_index *x, uint32_t id, uint64_t h, uint64_t *nfields)
+static int has_field(const ngidx_index *x, uint32_t id, uint64_t h)
 {
 	ngidx_doc d;
 	if (ngidx_doc_get(x, id, &d, NULL))
@@ -251,11 +251,8 @@ static int has_field(const ngidx_index *x, uint32_t id, uint64_t h, uint64_t *nf
 	size_t pos = 0, kl, vl;
 	const char *k, *v;
 	int is, r, found = 0;
-	*nfields = 0;
-	while ((r = ngidx_doc_meta_next(&d, &pos, &k, &kl, &v, &vl, &is)) == 1) {
+	while ((r = ngidx_doc_meta_next(&d, &pos, &k, &kl, &v, &vl, &is)) == 1)
 		found |= ngx_field_hash(k, kl, v, vl) == h;
-		++*nfields;
-	}
 	return r < 0 ? -1 : found;
 }
 
@@ -266,7 +263,7 @@ static int verify_fields(const ngidx_index *x, ngidx_error *err)
 {
 	if (!x->fgroups)
 		return NGIDX_OK;
-	uint64_t listed = 0, pairs = 0, nf;
+	uint64_t listed = 0, pairs = 0;
 	for (uint64_t i = 0; i < x->nfcollided; i++)
 		if (i && x->fcollided[i - 1] >= x->fcollided[i])
 			return ERR_CORRUPT(err, "section fields: collided hashes out of order");
@@ -279,7 +276,7 @@ static int verify_fields(const ngidx_index *x, ngidx_error *err)
 		for (uint32_t j = 0; j < g->count; j++) {
 			uint64_t gap;
 			if (ngidx_varint_get(&p, end, &gap) || (j && !gap) || (doc += gap) >= x->ndocs ||
-			    has_field(x, (uint32_t)doc, g->hash, &nf) != 1)
+			    has_field(x, (uint32_t)doc, g->hash) != 1)
 				return ERR_CORRUPT(err, "section fields: the list of group %llu is wrong",
 				                   (unsigned long long)i);
 		}
@@ -292,19 +289,8 @@ static int verify_fields(const ngidx_index *x, ngidx_error *err)
 		size_t pos = 0, kl, vl;
 		const char *k, *v;
 		int is;
-		while (ngidx_doc_meta_next(&d, &pos, &k, &kl, &v, &vl, &is) == 1) {
-			uint64_t h = ngx_field_hash(k, kl, v, vl), c = 0;
-			for (uint64_t lo = 0, hi = x->nfcollided; lo < hi && !c;) {
-				uint64_t mid = lo + (hi - lo) / 2;
-				if (x->fcollided[mid] == h)
-					c = 1;
-				else if (x->fcollided[mid] < h)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			pairs += !c;
-		}
+		while (ngidx_doc_meta_next(&d, &pos, &k, &kl, &v, &vl, &is) == 1)
+			pairs += !idx_field_collided(x, ngx_field_hash(k, kl, v, vl));
 	}
 	if (pairs != listed)
 		return ERR_CORRUPT(err, "section fields: %llu pairs listed, %llu in the documents",
