@@ -24,14 +24,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                            \
-	do {                                                                \
-		if (!(c)) {                                                 \
-			fprintf(stderr, "fuzz_dict: %s:%d: %s\n", __FILE__, \
-			        __LINE__, #c);                              \
-			abort();                                            \
-		}                                                           \
-	} while (0)
+#include "fuzz_check.h"
 
 /* Aliases whose own text is matched (each costs one analysis). */
 #define SELF_MATCH_MAX 256

@@ -36,14 +36,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                             \
-	do {                                                                 \
-		if (!(c)) {                                                  \
-			fprintf(stderr, "fuzz_jsonl: %s:%d: %s\n", __FILE__, \
-			        __LINE__, #c);                               \
-			abort();                                             \
-		}                                                            \
-	} while (0)
+#include "fuzz_check.h"
 
 /* Text hashes of the first documents of pass 1, for pass 2. */
 #define KEEP 256
