@@ -35,6 +35,7 @@ typedef struct ngidx_build_opts {
 	const char *text_field, *id_field, *date_field; /* jsonl; NULL = default */
 	unsigned max_n;                    /* 1..16, default 3 */
 	uint32_t min_df;                   /* drop n >= 2 with df below; default 1 */
+	uint32_t min_count;                /* drop n >= 2 seen fewer times; default 2 */
 	int threads;                       /* 0 = all cores */
 	uint64_t memory;                   /* bytes; default 1 GiB */
 	const char *tmpdir;                /* NULL = the output's folder */
@@ -70,7 +71,7 @@ typedef struct ngidx_build_stats {
 } ngidx_build_stats;
 
 /* Fill @o with the defaults (everything zero but max_n 3, min_df 1,
- * memory 1 GiB, store_text 1). */
+ * min_count 2, memory 1 GiB, store_text 1). */
 NGIDX_API void ngidx_build_opts_init(ngidx_build_opts *o);
 
 /*

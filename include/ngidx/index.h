@@ -36,6 +36,7 @@ typedef struct ngidx_index_info {
 	unsigned format_major, format_minor, analyzer_id;
 	unsigned max_n;
 	uint32_t min_df;
+	uint32_t min_count;
 	int has_text;
 	uint64_t docs, tokens, sentences;
 	uint64_t terms;                /* distinct n-grams */

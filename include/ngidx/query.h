@@ -63,6 +63,11 @@ NGIDX_API int ngidx_phrase_stats(const ngidx_phrase *p, uint64_t *occurrences, u
 /* An upper bound on the documents the phrase can match (for ordering). */
 NGIDX_API uint64_t ngidx_phrase_df_bound(const ngidx_phrase *p);
 
+/* An upper bound on the phrase's occurrences: a walk that has counted this
+ * many can stop. An n-gram that the build pruned for being rare (--min-count
+ * C) has at most C - 1. */
+NGIDX_API uint64_t ngidx_phrase_cf_bound(const ngidx_phrase *p);
+
 /*
  * ngidx_phrase_next - advance to the next document with an occurrence.
  * @return 1, 0 (no more) or -NGIDX_ERR_CORRUPT / -NGIDX_ERR_NOMEM.

@@ -16,7 +16,7 @@
 
 /* Index file format: a reader refuses a newer major; minors only add. */
 #define NGIDX_FORMAT_MAJOR 1
-#define NGIDX_FORMAT_MINOR 0
+#define NGIDX_FORMAT_MINOR 1
 
 #ifdef __cplusplus
 extern "C" {

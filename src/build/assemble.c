@@ -450,7 +450,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 	ngidx_wfile_pad(&w.f, 8); /* as the commit does: the trailer is aligned */
 	uint64_t size = w.f.written + NGX_TRAILER_SIZE;
 	rc = idx_writer_commit(&w, NGIDX_ANALYZER_ID, o->store_text ? NGX_FLAG_TEXT : 0, o->max_n,
-	                       o->min_df, err);
+	                       o->min_df, o->min_count, err);
 	if (!rc) {
 		*index_bytes = size;
 		in->info = info;

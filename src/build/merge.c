@@ -317,7 +317,8 @@ static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *e
 }
 
 int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi,
-                    uint32_t min_df, int split_docs, merge_out *out, ngidx_error *err)
+                    uint32_t min_df, uint32_t min_count, int split_docs, merge_out *out,
+                    ngidx_error *err)
 {
 	merger m = { 0 };
 	ngidx_wfile lex, text, post, act;
@@ -377,11 +378,16 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 			if ((rc = pop_advance(&m, err)))
 				goto done;
 		}
+		if (cf == 0) { /* checked here: pruning would skip the postings */
+			rc = ERR_CORRUPT(err, "temporary run has an n-gram with no occurrence");
+			goto done;
+		}
 		int is_actor = ngx_is_actor_term((const char *)key.text, key.text_len);
 		int prunable = key.n >= 2 && !is_actor;
-		/* df is exact unless a split document sits in several of the k
-		 * records; it is never too small, so what it prunes stays pruned. */
-		if (prunable && df < min_df)
+		/* cf is exact; df is exact unless a split document sits in several
+		 * of the k records; it is never too small, so what it prunes stays
+		 * pruned. */
+		if (prunable && (cf < min_count || df < min_df))
 			continue;
 		if (split_docs && k > 1) {
 			if ((rc = count_docs(&m, k, key.n, &df, err)))

@@ -35,9 +35,9 @@ struct merge_act_rec {
  *                   document split across runs must meet its pieces in
  *                   order; see run.h)
  *   @lo, @hi    IN  0 <= lo <= hi <= 256
- *   @min_df     IN  n-grams with n >= 2 and fewer documents are dropped
- *                   (actor terms never are; they are also listed in
- *                   out->act_path)
+ *   @min_df     IN  n-grams with n >= 2 and fewer documents are dropped,
+ *   @min_count  IN  and those with fewer occurrences (actor terms never
+ *                   are; they are also listed in out->act_path)
  *   @split_docs IN  nonzero if the build analysed some document in pieces,
  *                   which may then sit in several runs: the df of an n-gram
  *                   found in several runs is counted exactly (a pre-pass
@@ -55,6 +55,7 @@ struct merge_act_rec {
  * (post_enc.h), whatever the size of a document.
  */
 int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi,
-                    uint32_t min_df, int split_docs, merge_out *out, ngidx_error *err);
+                    uint32_t min_df, uint32_t min_count, int split_docs, merge_out *out,
+                    ngidx_error *err);
 
 #endif

@@ -73,6 +73,7 @@ void ngidx_build_opts_init(ngidx_build_opts *o)
 	memset(o, 0, sizeof *o);
 	o->max_n = 3;
 	o->min_df = 1;
+	o->min_count = 2;
 	o->memory = 1ull << 30;
 	o->store_text = 1;
 	o->window = 10;
@@ -911,7 +912,7 @@ static int merge_all(build *B, ngidx_error *err)
 		for (size_t p = 0; p < nparts; p++) {
 			ngidx_error e = { 0 };
 			unsigned lo = (unsigned)(256 * p / nparts), hi = (unsigned)(256 * (p + 1) / nparts);
-			int r = merge_partition(runs, B->nruns, lo, hi, B->o->min_df, B->split, &parts[p],
+			int r = merge_partition(runs, B->nruns, lo, hi, B->o->min_df, B->o->min_count, B->split, &parts[p],
 			                        &e);
 			if (r)
 				set_perr(B, r, &e, "merge");

@@ -34,8 +34,12 @@ static const char help[] =
 	"index:\n"
 	"  --max-n N          index n-grams of 1..N tokens (default 3, at most 16);\n"
 	"                     longer phrases are answered exactly from positions\n"
-	"  --min-df D         drop n-grams of 2+ tokens found in fewer than D\n"
-	"                     documents (default 1: keep all); counts stay exact\n"
+	"  --min-count C      keep n-grams of 2+ tokens only if seen at least C\n"
+	"                     times (default 2; 1 keeps all). Counts stay exact:\n"
+	"                     a rarer n-gram is counted from unigram positions;\n"
+	"                     top, keyness and --prefix lists leave it out\n"
+	"  --min-df D         also drop n-grams of 2+ tokens found in fewer than D\n"
+	"                     documents (default 1)\n"
 	"  --no-text          do not store the documents' text\n"
 	"\n"
 	"actors:\n"
@@ -152,7 +156,7 @@ static void summary(const ngidx_build_stats *s)
 	fprintf(stderr, "ngidx build: %llu documents, %llu tokens, %llu sentences\n",
 	        (unsigned long long)s->docs, (unsigned long long)s->tokens,
 	        (unsigned long long)s->sentences);
-	fputs("  distinct n-grams:", stderr);
+	fputs("  distinct n-grams in the lexicon:", stderr);
 	for (int k = 0; k < 16; k++)
 		if (s->terms_n[k])
 			fprintf(stderr, " %d: %llu", k + 1, (unsigned long long)s->terms_n[k]);
@@ -175,7 +179,7 @@ static void summary(const ngidx_build_stats *s)
 
 int cmd_build(int argc, char **argv)
 {
-	enum { O_FORMAT = 256, O_TEXT, O_ID, O_DATE, O_STRICT, O_MAXN, O_MINDF, O_NOTEXT, O_TMP, O_ACTORS,
+	enum { O_FORMAT = 256, O_TEXT, O_ID, O_DATE, O_STRICT, O_MAXN, O_MINDF, O_MINCOUNT, O_NOTEXT, O_TMP, O_ACTORS,
 	       O_WINDOW };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -190,6 +194,7 @@ int cmd_build(int argc, char **argv)
 		{ "strict", no_argument, NULL, O_STRICT },
 		{ "max-n", required_argument, NULL, O_MAXN },
 		{ "min-df", required_argument, NULL, O_MINDF },
+		{ "min-count", required_argument, NULL, O_MINCOUNT },
 		{ "no-text", no_argument, NULL, O_NOTEXT },
 		{ "tmp", required_argument, NULL, O_TMP },
 		{ "actors", required_argument, NULL, O_ACTORS },
@@ -240,6 +245,12 @@ int cmd_build(int argc, char **argv)
 			if (*end || v < 1 || v > INT_MAX)
 				return cli_usage_error("build", usage_line, "--min-df takes a positive number, not '%s'", optarg);
 			o.min_df = (uint32_t)v;
+			break;
+		case O_MINCOUNT:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > INT_MAX)
+				return cli_usage_error("build", usage_line, "--min-count takes a positive number, not '%s'", optarg);
+			o.min_count = (uint32_t)v;
 			break;
 		case O_NOTEXT: o.store_text = 0; break;
 		case O_TMP: o.tmpdir = optarg; break;

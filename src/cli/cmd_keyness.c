@@ -54,7 +54,10 @@ static const char help[] =
 	"  --k K                    rows per side (default 20)\n"
 	"  --by llr|logratio        ranking (default llr)\n"
 	"  --min-count C            n-grams (actors) seen at least C times on both sides\n"
-	"                           together (default 5)\n"
+	"                           together (default 5). An index built with\n"
+	"                           --min-count B lacks rarer n-grams of 2+ tokens:\n"
+	"                           below B (B1 + B2 - 1 across two indexes) rows\n"
+	"                           may be missing, and a note on stderr says so\n"
 	"  --json                   JSON Lines instead of TSV\n"
 	"  -h, --help               this help\n";
 
@@ -116,6 +119,25 @@ static int need_actors(const ngidx_index *idx, const char *path)
 		return EXIT_OK;
 	cli_error("keyness", "'%s' has no actors (build it with --actors FILE)", path);
 	return EXIT_USAGE;
+}
+
+/* Rows that the lexicons may lack: an n-gram of 2+ tokens seen fewer than
+ * an index's --min-count times (or in fewer than --min-df documents) has
+ * no entry there, so keyness can only find it through the other index. */
+static void pruning_note(const ngidx_index *idx, const ngidx_index *ref, uint64_t min_count)
+{
+	ngidx_index_info a, b;
+	ngidx_index_get_info(idx, &a);
+	if (ref)
+		ngidx_index_get_info(ref, &b);
+	uint64_t need = ref ? (uint64_t)a.min_count + b.min_count - 1 : a.min_count;
+	if (a.min_df > 1 || (ref && b.min_df > 1))
+		fprintf(stderr, "ngidx keyness: note: the index was built with --min-df: n-grams found in "
+		                "fewer documents are not compared\n");
+	else if (min_count < need)
+		fprintf(stderr, "ngidx keyness: note: rarer n-grams are not in the lexicon (build "
+		                "--min-count): rows are complete from --min-count %llu\n",
+		        (unsigned long long)need);
 }
 
 int cmd_keyness(int argc, char **argv)
@@ -204,6 +226,8 @@ int cmd_keyness(int argc, char **argv)
 		else if (st_rc)
 			rc = cli_fail("keyness", st_rc, &e);
 	}
+	if (!rc && !o.actors && o.n >= 2)
+		pruning_note(idx, ref, o.min_count);
 	if (!rc && (!r.target_tokens || !r.reference_tokens))
 		fprintf(stderr, "ngidx keyness: the %s holds no token: nothing to compare\n",
 		        !r.target_tokens ? "target" : "reference");

@@ -54,6 +54,7 @@ int cmd_stats(int argc, char **argv)
 	kv(&r, json, "analyzer", in.analyzer_id);
 	kv(&r, json, "max_n", in.max_n);
 	kv(&r, json, "min_df", in.min_df);
+	kv(&r, json, "min_count", in.min_count);
 	kv(&r, json, "has_text", (uint64_t)in.has_text);
 	kv(&r, json, "documents", in.docs);
 	kv(&r, json, "tokens", in.tokens);

@@ -16,6 +16,7 @@
  *   0      8    magic "NGIDX\0\r\n" (the CR LF catches text-mode copies)
  *   8      2    format major version; a reader refuses a newer major
  *   10     2    format minor version; minors only add optional sections
+ *                and header fields
  *   12     4    endianness canary 0x01020304
  *   16     4    analyzer id (NGIDX_ANALYZER_ID of the build)
  *   20     4    flags: bit 0 = document text stored
@@ -23,7 +24,9 @@
  *   28     4    min df (n-grams with n >= 2 and fewer documents were dropped)
  *   32     8    file size in bytes, trailer included
  *   40     4    number of sections
- *   44     20   zero
+ *   44     4    min count (n-grams with n >= 2 seen fewer times were dropped;
+ *                since 1.1, 0 in 1.0 files: read as 1)
+ *   48     16   zero
  *
  * SECTION TABLE ENTRY (sorted by offset, no overlaps, each kind at most once)
  *   0      4    kind (NGX_SEC_*); unknown kinds are ignored by readers

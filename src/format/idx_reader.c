@@ -160,6 +160,9 @@ static int check_layout(ngidx_index *x, const char *path, int verify, ngidx_erro
 		return ERR_CORRUPT(err, "'%s' is truncated or extended: header says %llu bytes, file has %zu",
 		                   path, (unsigned long long)ngidx_le64(p + 32), len);
 	x->nsec = ngidx_le32(p + 40);
+	x->min_count = x->minor >= 1 ? ngidx_le32(p + 44) : 0; /* 1.0: none */
+	if (x->min_count == 0)
+		x->min_count = 1;
 	if (x->nsec > NGX_MAX_SECTIONS ||
 	    NGX_HEADER_SIZE + (size_t)x->nsec * NGX_SECTION_SIZE > len - NGX_TRAILER_SIZE)
 		return ERR_CORRUPT(err, "'%s': bad section count", path);
@@ -290,6 +293,7 @@ void ngidx_index_get_info(const ngidx_index *x, ngidx_index_info *i)
 	i->analyzer_id = x->analyzer;
 	i->max_n = x->max_n;
 	i->min_df = x->min_df;
+	i->min_count = x->min_count;
 	i->has_text = !!(x->flags & NGX_FLAG_TEXT);
 	i->docs = x->ndocs;
 	i->tokens = x->info.ntokens;

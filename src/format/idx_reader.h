@@ -22,7 +22,7 @@ typedef struct idx_sec {
 struct ngidx_index {
 	ngidx_map map;
 	unsigned major, minor, analyzer, max_n;
-	uint32_t flags, min_df;
+	uint32_t flags, min_df, min_count;
 	idx_sec table[NGX_MAX_SECTIONS]; /* in file order */
 	unsigned nsec;
 	const idx_sec *by_kind[NGX_SEC_KIND_MAX + 1];
@@ -149,6 +149,15 @@ int idx_postings_block_positions(ngidx_postings *p, ngidx_error *err);
 static inline const char *idx_rec_text(const ngidx_index *x, const idx_term_rec *r)
 {
 	return (const char *)x->by_kind[NGX_SEC_TERMTEXT]->p + r->text_off;
+}
+
+/* Whether every n-gram of 1..max_n tokens that occurs has a lexicon entry.
+ * Unless the build pruned by --min-df or --min-count; then an n-gram of
+ * 2+ tokens that is not found may still occur, and is counted from the
+ * unigram positions. */
+static inline int idx_lex_complete(const ngidx_index *x)
+{
+	return x->min_df <= 1 && x->min_count <= 1;
 }
 
 /* Tokens in a term's text: 1 + its spaces. */

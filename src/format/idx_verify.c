@@ -78,6 +78,10 @@ static int verify_lexicon(const ngidx_index *x, ngidx_error *err)
 			if (is_actor) {
 				actor_terms++;
 			} else {
+				if (n >= 2 && (blk[i].cf < x->min_count || blk[i].df < x->min_df))
+					return ERR_CORRUPT(err, "section lexdata: term %llu is rarer than the "
+					                   "build kept (min count %u, min df %u)",
+					                   (unsigned long long)id, x->min_count, x->min_df);
 				per_n[n - 1]++;
 				cf_n[n - 1] += blk[i].cf;
 			}

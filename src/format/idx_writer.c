@@ -64,7 +64,7 @@ void idx_writer_end(idx_writer *w)
 }
 
 int idx_writer_commit(idx_writer *w, uint32_t analyzer, uint32_t flags, uint32_t max_n,
-                      uint32_t min_df, ngidx_error *err)
+                      uint32_t min_df, uint32_t min_count, ngidx_error *err)
 {
 	ngidx_wfile_pad(&w->f, 8);
 	unsigned char head[NGX_HEADER_SIZE + NGX_MAX_SECTIONS * NGX_SECTION_SIZE];
@@ -80,6 +80,7 @@ int idx_writer_commit(idx_writer *w, uint32_t analyzer, uint32_t flags, uint32_t
 	ngidx_put32(head + 28, min_df);
 	ngidx_put64(head + 32, w->f.written + NGX_TRAILER_SIZE);
 	ngidx_put32(head + 40, w->nsec);
+	ngidx_put32(head + 44, min_count);
 	for (unsigned i = 0; i < w->nsec; i++) {
 		unsigned char *e = head + NGX_HEADER_SIZE + (size_t)i * NGX_SECTION_SIZE;
 		ngidx_put32(e, w->sec[i].kind);

@@ -35,10 +35,10 @@ void idx_writer_begin(idx_writer *w, uint32_t kind);
 void idx_writer_end(idx_writer *w);
 /*
  * Write header, table and trailer, fsync and rename into place.
- * @hdr_fields: analyzer id, flags, max_n, min_df.
+ * @hdr_fields: analyzer id, flags, max_n, min_df, min_count.
  */
 int idx_writer_commit(idx_writer *w, uint32_t analyzer, uint32_t flags, uint32_t max_n,
-                      uint32_t min_df, ngidx_error *err);
+                      uint32_t min_df, uint32_t min_count, ngidx_error *err);
 /* Remove the temporary file (any state). */
 void idx_writer_abort(idx_writer *w);
 

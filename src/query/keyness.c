@@ -512,9 +512,36 @@ static int count_both(const ngidx_index *x, uint64_t id, const ngidx_subset *s1,
 	return r < 0 ? -r : NGIDX_OK;
 }
 
-/* a and b of an item: @t its term in x, @u in y (either NULL: absent). */
-static int counts(const walk_ctx *c, const ngidx_term *t, const ngidx_term *u, uint64_t *a,
-                  uint64_t *b, ngidx_error *err)
+/* Occurrences of the n-gram @text in @s (NULL: every document) of @y,
+ * from unigram positions: for an n-gram that @y's build pruned from its
+ * lexicon (--min-count, --min-df). */
+static int phrase_count_subset(const ngidx_index *y, const char *text, size_t len,
+                               const ngidx_subset *s, uint64_t *occurrences, ngidx_error *err)
+{
+	ngidx_phrase *p;
+	FORWARD_IF_ERROR(ngidx_phrase_open(y, text, len, &p, err));
+	*occurrences = 0;
+	uint32_t next = s ? ngidx_subset_next(s, 0) : 0;
+	uint64_t bound = ngidx_phrase_cf_bound(p);
+	int r = 0;
+	while (*occurrences < bound && next != UINT32_MAX &&
+	       (r = ngidx_phrase_seek(p, next, err)) == 1) {
+		uint32_t d = ngidx_phrase_doc(p);
+		if (!s || ngidx_subset_has(s, d)) {
+			*occurrences += ngidx_phrase_occurrences(p);
+			next = d + 1;
+		} else {
+			next = ngidx_subset_next(s, d);
+		}
+	}
+	ngidx_phrase_free(p);
+	return r < 0 ? -r : NGIDX_OK;
+}
+
+/* a and b of an item: @t its term in x, @u in y (either NULL: absent);
+ * @yb, if not NULL, is b already counted. */
+static int counts(const walk_ctx *c, const ngidx_term *t, const ngidx_term *u, const uint64_t *yb,
+                  uint64_t *a, uint64_t *b, ngidx_error *err)
 {
 	uint64_t docs;
 	*a = *b = 0;
@@ -526,24 +553,26 @@ static int counts(const walk_ctx *c, const ngidx_term *t, const ngidx_term *u, u
 		*b = t ? t->cf - *a : 0; /* the reference is the rest */
 		return NGIDX_OK;
 	}
+	if (yb)
+		*b = *yb;
 	return u ? ngidx_term_count_subset(c->y, u->id, c->sy, b, &docs, err) : NGIDX_OK;
 }
 
 /* Count and score one item whose row identity is @id; @in_y: the other
- * side has the item (for only_absent). */
-static int compare(walk_ctx *c, const ngidx_term *t, const ngidx_term *u, int in_y,
-                   const ngidx_key_row *id, ngidx_error *err)
+ * side's lexicon has the item (for only_absent); @yb as for counts. */
+static int compare(walk_ctx *c, const ngidx_term *t, const ngidx_term *u, const uint64_t *yb,
+                   int in_y, const ngidx_key_row *id, ngidx_error *err)
 {
 	if (c->only_absent && in_y)
 		return NGIDX_OK;
 	if (c->x == c->y && (!t || t->cf < c->o->min_count))
 		return NGIDX_OK; /* a + b <= cf */
 	uint64_t a, b;
-	FORWARD_IF_ERROR(counts(c, t, u, &a, &b, err));
+	FORWARD_IF_ERROR(counts(c, t, u, yb, &a, &b, err));
 	if (a + b < c->o->min_count || a + b == 0)
 		return NGIDX_OK;
 	c->tested++;
-	int rc = c->only_absent ? push(c->out, id, 0, a, c->T1, c->T2)
+	int rc = c->only_absent ? push(c->out, id, b, a, c->T1, c->T2)
 	                        : push(c->out, id, a, b, c->T1, c->T2);
 	return rc ? ngidx_err_set(err, rc, "out of memory") : NGIDX_OK;
 }
@@ -587,8 +616,13 @@ static int walk_ngrams(walk_ctx *c, ngidx_error *err)
 		int f = same ? 1 : ngidx_term_find(c->y, t.text, t.text_len, &u);
 		if (f < 0)
 			return ERR_CORRUPT(err, "section lexdata: lookup failed");
+		uint64_t yb = 0; /* pruned from y's lexicon, it may still occur */
+		int pruned = !f && n >= 2 && !idx_lex_complete(c->y);
+		if (pruned)
+			FORWARD_IF_ERROR(phrase_count_subset(c->y, t.text, t.text_len, c->sy, &yb, err));
 		ngidx_key_row row = { .ngram = t.text, .len = t.text_len, .n = t.n, .actor = UINT32_MAX };
-		FORWARD_IF_ERROR(compare(c, &t, same ? &t : f ? &u : NULL, f, &row, err));
+		FORWARD_IF_ERROR(compare(c, &t, same ? &t : f ? &u : NULL, pruned ? &yb : NULL, f, &row,
+		                         err));
 	}
 	return NGIDX_OK;
 }
@@ -640,7 +674,7 @@ static int walk_actors(walk_ctx *c, ngidx_error *err)
 		                      .actor = c->only_absent ? UINT32_MAX : a,
 		                      .name = act.name, .name_len = act.name_len,
 		                      .type = act.type, .type_len = act.type_len };
-		FORWARD_IF_ERROR(compare(c, pt, pu, in_y, &row, err));
+		FORWARD_IF_ERROR(compare(c, pt, pu, NULL, in_y, &row, err));
 	}
 	return NGIDX_OK;
 }

@@ -40,6 +40,7 @@ struct ngidx_phrase {
 	int empty;              /* matches nothing */
 	int lex;                /* lexicon mode */
 	uint64_t cf, df;        /* lexicon mode: the term's statistics */
+	uint64_t cf_cap;        /* cover: at most this many occurrences */
 	ngidx_postings *cur;    /* lexicon: [0] the term; then token cursors;
 	                           cover: token cursors, then filters */
 	size_t ncur, ntok_first, ntok; /* token cursors are cur[ntok_first ..+ntok) */
@@ -97,6 +98,19 @@ uint64_t ngidx_phrase_df_bound(const ngidx_phrase *p)
 	if (p->empty)
 		return 0;
 	return p->lex ? p->df : p->cur[p->filt[0]].df;
+}
+
+uint64_t ngidx_phrase_cf_bound(const ngidx_phrase *p)
+{
+	if (p->empty)
+		return 0;
+	if (p->lex)
+		return p->cf;
+	uint64_t b = p->cf_cap;
+	for (size_t i = 0; i < p->ncur; i++)
+		if (p->cur[i].cf < b)
+			b = p->cur[i].cf;
+	return b;
 }
 
 uint32_t ngidx_phrase_doc(const ngidx_phrase *p) { return p->doc; }
@@ -211,6 +225,7 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 	if (!p)
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	p->x = x;
+	p->cf_cap = UINT64_MAX;
 	ngidx_tokens t;
 	ngidx_tokens_init(&t);
 	int rc = ngidx_analyze(&t, phrase, len, 0);
@@ -256,11 +271,13 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 			*out = p;
 			return NGIDX_OK;
 		}
-		if (n == 1 || x->min_df <= 1) {
+		if (n == 1 || idx_lex_complete(x)) {
 			p->empty = 1;
 			*out = p;
 			return NGIDX_OK;
 		}
+		if (x->min_df <= 1) /* pruned for being seen fewer times */
+			p->cf_cap = x->min_count - 1;
 	}
 	/* cover mode */
 	if ((rc = open_tokens(p, err)))
@@ -277,7 +294,7 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 				goto fail;
 			}
 			if (f == 0) {
-				if (x->min_df <= 1)
+				if (idx_lex_complete(x))
 					p->empty = 1; /* a covering n-gram never occurs */
 				continue;
 			}

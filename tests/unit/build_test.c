@@ -393,7 +393,10 @@ static void collect_grams(grams *G, const corpus *c, unsigned max_n)
 	free(j.p);
 }
 
-static int gram_kept(const gram *g, uint32_t min_df) { return g->n == 1 || g->df >= min_df; }
+static int gram_kept(const gram *g, uint32_t min_df, uint32_t min_count)
+{
+	return g->n == 1 || (g->df >= min_df && g->cf >= min_count);
+}
 
 /* ---- checks --------------------------------------------------------------- */
 
@@ -480,10 +483,13 @@ static void exact_counts(unsigned max_n, const char *name)
 		uint64_t memory;
 	} cfg[] = { { 1, 1u << 30 }, { 2, 1u << 20 }, { 3, 1u << 20 }, { 1, 1u << 20 }, { 2, 1u << 30 },
 		    { 3, 1u << 30 } };
-	for (uint32_t min_df = 1; min_df <= 2; min_df++) {
+	/* {min_df, min_count}: none, documents, occurrences (the default), both */
+	static const uint32_t prune[][2] = { { 1, 1 }, { 2, 1 }, { 1, 2 }, { 2, 3 } };
+	for (size_t pk = 0; pk < sizeof prune / sizeof *prune; pk++) {
+		uint32_t min_df = prune[pk][0], min_count = prune[pk][1];
 		uint64_t want_n[16] = { 0 };
 		for (size_t i = 0; i < G.n; i++)
-			want_n[G.g[i].n - 1] += gram_kept(&G.g[i], min_df);
+			want_n[G.g[i].n - 1] += gram_kept(&G.g[i], min_df, min_count);
 		unsigned char *first = NULL;
 		size_t first_len = 0;
 		for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
@@ -492,12 +498,14 @@ static void exact_counts(unsigned max_n, const char *name)
 			o.format = NGIDX_FORMAT_LINES;
 			o.max_n = max_n;
 			o.min_df = min_df;
+			o.min_count = min_count;
 			o.threads = cfg[k].threads;
 			o.memory = cfg[k].memory;
 			ngidx_build_stats st;
 			ngidx_error err;
 			char out[64];
-			snprintf(out, sizeof out, "i-%u-%d-%" PRIu64 ".ngx", min_df, cfg[k].threads, cfg[k].memory);
+			snprintf(out, sizeof out, "i-%u-%u-%d-%" PRIu64 ".ngx", min_df, min_count, cfg[k].threads,
+			         cfg[k].memory);
 			int rc = run_build(&o, tp(out), inputs, 1, &st, &err, NULL);
 			cr_assert_eq(rc, NGIDX_OK, "%s: %d %s", out, rc, err.msg);
 			cr_assert_eq(st.docs, c.ndocs, "%s: %" PRIu64 " documents, expected %zu", out, st.docs, c.ndocs);
@@ -524,7 +532,7 @@ static void exact_counts(unsigned max_n, const char *name)
 				for (unsigned n = 0; n < 16; n++)
 					cr_assert_eq(info.terms_n[n], want_n[n]);
 				char ctx[96];
-				snprintf(ctx, sizeof ctx, "max_n %u min_df %u", max_n, min_df);
+				snprintf(ctx, sizeof ctx, "max_n %u min_df %u min_count %u", max_n, min_df, min_count);
 				check_random_counts(idx, &c, &r, WEAK ? 150 : 400, ctx);
 				ngidx_index_free(idx);
 			} else {
@@ -593,6 +601,7 @@ Test(build, overlapping_repeats, .init = fixture_setup, .fini = fixture_teardown
 			o.format = NGIDX_FORMAT_LINES;
 			o.max_n = max_n;
 			o.min_df = min_df;
+			o.min_count = min_df == 1 ? 1 : 4;
 			o.threads = 2;
 			ngidx_build_stats st;
 			ngidx_error err;
@@ -646,6 +655,7 @@ Test(build, distinct_ngrams_stay_distinct, .init = fixture_setup, .fini = fixtur
 		ngidx_build_opts_init(&o);
 		o.format = NGIDX_FORMAT_LINES;
 		o.max_n = max_n;
+		o.min_count = 1; /* every n-gram */
 		o.threads = cfg[k].threads;
 		o.memory = cfg[k].memory;
 		ngidx_build_stats st;
@@ -1115,6 +1125,7 @@ Test(build, bad_options, .init = fixture_setup, .fini = fixture_teardown)
 	ngidx_build_opts_init(&o);
 	cr_assert_eq(o.max_n, 3);
 	cr_assert_eq(o.min_df, 1);
+	cr_assert_eq(o.min_count, 2);
 	cr_assert_eq(o.memory, UINT64_C(1) << 30);
 	cr_assert_eq(o.store_text, 1);
 	cr_assert_eq(o.threads, 0);

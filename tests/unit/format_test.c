@@ -252,7 +252,6 @@ static void model_free(model *m)
 	memset(m, 0, sizeof *m);
 }
 
-static int kept(const mterm *t, uint32_t min_df) { return t->n == 1 || t->df >= min_df; }
 
 /* ---- checking a postings cursor against expected lists -------------------- */
 
@@ -420,11 +419,17 @@ static void check_cursor_seeks(const ngidx_index *idx, uint64_t id, const plist 
 typedef struct bopts {
 	int format;
 	unsigned max_n;
-	uint32_t min_df;
+	uint32_t min_df, min_count;
 	int threads;
 	uint64_t memory;
 	int store_text;
 } bopts;
+
+/* Whether the build options @b keep @t in the lexicon. */
+static int kept(const mterm *t, const bopts *b)
+{
+	return t->n == 1 || (t->df >= b->min_df && t->cf >= b->min_count);
+}
 
 static void build_or_die(const char *out, const char *const *inputs, size_t nin, const bopts *b,
                          ngidx_build_stats *st)
@@ -437,6 +442,7 @@ static void build_or_die(const char *out, const char *const *inputs, size_t nin,
 	o.format = b->format;
 	o.max_n = b->max_n;
 	o.min_df = b->min_df;
+	o.min_count = b->min_count;
 	o.threads = b->threads;
 	o.memory = b->memory;
 	o.store_text = b->store_text;
@@ -469,7 +475,7 @@ static void check_index(const char *path, model *m, const bopts *b, rng *r)
 	uint64_t want_n[16] = { 0 }, want_occ[16] = { 0 }, want_terms = 0;
 	for (size_t i = 0; i < m->nt; i++) {
 		m->t[i].seen = 0;
-		if (!kept(&m->t[i], b->min_df))
+		if (!kept(&m->t[i], b))
 			continue;
 		want_terms++;
 		want_n[m->t[i].n - 1]++;
@@ -479,6 +485,7 @@ static void check_index(const char *path, model *m, const bopts *b, rng *r)
 	cr_assert_eq(info.format_minor, NGIDX_FORMAT_MINOR);
 	cr_assert_eq(info.max_n, b->max_n);
 	cr_assert_eq(info.min_df, b->min_df);
+	cr_assert_eq(info.min_count, b->min_count);
 	cr_assert_eq(info.has_text, b->store_text);
 	cr_assert_eq(info.docs, m->nd);
 	cr_assert_eq(info.tokens, m->ntokens);
@@ -523,8 +530,8 @@ static void check_index(const char *path, model *m, const bopts *b, rng *r)
 		CHECK(t.id == id, "term %" PRIu64 " has id %" PRIu64, id, t.id);
 		mterm *mt = model_find(m, t.text, t.text_len);
 		CHECK(mt != NULL, "term %" PRIu64 " '%.*s' is not in the corpus", id, (int)t.text_len, t.text);
-		CHECK(kept(mt, b->min_df), "term '%s' (df %u) should be dropped by min_df %u", mt->text,
-		      mt->df, b->min_df);
+		CHECK(kept(mt, b), "term '%s' (df %u, cf %" PRIu64 ") should be dropped by min_df %u, "
+		      "min_count %u", mt->text, mt->df, mt->cf, b->min_df, b->min_count);
 		CHECK(!mt->seen, "term '%s' appears twice in the lexicon", mt->text);
 		mt->seen = 1;
 		CHECK(t.n == mt->n, "'%s': n %u, expected %u", mt->text, t.n, mt->n);
@@ -546,7 +553,7 @@ static void check_index(const char *path, model *m, const bopts *b, rng *r)
 		free(l.posoff);
 	}
 	for (size_t i = 0; i < m->nt; i++)
-		CHECK(m->t[i].seen || !kept(&m->t[i], b->min_df), "'%s' is missing from the lexicon",
+		CHECK(m->t[i].seen || !kept(&m->t[i], b), "'%s' is missing from the lexicon",
 		      m->t[i].text);
 	ngidx_term t;
 	cr_assert_eq(ngidx_term_get(idx, info.terms, &t, &err), NGIDX_ERR_RANGE);
@@ -556,7 +563,7 @@ static void check_index(const char *path, model *m, const bopts *b, rng *r)
 
 	/* Absent n-grams: dropped ones, too long ones, random ones, odd forms. */
 	for (size_t i = 0; i < m->nt; i++)
-		if (!kept(&m->t[i], b->min_df))
+		if (!kept(&m->t[i], b))
 			CHECK(ngidx_term_find(idx, m->t[i].text, m->t[i].len, &t) == 0,
 			      "dropped '%s' is found", m->t[i].text);
 	sbuf q = { 0 };
@@ -578,7 +585,7 @@ static void check_index(const char *path, model *m, const bopts *b, rng *r)
 			}
 		}
 		const mterm *mt = model_find(m, q.p, q.len);
-		int want = mt && kept(mt, b->min_df);
+		int want = mt && kept(mt, b);
 		int g = ngidx_term_find(idx, q.p, q.len, &t);
 		CHECK(g == want, "term_find('%s') gave %d, expected %d", q.p, g, want);
 	}
@@ -1278,10 +1285,12 @@ Test(format, lines_corpus_against_model, .init = fixture_setup, .fini = fixture_
 	const char *inputs[] = { in };
 
 	static const bopts variants[] = {
-		/* format, max_n, min_df, threads, memory, text */
-		{ NGIDX_FORMAT_LINES, 3, 1, 2, 1u << 20, 1 },
-		{ NGIDX_FORMAT_LINES, 1, 1, 1, 1u << 30, 0 },
-		{ NGIDX_FORMAT_LINES, 5, 2, 3, 1u << 20, 1 },
+		/* format, max_n, min_df, min_count, threads, memory, text */
+		{ NGIDX_FORMAT_LINES, 3, 1, 1, 2, 1u << 20, 1 },
+		{ NGIDX_FORMAT_LINES, 1, 1, 2, 1, 1u << 30, 0 },
+		{ NGIDX_FORMAT_LINES, 5, 2, 1, 3, 1u << 20, 1 },
+		{ NGIDX_FORMAT_LINES, 3, 1, 2, 2, 1u << 20, 1 },
+		{ NGIDX_FORMAT_LINES, 4, 2, 3, 1, 1u << 30, 1 },
 	};
 	for (size_t k = 0; k < sizeof variants / sizeof *variants; k++) {
 		const bopts *b = &variants[k];
@@ -1337,7 +1346,7 @@ Test(format, text_dir_corpus_against_model, .init = fixture_setup, .fini = fixtu
 	wlist *docs = corpus_words(&r, &v, ndocs, 400, 0);
 	cr_assert_eq(mkdir(tp("in"), 0755), 0);
 	cr_assert_eq(mkdir(tp("in/b"), 0755), 0);
-	bopts b = { NGIDX_FORMAT_TEXT, 2, 1, 2, 1u << 30, 1 };
+	bopts b = { NGIDX_FORMAT_TEXT, 2, 1, 2, 2, 1u << 30, 1 };
 	model m = { 0 };
 	m.max_n = b.max_n;
 	sbuf one = { 0 };
@@ -1397,7 +1406,7 @@ static unsigned char *small_index(rng *r, size_t *len)
 	char **texts;
 	write_lines_corpus(tp("small.txt"), docs, ndocs, r, &all, &texts);
 	const char *inputs[] = { kp("small.txt") };
-	bopts b = { NGIDX_FORMAT_LINES, 3, 1, 1, 1u << 30, 1 };
+	bopts b = { NGIDX_FORMAT_LINES, 3, 1, 1, 1, 1u << 30, 1 };
 	build_or_die(tp("small.ngx"), inputs, 1, &b, NULL);
 	unsigned char *p = read_whole(tp("small.ngx"), len);
 	for (size_t d = 0; d < ndocs; d++)

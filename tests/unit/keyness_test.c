@@ -123,10 +123,15 @@ static void mentions(const gdoc *d, const adict *dt, uint64_t *m)
 	}
 }
 
-static ngidx_index *build_with(const char *in, const char *out, const adict *dt)
+/* Build @in into @out with the actors of @dt (NULL: none) and the
+ * n-grams of 2+ tokens seen at least @min_count times (0: the default). */
+static ngidx_index *build_pruned(const char *in, const char *out, const adict *dt,
+                                 uint32_t min_count)
 {
 	ngidx_build_opts o;
 	ngidx_build_opts_init(&o);
+	if (min_count)
+		o.min_count = min_count;
 	const char *inputs[1] = { in }, *dicts[1] = { NULL };
 	if (dt) {
 		dicts[0] = tp("dict.tsv");
@@ -146,7 +151,12 @@ static ngidx_index *build_with(const char *in, const char *out, const adict *dt)
 	return idx;
 }
 
-static ngidx_index *build(const char *in, const char *out) { return build_with(in, out, NULL); }
+static ngidx_index *build_with(const char *in, const char *out, const adict *dt)
+{
+	return build_pruned(in, out, dt, 0);
+}
+
+static ngidx_index *build(const char *in, const char *out) { return build_pruned(in, out, NULL, 0); }
 
 /* The reference's subset predicate: date range [lo, hi] (0 = none) and
  * source (-1 = any). */
@@ -441,6 +451,55 @@ Test(keyness, against_reference, .init = fixture_setup, .fini = fixture_teardown
 			check(c);
 		}
 	}
+	ngidx_index_free(idx);
+	ngidx_index_free(idx2);
+	free(d);
+	free(d2);
+}
+
+/* Indexes whose builds pruned rare n-grams (--min-count 4 and 3): an
+ * n-gram missing from one lexicon is counted from its positions, so the
+ * rows are exact whenever min_count reaches what the lexicons can miss
+ * (4 within one index, 4 + 3 - 1 across the two). */
+Test(keyness, pruned_lexicons, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
+{
+	rng r = { test_seed("pruned_lexicons") };
+	size_t n = 300 + rng_below(&r, 200), n2 = 200;
+	gdoc *d = gen(&r, n, tp("a.jsonl"));
+	gdoc *d2 = gen(&r, n2, tp("b.jsonl"));
+	ngidx_index *idx = build_pruned(tp("a.jsonl"), tp("a.ngx"), NULL, 4);
+	ngidx_index *idx2 = build_pruned(tp("b.jsonl"), tp("b.ngx"), NULL, 3);
+	const pred y2019 = { 20190000, 20199999, -1, 0 }, wire = { 0, 0, 0, 0 };
+	const pred ledger = { 0, 0, 1, 0 }, all = { 0, 0, -1, 1 };
+	for (unsigned ng = 2; ng <= 3; ng++) {
+		kcase c = { .idx = idx, .d = d, .n = n, .ng = ng, .k = 8 };
+		c.tspec = "date=2019", c.tp = &y2019, c.min_count = 4;
+		check(c);
+		c.tspec = "src=wire", c.tp = &wire, c.rspec = "src=ledger", c.rp = &ledger, c.min_count = 5;
+		check(c);
+		c.ridx = idx2, c.dr = d2, c.nr = n2, c.rspec = NULL, c.rp = NULL;
+		c.tspec = "*", c.tp = &all, c.min_count = 6;
+		check(c);
+		c.tspec = "date=2019", c.tp = &y2019, c.rspec = "src=ledger", c.rp = &ledger;
+		check(c);
+		/* the other way round: the target's lexicon is the sparser one */
+		kcase b = { .idx = idx2, .d = d2, .n = n2, .ng = ng, .k = 8, .min_count = 6 };
+		b.ridx = idx, b.dr = d, b.nr = n, b.tspec = "*", b.tp = &all;
+		check(b);
+	}
+	/* the corpora have what the test needs: n-grams each lexicon lacks */
+	ngidx_count_result cr = { 0 };
+	ngidx_error e = { 0 };
+	size_t missing = 0;
+	for (size_t k = 0; k < NV * NV * NV; k++) {
+		char text[64];
+		snprintf(text, sizeof text, "%s %s %s", vocab[k % NV], vocab[k / NV % NV], vocab[k / NV / NV]);
+		ngidx_term t;
+		cr_assert_eq(ngidx_count(idx2, text, strlen(text), &cr, &e), NGIDX_OK, "%s", e.msg);
+		missing += cr.occurrences > 0 && ngidx_term_find(idx2, text, strlen(text), &t) == 0;
+	}
+	ngidx_count_result_release(&cr);
+	cr_assert_gt(missing, 50, "only %zu trigrams occur without a lexicon entry", missing);
 	ngidx_index_free(idx);
 	ngidx_index_free(idx2);
 	free(d);

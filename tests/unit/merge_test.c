@@ -516,7 +516,7 @@ static void mres_free(mres *m)
 }
 
 static void merge_paths(mres *res, char *const *paths, size_t nruns, unsigned lo, unsigned hi,
-                        uint32_t min_df, int split)
+                        uint32_t min_df, uint32_t min_count, int split)
 {
 	static unsigned seq;
 	run_file *rf = xrealloc(NULL, (nruns ? nruns : 1) * sizeof *rf);
@@ -534,7 +534,7 @@ static void merge_paths(mres *res, char *const *paths, size_t nruns, unsigned lo
 	res->o.post_path = xstrdup(tp(name));
 	snprintf(name, sizeof name, "m%u.act", s);
 	res->o.act_path = xstrdup(tp(name));
-	res->rc = merge_partition(rf, nruns, lo, hi, min_df, split, &res->o, &res->err);
+	res->rc = merge_partition(rf, nruns, lo, hi, min_df, min_count, split, &res->o, &res->err);
 	for (size_t i = 0; i < nruns; i++)
 		run_file_close(&rf[i]);
 	free(rf);
@@ -930,18 +930,18 @@ static void paths_free(char **p, size_t n)
 	free(p);
 }
 
-/* Merge every layout over the partitions of @cuts with @min_df and compare
- * with WHOLE merged by the fast path. @return SPLIT-without-split_docs
- * failures. */
+/* Merge every layout over the partitions of @cuts with @min_df and
+ * @min_count and compare with WHOLE merged by the fast path. @return
+ * SPLIT-without-split_docs failures. */
 static unsigned compare_layouts(char **const lp[3], const size_t ln[3], const unsigned *cuts,
-                                size_t ncuts, uint32_t min_df)
+                                size_t ncuts, uint32_t min_df, uint32_t min_count)
 {
 	unsigned refused = 0;
 	for (size_t c = 0; c + 1 < ncuts; c++) {
 		unsigned lo = cuts[c], hi = cuts[c + 1];
 		char what[96];
 		mres ref, x;
-		merge_paths(&ref, lp[L_WHOLE], ln[L_WHOLE], lo, hi, min_df, 0);
+		merge_paths(&ref, lp[L_WHOLE], ln[L_WHOLE], lo, hi, min_df, min_count, 0);
 		static const struct {
 			int mode, split;
 			const char *name;
@@ -952,20 +952,21 @@ static unsigned compare_layouts(char **const lp[3], const size_t ln[3], const un
 			{ L_SPLIT, 1, "split across runs, split_docs 1" },
 		};
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
-			snprintf(what, sizeof what, "%s, min_df %u, keys [%u, %u)", v[k].name, min_df, lo, hi);
-			merge_paths(&x, lp[v[k].mode], ln[v[k].mode], lo, hi, min_df, v[k].split);
+			snprintf(what, sizeof what, "%s, min_df %u, min_count %u, keys [%u, %u)", v[k].name,
+			         min_df, min_count, lo, hi);
+			merge_paths(&x, lp[v[k].mode], ln[v[k].mode], lo, hi, min_df, min_count, v[k].split);
 			mres_same(&ref, &x, what);
 			mres_free(&x);
 		}
 		/* Without split_docs a split document is an error, never a wrong
 		 * index: the summed df disagrees with the documents found. */
-		merge_paths(&x, lp[L_SPLIT], ln[L_SPLIT], lo, hi, min_df, 0);
+		merge_paths(&x, lp[L_SPLIT], ln[L_SPLIT], lo, hi, min_df, min_count, 0);
 		if (x.rc) {
 			cr_assert_eq(x.rc, NGIDX_ERR_CORRUPT, "%s", x.err.msg);
 			refused++;
 		} else {
-			snprintf(what, sizeof what, "split across runs, split_docs 0, min_df %u, keys [%u, %u)",
-			         min_df, lo, hi);
+			snprintf(what, sizeof what, "split across runs, split_docs 0, min_df %u, min_count %u, keys [%u, %u)",
+			         min_df, min_count, lo, hi);
 			mres_same(&ref, &x, what);
 		}
 		mres_free(&x);
@@ -994,9 +995,11 @@ Test(merge, split_documents_same_output, .init = fixture_setup, .fini = fixture_
 			lp[k] = layout(&m, &r, k, tag, &ln[k], &st);
 		}
 		static const unsigned all[] = { 0, 256 }, some[] = { 0, 1, 90, 200, 255, 256 };
-		for (uint32_t min_df = 1; min_df <= 3; min_df++) {
-			refused += compare_layouts(lp, ln, all, 2, min_df);
-			refused += compare_layouts(lp, ln, some, sizeof some / sizeof *some, min_df);
+		static const uint32_t prune[][2] = { { 1, 1 }, { 2, 1 }, { 3, 1 }, { 1, 2 }, { 2, 3 } };
+		for (size_t k = 0; k < sizeof prune / sizeof *prune; k++) {
+			refused += compare_layouts(lp, ln, all, 2, prune[k][0], prune[k][1]);
+			refused += compare_layouts(lp, ln, some, sizeof some / sizeof *some, prune[k][0],
+			                           prune[k][1]);
 		}
 		terms += m.nt;
 		for (int k = 0; k < 3; k++)
@@ -1037,8 +1040,8 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 	cr_assert_geq(ln[L_SPLIT], 2);
 
 	mres whole, split, fast;
-	merge_paths(&whole, lp[L_WHOLE], ln[L_WHOLE], 0, 256, 2, 0);
-	merge_paths(&split, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1);
+	merge_paths(&whole, lp[L_WHOLE], ln[L_WHOLE], 0, 256, 2, 1, 0);
+	merge_paths(&split, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1, 1);
 	mres_same(&whole, &split, "min_df 2, document 5 across two runs");
 	struct ngx_lex_entry e;
 	cr_assert(!mres_find(&split, "x y", &e), "\"x y\" kept with df %u", e.df);
@@ -1054,8 +1057,17 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 	cr_assert_eq(e.cf, 2);
 	cr_assert_eq(split.o.nactor_terms, 2);
 	/* The summed df keeps "x y", and the encoder finds one document. */
-	merge_paths(&fast, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 0);
+	merge_paths(&fast, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1, 0);
 	cr_assert_eq(fast.rc, NGIDX_ERR_CORRUPT, "split_docs 0: %d %s", fast.rc, fast.err.msg);
+	mres_free(&fast);
+	/* min_count 3: "x y" and "p q" (2 occurrences) go; the unigrams and
+	 * the actor-like count term (2) stay. */
+	merge_paths(&fast, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 1, 3, 1);
+	cr_assert_eq(fast.rc, NGIDX_OK, "%s", fast.err.msg);
+	cr_assert(!mres_find(&fast, "x y", &e), "\"x y\" kept with cf %" PRIu64, e.cf);
+	cr_assert(!mres_find(&fast, "p q", &e), "\"p q\" kept with cf %" PRIu64, e.cf);
+	cr_assert(mres_find(&fast, "p", &e) && e.cf == 2);
+	cr_assert(mres_find(&fast, "\x02s 7", &e) && e.cf == 2);
 	mres_free(&fast);
 	mres_free(&whole);
 	mres_free(&split);
@@ -1101,7 +1113,7 @@ static int merge_crecs(const crec *c, size_t nr, int split, ngidx_error *err)
 		free(post.p);
 	}
 	mres res;
-	merge_paths(&res, paths, nr, 0, 256, 1, split);
+	merge_paths(&res, paths, nr, 0, 256, 1, 1, split);
 	if (err)
 		*err = res.err;
 	mres_free(&res);
@@ -1187,7 +1199,7 @@ Test(merge, corrupt_runs_rejected, .init = fixture_setup, .fini = fixture_teardo
 	run_write(tp("nb.run"), &tb, 1);
 	char *paths[2] = { xstrdup(tp("na.run")), xstrdup(tp("nb.run")) };
 	mres res;
-	merge_paths(&res, paths, 2, 0, 256, 1, 1);
+	merge_paths(&res, paths, 2, 0, 256, 1, 1, 1);
 	cr_assert_eq(res.rc, NGIDX_ERR_CORRUPT, "mixed n: %s", res.err.msg);
 	mres_free(&res);
 	free(paths[0]);

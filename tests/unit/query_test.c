@@ -234,6 +234,7 @@ static void make_corpus(rng *r, corpus *c, const char *path)
 	o.output = path;
 	o.max_n = c->max_n = 1 + rng_below(r, 3);
 	o.min_df = rng_below(r, 3) == 0 ? 2 : 1;
+	o.min_count = 1 + rng_below(r, 4);
 	o.threads = 1;
 	ngidx_error e = { 0 };
 	cr_assert_eq(ngidx_build(&o, NULL, &e), NGIDX_OK, "build: %s", e.msg);

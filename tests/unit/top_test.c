@@ -224,7 +224,7 @@ static void make_vocab(corpus *c, unsigned nvocab)
 /* Build @in (of @format) into @path and read every term (the reference's
  * view of the whole index). */
 static void build_corpus(corpus *c, const char *in, int format, const char *path, unsigned max_n,
-                         uint32_t min_df, int threads)
+                         uint32_t min_df, uint32_t min_count, int threads)
 {
 	ngidx_build_opts o;
 	ngidx_build_opts_init(&o);
@@ -235,6 +235,7 @@ static void build_corpus(corpus *c, const char *in, int format, const char *path
 	o.output = path;
 	o.max_n = c->max_n = max_n;
 	o.min_df = min_df;
+	o.min_count = min_count;
 	o.threads = threads;
 	o.memory = 1u << 20;
 	o.tmpdir = g_dir;
@@ -255,7 +256,8 @@ static void build_corpus(corpus *c, const char *in, int format, const char *path
 	}
 }
 
-static void make_corpus(rng *r, corpus *c, const char *path, unsigned max_n, uint32_t min_df, int threads)
+static void make_corpus(rng *r, corpus *c, const char *path, unsigned max_n, uint32_t min_df,
+                        uint32_t min_count, int threads)
 {
 	make_vocab(c, 4 + rng_below(r, 120));
 	size_t ndoc = 1 + rng_below(r, 60);
@@ -271,7 +273,7 @@ static void make_corpus(rng *r, corpus *c, const char *path, unsigned max_n, uin
 	}
 	write_file(tp("c.txt"), text.p, text.len);
 	free(text.p);
-	build_corpus(c, kp("c.txt"), NGIDX_FORMAT_LINES, path, max_n, min_df, threads);
+	build_corpus(c, kp("c.txt"), NGIDX_FORMAT_LINES, path, max_n, min_df, min_count, threads);
 }
 
 static void free_corpus(corpus *c)
@@ -501,8 +503,8 @@ static void run_corpora(const char *name, int threads, int rounds)
 	for (int round = 0; round < rounds; round++) {
 		corpus c;
 		unsigned max_n = 1 + rng_below(&r, 4);
-		uint32_t min_df = rng_below(&r, 3) == 0 ? 2 : 1;
-		make_corpus(&r, &c, tp("t.ngx"), max_n, min_df, threads);
+		uint32_t min_df = rng_below(&r, 3) == 0 ? 2 : 1, min_count = 1 + rng_below(&r, 3);
+		make_corpus(&r, &c, tp("t.ngx"), max_n, min_df, min_count, threads);
 		/* stop words: a random part of the vocabulary, frequent words first */
 		size_t nstop = 1 + rng_below(&r, c.nvocab / 2 + 1);
 		sbuf sl = { 0 };
@@ -545,17 +547,18 @@ typedef struct dated {
 	corpus c;
 	ddoc *d;
 	size_t nd;
-	uint32_t min_df;
+	uint32_t min_df, min_count;
 } dated;
 
 /* A JSON Lines corpus of @nd documents (up to @maxw words of @nvocab,
  * dated 2016 to 2019 or not at all, with a "src" field) built into @path. */
 static void make_dated(rng *r, dated *g, const char *path, unsigned nvocab, size_t nd, uint32_t maxw,
-                       unsigned max_n, uint32_t min_df, int threads)
+                       unsigned max_n, uint32_t min_df, uint32_t min_count, int threads)
 {
 	make_vocab(&g->c, nvocab);
 	g->nd = nd;
 	g->min_df = min_df;
+	g->min_count = min_count;
 	g->d = xrealloc(NULL, nd * sizeof *g->d);
 	sbuf js = { 0 };
 	char buf[128];
@@ -587,7 +590,8 @@ static void make_dated(rng *r, dated *g, const char *path, unsigned nvocab, size
 	}
 	write_file(tp("d.jsonl"), js.p, js.len);
 	free(js.p);
-	build_corpus(&g->c, kp("d.jsonl"), NGIDX_FORMAT_JSONL, path, max_n, min_df, threads);
+	build_corpus(&g->c, kp("d.jsonl"), NGIDX_FORMAT_JSONL, path, max_n, min_df, min_count,
+	             threads);
 }
 
 static void free_dated(dated *g)
@@ -620,7 +624,7 @@ typedef struct rgram {
 	char *s;
 	size_t len;
 	unsigned n;
-	uint64_t df;          /* whole corpus (--min-df drops n >= 2 below it) */
+	uint64_t df, cf;      /* whole corpus (--min-df, --min-count drop n >= 2 below) */
 	uint64_t cf_s, df_s;  /* in the subset */
 	size_t last, last_s;  /* last document counted, + 1 */
 } rgram;
@@ -653,7 +657,7 @@ static rgram *rmap_get(rmap *m, const char *s, size_t len, unsigned n)
 	}
 	rgram *e = rmap_slot(m->v, m->cap, s, len);
 	if (!e->s) {
-		*e = (rgram){ xstrndup(s, len), len, n, 0, 0, 0, 0, 0 };
+		*e = (rgram){ xstrndup(s, len), len, n, 0, 0, 0, 0, 0, 0 };
 		m->n++;
 	}
 	return e;
@@ -673,7 +677,7 @@ static void ref_subset(const dated *g, rmap *m, const pred *p, corpus *view)
 {
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->v[i].s)
-			m->v[i].df = m->v[i].cf_s = m->v[i].df_s = m->v[i].last = m->v[i].last_s = 0;
+			m->v[i].df = m->v[i].cf = m->v[i].cf_s = m->v[i].df_s = m->v[i].last = m->v[i].last_s = 0;
 	sbuf key = { 0 };
 	for (size_t i = 0; i < g->nd; i++) {
 		const ddoc *d = &g->d[i];
@@ -690,6 +694,7 @@ static void ref_subset(const dated *g, rmap *m, const pred *p, corpus *view)
 					e->df++;
 					e->last = i + 1;
 				}
+				e->cf++;
 				if (in) {
 					e->cf_s++;
 					e->df_s += e->last_s != i + 1;
@@ -704,7 +709,7 @@ static void ref_subset(const dated *g, rmap *m, const pred *p, corpus *view)
 	view->nt = 0;
 	for (size_t i = 0; i < m->cap; i++) {
 		const rgram *e = &m->v[i];
-		if (e->s && e->df_s && (e->n == 1 || e->df >= g->min_df))
+		if (e->s && e->df_s && (e->n == 1 || (e->df >= g->min_df && e->cf >= g->min_count)))
 			view->t[view->nt++] = (rterm){ e->s, e->len, e->n, e->cf_s, e->df_s };
 	}
 }
@@ -747,9 +752,9 @@ static void run_subsets(const char *name, int threads, int rounds)
 	for (int round = 0; round < rounds; round++) {
 		dated g;
 		unsigned max_n = 1 + rng_below(&r, 4);
-		uint32_t min_df = rng_below(&r, 3) == 0 ? 2 : 1;
+		uint32_t min_df = rng_below(&r, 3) == 0 ? 2 : 1, min_count = 1 + rng_below(&r, 3);
 		make_dated(&r, &g, tp("d.ngx"), 4 + rng_below(&r, 120), 1 + rng_below(&r, 80), 300, max_n,
-		           min_df, threads);
+		           min_df, min_count, threads);
 		size_t nstop = 1 + rng_below(&r, g.c.nvocab / 2 + 1);
 		sbuf sl = { 0 };
 		for (size_t i = 0; i < nstop; i++) {
@@ -818,7 +823,7 @@ Test(top, subset_bounds, .init = fixture_setup, .fini = fixture_teardown, .timeo
 {
 	rng r = { test_seed("subset_bounds") };
 	dated g;
-	make_dated(&r, &g, tp("d.ngx"), 400, 150, 600, 2, 1, 2);
+	make_dated(&r, &g, tp("d.ngx"), 400, 150, 600, 2, 1, 1, 2);
 	ngidx_index_info info;
 	ngidx_index_get_info(g.c.idx, &info);
 	cr_assert_gt(info.terms_n[1], 4096, "the corpus must have more bigrams than a list holds");
@@ -894,6 +899,7 @@ Test(top, beyond_the_cut, .init = fixture_setup, .fini = fixture_teardown, .time
 	o.format = NGIDX_FORMAT_LINES;
 	o.output = kp("big.ngx");
 	o.max_n = c.max_n = 2;
+	o.min_count = 1; /* every bigram */
 	o.memory = 1u << 20;
 	o.tmpdir = g_dir;
 	ngidx_error e = { 0 };
@@ -939,7 +945,7 @@ Test(top, errors, .init = fixture_setup, .fini = fixture_teardown)
 {
 	rng r = { test_seed("errors") };
 	corpus c;
-	make_corpus(&r, &c, tp("t.ngx"), 2, 1, 1);
+	make_corpus(&r, &c, tp("t.ngx"), 2, 1, 1, 1);
 	ngidx_top_result res = { 0 };
 	ngidx_top_opts o;
 	ngidx_top_opts_init(&o);
@@ -992,7 +998,7 @@ Test(top, corrupt_sections, .init = fixture_setup, .fini = fixture_teardown, .ti
 {
 	rng r = { test_seed("corrupt_sections") };
 	corpus c;
-	make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1);
+	make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1, 1);
 	ngidx_index_free(c.idx);
 	c.idx = NULL;
 	size_t len;
@@ -1132,7 +1138,8 @@ Test(top, allocation_failures, .init = fixture_setup, .fini = fixture_teardown, 
 	rng r = { test_seed("allocation_failures") };
 	corpus c;
 	/* big enough that lists and heaps grow several times */
-	for (make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1); c.nt < 2000; make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1))
+	for (make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1, 1); c.nt < 2000;
+	     make_corpus(&r, &c, tp("t.ngx"), 3, 1, 1, 1))
 		free_corpus(&c);
 	fail_each_allocation(&c, NULL, "allocation_failures");
 	free_corpus(&c);
@@ -1142,7 +1149,7 @@ Test(top, subset_allocation_failures, .init = fixture_setup, .fini = fixture_tea
 {
 	rng r = { test_seed("subset_allocation_failures") };
 	dated g;
-	make_dated(&r, &g, tp("d.ngx"), 120, 60, 300, 3, 1, 1);
+	make_dated(&r, &g, tp("d.ngx"), 120, 60, 300, 3, 1, 1, 1);
 	ngidx_subset *sub;
 	cr_assert_eq(ngidx_subset_parse(g.c.idx, "date=2017..2018", &sub, NULL), 0);
 	cr_assert_gt(ngidx_subset_docs(sub), 0);

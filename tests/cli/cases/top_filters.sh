@@ -19,7 +19,7 @@ with open(sys.argv[1] + "/c.jsonl", "w") as f:
             '"date":"%d-%02d-%02d",' % (2017 + i % 3, 1 + i % 12, 1 + i % 28)
         f.write('{"id":"d%d",%s"src":"%s","lang":"en","text":"%s"}\n' % (i, date, "ab"[i % 2], text))
 PY
-$NGIDX build -q -o $T/c.ngx $T/c.jsonl || exit 1
+$NGIDX build -q --min-count 1 -o $T/c.ngx $T/c.jsonl || exit 1
 echo "== top 5"; $NGIDX top -k 5 $T/c.ngx
 echo "== --from 2018 --to 2018"; $NGIDX top -k 5 --from 2018 --to 2018 $T/c.ngx
 echo "== --n 2 --by documents --where src=a"; $NGIDX top --n 2 --by documents --where src=a -k 4 $T/c.ngx

@@ -1,6 +1,7 @@
 # ngidx top on the sample articles: top lists by n and order, filters,
 # continuations (--prefix), wildcards at either end and in the middle,
-# JSON Lines that parse, and an index that verifies
+# JSON Lines that parse, and an index that verifies; an n-gram seen once
+# is not listed by default but still counted, and listed with --min-count 1
 $NGIDX build -q -o $T/s.ngx data/samples || exit 1
 $NGIDX verify $T/s.ngx >/dev/null || exit 1
 echo "== default"; $NGIDX top -k 5 $T/s.ngx
@@ -23,3 +24,6 @@ import json, sys
 rows = [json.loads(l) for l in sys.stdin]
 assert len(rows) == 50 and [r["rank"] for r in rows] == list(range(1, 51))
 print("json ok:", len(rows), "rows")'
+echo "== seen once: counted, not listed"; $NGIDX count $T/s.ngx "kim jong il"
+$NGIDX build -q --min-count 1 -o $T/all.ngx data/samples || exit 1
+echo "== --min-count 1: listed"; $NGIDX top --prefix "Kim Jong" $T/all.ngx
