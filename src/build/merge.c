@@ -259,6 +259,19 @@ static int count_docs(merger *m, size_t k, unsigned n, uint64_t *df, ngidx_error
 	return NGIDX_OK;
 }
 
+/* Start document @doc of @tf occurrences in the encoder. */
+static int add_doc(post_enc *enc, uint32_t doc, uint64_t tf, ngidx_error *err)
+{
+	if (tf > UINT32_MAX)
+		return ERR_CORRUPT(err, "temporary runs give document %u over 2^32 occurrences", doc);
+	int rc = post_enc_add_doc(enc, doc, (uint32_t)tf);
+	if (rc == NGIDX_ERR_NOMEM)
+		return ngidx_err_set(err, rc, "out of memory");
+	if (rc) /* the previous document lacks positions */
+		return ERR_CORRUPT(err, "temporary run has malformed positions");
+	return NGIDX_OK;
+}
+
 /* Merge the postings of the @k records in m->srcs, of @cf occurrences in
  * all, into the encoder (begun by the caller). */
 static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *enc,
@@ -273,22 +286,49 @@ static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *e
 	size_t live = k;
 	uint64_t sum = 0;
 	while (live) {
-		uint32_t doc = s[0].doc;
-		for (size_t i = 1; i < live; i++)
-			if (s[i].doc < doc)
+		/* the smallest document, how many sources hold it (the first at
+		 * @at), and the smallest document of the others */
+		uint32_t doc = s[0].doc, next = UINT32_MAX;
+		size_t at = 0, nat = 1;
+		for (size_t i = 1; i < live; i++) {
+			if (s[i].doc < doc) {
+				next = doc;
 				doc = s[i].doc;
+				at = i;
+				nat = 1;
+			} else if (s[i].doc == doc) {
+				nat++;
+			} else if (s[i].doc < next) {
+				next = s[i].doc;
+			}
+		}
+		int rc;
+		if (nat == 1) {
+			/* Runs hold ranges of documents: take those of s[at] below
+			 * every other source's in a row. */
+			int r;
+			do {
+				int64_t last = -1;
+				sum += s[at].tf;
+				if ((rc = add_doc(enc, s[at].doc, s[at].tf, err)) ||
+				    (n == 1 && (rc = emit_positions(m, &s[at], enc, &last, err))))
+					return rc;
+				if ((r = src_next(&s[at], n, err)) < 0)
+					return -r;
+			} while (r == 1 && s[at].doc < next);
+			if (r == 0) { /* the others keep their order */
+				memmove(&s[at], &s[at + 1], (live - at - 1) * sizeof *s);
+				live--;
+			}
+			continue;
+		}
 		uint64_t tf = 0;
 		for (size_t i = 0; i < live; i++)
 			if (s[i].doc == doc)
 				tf += s[i].tf;
-		if (tf > UINT32_MAX)
-			return ERR_CORRUPT(err, "temporary runs give document %u over 2^32 occurrences", doc);
 		sum += tf;
-		int rc = post_enc_add_doc(enc, doc, (uint32_t)tf);
-		if (rc == NGIDX_ERR_NOMEM)
-			return ngidx_err_set(err, rc, "out of memory");
-		if (rc) /* the previous document lacks positions */
-			return ERR_CORRUPT(err, "temporary run has malformed positions");
+		if ((rc = add_doc(enc, doc, tf, err)))
+			return rc;
 		/* In source order: positions concatenate in run order, and the
 		 * sources left keep that order. */
 		int64_t last = -1;
