@@ -241,17 +241,14 @@ int cmd_build(int argc, char **argv)
 			o.max_n = (unsigned)v;
 			break;
 		case O_MINDF:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > INT_MAX)
-				return cli_usage_error("build", usage_line, "--min-df takes a positive number, not '%s'", optarg);
-			o.min_df = (uint32_t)v;
+		case O_MINCOUNT: {
+			uint64_t m;
+			if (cli_parse_num(optarg, 1, INT_MAX, &m))
+				return cli_usage_error("build", usage_line, "--%s takes a positive number, not '%s'",
+				                       c == O_MINDF ? "min-df" : "min-count", optarg);
+			*(c == O_MINDF ? &o.min_df : &o.min_count) = (uint32_t)m;
 			break;
-		case O_MINCOUNT:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > INT_MAX)
-				return cli_usage_error("build", usage_line, "--min-count takes a positive number, not '%s'", optarg);
-			o.min_count = (uint32_t)v;
-			break;
+		}
 		case O_NOTEXT: o.store_text = 0; break;
 		case O_TMP: o.tmpdir = optarg; break;
 		case O_ACTORS:
