@@ -63,9 +63,9 @@ NGIDX_API int ngidx_phrase_stats(const ngidx_phrase *p, uint64_t *occurrences, u
 /* An upper bound on the documents the phrase can match (for ordering). */
 NGIDX_API uint64_t ngidx_phrase_df_bound(const ngidx_phrase *p);
 
-/* An upper bound on the phrase's occurrences: a walk that has counted this
- * many can stop. An n-gram that the build pruned for being rare (--min-count
- * C) has at most C - 1. */
+/* An upper bound on the phrase's occurrences (an n-gram that the build
+ * pruned for being rare, --min-count C, has at most C - 1). The iterator
+ * ends by itself once the documents it gave hold that many. */
 NGIDX_API uint64_t ngidx_phrase_cf_bound(const ngidx_phrase *p);
 
 /*

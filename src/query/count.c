@@ -48,9 +48,8 @@ int ngidx_count_subset(const ngidx_index *x, const char *phrase, size_t len, con
 	r->n = ngidx_phrase_ntokens(p);
 	if (!s && ngidx_phrase_stats(p, &r->occurrences, &r->documents))
 		goto done;
-	int more = 0;
-	uint64_t bound = ngidx_phrase_cf_bound(p);
-	while (r->occurrences < bound && (more = ngidx_phrase_next(p, err)) == 1) {
+	int more;
+	while ((more = ngidx_phrase_next(p, err)) == 1) {
 		if (s && !ngidx_subset_has(s, ngidx_phrase_doc(p)))
 			continue;
 		r->occurrences += ngidx_phrase_occurrences(p);

@@ -522,10 +522,8 @@ static int phrase_count_subset(const ngidx_index *y, const char *text, size_t le
 	FORWARD_IF_ERROR(ngidx_phrase_open(y, text, len, &p, err));
 	*occurrences = 0;
 	uint32_t next = s ? ngidx_subset_next(s, 0) : 0;
-	uint64_t bound = ngidx_phrase_cf_bound(p);
 	int r = 0;
-	while (*occurrences < bound && next != UINT32_MAX &&
-	       (r = ngidx_phrase_seek(p, next, err)) == 1) {
+	while (next != UINT32_MAX && (r = ngidx_phrase_seek(p, next, err)) == 1) {
 		uint32_t d = ngidx_phrase_doc(p);
 		if (!s || ngidx_subset_has(s, d)) {
 			*occurrences += ngidx_phrase_occurrences(p);

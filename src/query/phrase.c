@@ -41,6 +41,7 @@ struct ngidx_phrase {
 	int lex;                /* lexicon mode */
 	uint64_t cf, df;        /* lexicon mode: the term's statistics */
 	uint64_t cf_cap;        /* cover: at most this many occurrences */
+	uint64_t found;         /* cover: occurrences in the documents given */
 	ngidx_postings *cur;    /* lexicon: [0] the term; then token cursors;
 	                           cover: token cursors, then filters */
 	size_t ncur, ntok_first, ntok; /* token cursors are cur[ntok_first ..+ntok) */
@@ -355,9 +356,14 @@ static int find_matches(ngidx_phrase *p, ngidx_error *err)
 
 /* Cover mode: from the lead's current document on, the next document where
  * all filters agree and the phrase occurs. */
+/* Move to the first matching document from the lead cursor's (@more: its
+ * last move). Once the documents given hold as many occurrences as the
+ * phrase can have (ngidx_phrase_cf_bound), there is no other. */
 static int cover_advance(ngidx_phrase *p, int more, ngidx_error *err)
 {
 	ngidx_postings *lead = &p->cur[p->filt[0]];
+	if (p->started && p->found >= ngidx_phrase_cf_bound(p))
+		more = 0;
 	while (more == 1) {
 		uint32_t d = ngidx_postings_doc(lead), hi = d;
 		size_t i;
@@ -380,6 +386,7 @@ static int cover_advance(ngidx_phrase *p, int more, ngidx_error *err)
 			if (p->nmatch) {
 				p->doc = d;
 				p->occ = (uint32_t)p->nmatch;
+				p->found += p->nmatch;
 				return 1;
 			}
 			more = ngidx_postings_next(lead, err);
