@@ -512,30 +512,6 @@ static int count_both(const ngidx_index *x, uint64_t id, const ngidx_subset *s1,
 	return r < 0 ? -r : NGIDX_OK;
 }
 
-/* Occurrences of the n-gram @text in @s (NULL: every document) of @y,
- * from unigram positions: for an n-gram that @y's build pruned from its
- * lexicon (--min-count, --min-df). */
-static int phrase_count_subset(const ngidx_index *y, const char *text, size_t len,
-                               const ngidx_subset *s, uint64_t *occurrences, ngidx_error *err)
-{
-	ngidx_phrase *p;
-	FORWARD_IF_ERROR(ngidx_phrase_open(y, text, len, &p, err));
-	*occurrences = 0;
-	uint32_t next = s ? ngidx_subset_next(s, 0) : 0;
-	int r = 0;
-	while (next != UINT32_MAX && (r = ngidx_phrase_seek(p, next, err)) == 1) {
-		uint32_t d = ngidx_phrase_doc(p);
-		if (!s || ngidx_subset_has(s, d)) {
-			*occurrences += ngidx_phrase_occurrences(p);
-			next = d + 1;
-		} else {
-			next = ngidx_subset_next(s, d);
-		}
-	}
-	ngidx_phrase_free(p);
-	return r < 0 ? -r : NGIDX_OK;
-}
-
 /* a and b of an item: @t its term in x, @u in y (either NULL: absent);
  * @yb, if not NULL, is b already counted. */
 static int counts(const walk_ctx *c, const ngidx_term *t, const ngidx_term *u, const uint64_t *yb,
@@ -616,8 +592,14 @@ static int walk_ngrams(walk_ctx *c, ngidx_error *err)
 			return ERR_CORRUPT(err, "section lexdata: lookup failed");
 		uint64_t yb = 0; /* pruned from y's lexicon, it may still occur */
 		int pruned = !f && n >= 2 && !idx_lex_complete(c->y);
-		if (pruned)
-			FORWARD_IF_ERROR(phrase_count_subset(c->y, t.text, t.text_len, c->sy, &yb, err));
+		if (pruned) {
+			ngidx_count_result cr = { 0 };
+			int rc = ngidx_count_subset(c->y, t.text, t.text_len, c->sy, &cr, err);
+			yb = cr.occurrences;
+			ngidx_count_result_release(&cr);
+			if (rc)
+				return rc;
+		}
 		ngidx_key_row row = { .ngram = t.text, .len = t.text_len, .n = t.n, .actor = UINT32_MAX };
 		FORWARD_IF_ERROR(compare(c, &t, same ? &t : f ? &u : NULL, pruned ? &yb : NULL, f, &row,
 		                         err));

@@ -40,7 +40,9 @@ struct ngidx_phrase {
 	int empty;              /* matches nothing */
 	int lex;                /* lexicon mode */
 	uint64_t cf, df;        /* lexicon mode: the term's statistics */
-	uint64_t cf_cap;        /* cover: at most this many occurrences */
+	uint64_t cf_cap;        /* cover: at most this many occurrences (set
+	                           at open: the pruning's bound, then no more
+	                           than any cursor's term) */
 	uint64_t found;         /* cover: occurrences in the documents given */
 	ngidx_postings *cur;    /* lexicon: [0] the term; then token cursors;
 	                           cover: token cursors, then filters */
@@ -105,13 +107,7 @@ uint64_t ngidx_phrase_cf_bound(const ngidx_phrase *p)
 {
 	if (p->empty)
 		return 0;
-	if (p->lex)
-		return p->cf;
-	uint64_t b = p->cf_cap;
-	for (size_t i = 0; i < p->ncur; i++)
-		if (p->cur[i].cf < b)
-			b = p->cur[i].cf;
-	return b;
+	return p->lex ? p->cf : p->cf_cap;
 }
 
 uint32_t ngidx_phrase_doc(const ngidx_phrase *p) { return p->doc; }
@@ -307,6 +303,9 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 	for (size_t j = 0; j < p->ntok; j++)
 		p->filt[p->nfilt++] = p->ntok_first + j;
 	qsort_r(p->filt, p->nfilt, sizeof *p->filt, cmp_df, p->cur);
+	for (size_t i = 0; i < p->ncur; i++)
+		if (p->cur[i].cf < p->cf_cap)
+			p->cf_cap = p->cur[i].cf;
 	*out = p;
 	return NGIDX_OK;
 fail:
@@ -362,7 +361,7 @@ static int find_matches(ngidx_phrase *p, ngidx_error *err)
 static int cover_advance(ngidx_phrase *p, int more, ngidx_error *err)
 {
 	ngidx_postings *lead = &p->cur[p->filt[0]];
-	if (p->started && p->found >= ngidx_phrase_cf_bound(p))
+	if (p->found >= p->cf_cap)
 		more = 0;
 	while (more == 1) {
 		uint32_t d = ngidx_postings_doc(lead), hi = d;
