@@ -18,9 +18,18 @@ extern "C" {
 /* Input formats (ngidx_build_opts.format). */
 enum { NGIDX_FORMAT_AUTO = 0, NGIDX_FORMAT_TEXT = 1, NGIDX_FORMAT_LINES = 2, NGIDX_FORMAT_JSONL = 3 };
 
+/* Phases of a build, in the order they run but for the first: a two-pass
+ * build counts before it indexes. */
+enum {
+	NGIDX_PHASE_INDEX = 0,  /* reading and indexing */
+	NGIDX_PHASE_MERGE = 1,  /* merging the sorted runs */
+	NGIDX_PHASE_WRITE = 2,  /* writing the index */
+	NGIDX_PHASE_COUNT = 3,  /* first pass: finding n-grams seen more than once */
+};
+
 /* A snapshot passed to the progress callback. */
 typedef struct ngidx_build_progress {
-	int phase;              /* 0 reading and indexing, 1 merging, 2 writing */
+	int phase;              /* NGIDX_PHASE_* */
 	uint64_t docs;          /* documents indexed so far */
 	uint64_t bytes;         /* input bytes indexed so far */
 	uint64_t done, total;   /* units of the current phase (0 total: unknown) */
@@ -54,6 +63,13 @@ typedef struct ngidx_build_opts {
 	 * depends on long_doc (its text frames) but not on piece; tests set
 	 * both small. 0 = default. */
 	size_t long_doc, piece;
+	/* With min_count >= 2 and inputs that can be read twice (files and
+	 * folders, not "-" or pipes) a build reads them twice: the first pass
+	 * finds which n-grams of 2+ tokens occur more than once, in a filter
+	 * of memory / 2 (memory / 8 of it kept for the second), so that those
+	 * seen once are never accumulated, spilled or merged. The index is the
+	 * same. single_pass = 1 reads the input once. */
+	int single_pass;
 } ngidx_build_opts;
 
 typedef struct ngidx_build_stats {
@@ -67,6 +83,8 @@ typedef struct ngidx_build_stats {
 	uint64_t long_docs;                /* documents read in pieces */
 	uint64_t runs;                     /* sorted runs spilled */
 	uint64_t run_bytes;                /* their total size */
+	int two_pass;                      /* the input was read twice */
+	double first_pass_seconds;         /* of seconds, the first pass's */
 	double seconds;
 } ngidx_build_stats;
 
@@ -92,6 +110,22 @@ NGIDX_API void ngidx_build_opts_init(ngidx_build_opts *o);
  * independent (each makes its own temporary folder).
  */
 NGIDX_API int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *err);
+
+/* Flags of ngidx_input_size. */
+enum {
+	NGIDX_INPUT_INEXACT = 1, /* some input is compressed, or not a file */
+	NGIDX_INPUT_STREAM = 2,  /* some input is standard input or a pipe: it
+	                            can be read only once */
+};
+
+/*
+ * ngidx_input_size - the bytes of the files that @inputs name, folders
+ * walked as a build walks them (inputs that cannot be read are left out:
+ * the build reports them). @return NGIDX_INPUT_* flags: 0 if all are
+ * regular uncompressed files, whose sizes *@bytes adds up.
+ * Cost: a stat per file.
+ */
+NGIDX_API int ngidx_input_size(const char *const *inputs, size_t n, uint64_t *bytes);
 
 /*
  * ngidx_parse_size - parse "1G", "512M", "64k", "1000" (bytes; suffixes

@@ -22,6 +22,7 @@
  */
 #include "accum.h"
 #include "run.h"
+#include "sieve.h"
 #include "codec/codec.h"
 #include "common/endian.h"
 #include "common/err.h"
@@ -74,8 +75,11 @@ struct accum {
 	size_t tstart_cap, next_cap;
 	uint32_t *touched;
 	size_t ntouched, touched_cap;
-	uint64_t *hashes;   /* the document's n-gram hashes, in probe order */
-	size_t hashes_cap;
+	uint64_t *hashes;   /* the document's n-grams in probe order: hash, */
+	uint32_t *gstart;   /* first token */
+	unsigned char *glen;/* and length */
+	size_t hashes_cap, gstart_cap, glen_cap;
+	const sieve *sv;    /* NULL: every n-gram counts */
 	uint32_t pbase;     /* position of token 0 of the last accum_add_range
 	                       (modulo 2^32: it may lie before the document) */
 };
@@ -116,6 +120,8 @@ void accum_free(accum *a)
 	ngidx_free(a->next);
 	ngidx_free(a->touched);
 	ngidx_free(a->hashes);
+	ngidx_free(a->gstart);
+	ngidx_free(a->glen);
 	ngidx_free(a);
 }
 
@@ -269,17 +275,22 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
 	return accum_add_range(a, doc, tk, 0, 0);
 }
 
-int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip, uint32_t base)
+/*
+ * The n-grams of @tk that end at token @skip or later and have @min_n
+ * tokens or more, in order of first token then length: their hashes in
+ * a->hashes, first tokens in a->gstart and lengths in a->glen; @return how
+ * many, or -1 on allocation failure. The tokens are joined in a->joined.
+ */
+static ptrdiff_t ngrams(accum *a, const ngidx_tokens *tk, size_t skip, unsigned min_n)
 {
 	size_t T = tk->ntok;
-	a->pbase = base - (uint32_t)skip;
 	if (T <= skip)
-		return NGIDX_OK;
+		return 0;
 	size_t jl = (size_t)tk->off[T] + T;
 	if (NGIDX_RESERVE(a->joined, a->joined_cap, jl) ||
 	    NGIDX_RESERVE(a->tstart, a->tstart_cap, T + 1) ||
 	    NGIDX_RESERVE(a->next, a->next_cap, T))
-		return NGIDX_ERR_NOMEM;
+		return -1;
 	/* J = tokens joined by spaces; tstart[i] = where token i starts;
 	 * tstart[T] = |J| + 1 so that token i ends at tstart[i + 1] - 1. */
 	size_t o = 0;
@@ -292,59 +303,99 @@ int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip,
 		a->joined[o++] = ' ';
 	}
 	a->tstart[T] = (uint32_t)o;
-	/* Hash every n-gram first: the table probes below then prefetch the
-	 * slot PF_SLOT n-grams ahead and the term record PF_TERM ahead, so the
-	 * three cache misses of a lookup (slot, record, text) overlap instead
-	 * of adding up. */
-	/* The n-grams to count are those that end at token skip or later:
-	 * from token i, lengths minn(i)..maxn(i). */
+	/* From token i: lengths minn(i)..maxn(i). */
 	size_t K = 0;
 	for (size_t i = 0; i < T; i++) {
 		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
 		size_t minn = i < skip ? skip - i + 1 : 1;
+		minn = minn < min_n ? min_n : minn;
 		K += maxn >= minn ? maxn - minn + 1 : 0;
 	}
-	if (NGIDX_RESERVE(a->hashes, a->hashes_cap, K))
-		return NGIDX_ERR_NOMEM;
+	if (NGIDX_RESERVE(a->hashes, a->hashes_cap, K) ||
+	    NGIDX_RESERVE(a->gstart, a->gstart_cap, K) ||
+	    NGIDX_RESERVE(a->glen, a->glen_cap, K))
+		return -1;
 	K = 0;
 	for (size_t i = 0; i < T; i++) {
 		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
+		size_t minn = i < skip ? skip - i + 1 : 1;
 		uint32_t s = a->tstart[i];
-		for (size_t n = i < skip ? skip - i + 1 : 1; n <= maxn; n++)
-			a->hashes[K++] = ngidx_hash64(a->joined + s, a->tstart[i + n] - 1 - s);
+		for (size_t n = minn < min_n ? min_n : minn; n <= maxn; n++, K++) {
+			a->hashes[K] = ngidx_hash64(a->joined + s, a->tstart[i + n] - 1 - s);
+			a->gstart[K] = (uint32_t)i;
+			a->glen[K] = (unsigned char)n;
+		}
 	}
-	a->ntouched = 0;
+	return (ptrdiff_t)K;
+}
+
+int accum_sieve_range(accum *a, sieve *sv, const ngidx_tokens *tk, size_t skip)
+{
+	ptrdiff_t K = ngrams(a, tk, skip, 2);
+	if (K < 0)
+		return NGIDX_ERR_NOMEM;
+	sieve_add(sv, a->hashes, (size_t)K);
+	return NGIDX_OK;
+}
+
+void accum_set_sieve(accum *a, const sieve *sv) { a->sv = sv; }
+
+/* Keep of the n-grams found by ngrams() the unigrams and those the sieve
+ * lets through; @return how many. */
+static size_t sift(accum *a, size_t K)
+{
+	const sieve *sv = a->sv;
 	size_t k = 0;
-	for (size_t i = 0; i < T; i++) {
-		size_t maxn = T - i < a->max_n ? T - i : a->max_n;
-		uint32_t s = a->tstart[i];
-		for (size_t n = i < skip ? skip - i + 1 : 1; n <= maxn; n++, k++) {
-			size_t mask = a->table_cap - 1;
-			if (k + PF_SLOT < K)
-				__builtin_prefetch(&a->table[a->hashes[k + PF_SLOT] & mask]);
-			if (k + PF_TERM < K) {
-				uint64_t e = a->table[a->hashes[k + PF_TERM] & mask];
-				if (e)
-					__builtin_prefetch(&a->terms[(uint32_t)e - 1]);
-			}
-			uint32_t len = a->tstart[i + n] - 1 - s;
-			uint32_t idx = find_or_add(a, a->hashes[k], a->joined + s, len, (unsigned)n);
-			if (idx == NONE)
+	for (size_t j = 0; j < K; j++) {
+		if (j + PF_SLOT < K)
+			sieve_prefetch(sv, a->hashes[j + PF_SLOT]);
+		if (a->glen[j] > 1 && !sieve_maybe_twice(sv, a->hashes[j]))
+			continue;
+		a->hashes[k] = a->hashes[j];
+		a->gstart[k] = a->gstart[j];
+		a->glen[k++] = a->glen[j];
+	}
+	return k;
+}
+
+int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip, uint32_t base)
+{
+	a->pbase = base - (uint32_t)skip;
+	ptrdiff_t got = ngrams(a, tk, skip, 1);
+	if (got < 0)
+		return NGIDX_ERR_NOMEM;
+	size_t K = a->sv ? sift(a, (size_t)got) : (size_t)got;
+	/* The hashes are all known first: the table probes below prefetch the
+	 * slot PF_SLOT n-grams ahead and the term record PF_TERM ahead, so the
+	 * three cache misses of a lookup (slot, record, text) overlap instead
+	 * of adding up. */
+	a->ntouched = 0;
+	for (size_t k = 0; k < K; k++) {
+		size_t mask = a->table_cap - 1;
+		if (k + PF_SLOT < K)
+			__builtin_prefetch(&a->table[a->hashes[k + PF_SLOT] & mask]);
+		if (k + PF_TERM < K) {
+			uint64_t e = a->table[a->hashes[k + PF_TERM] & mask];
+			if (e)
+				__builtin_prefetch(&a->terms[(uint32_t)e - 1]);
+		}
+		uint32_t i = a->gstart[k], n = a->glen[k], s = a->tstart[i];
+		uint32_t idx = find_or_add(a, a->hashes[k], a->joined + s, a->tstart[i + n] - 1 - s, n);
+		if (idx == NONE)
+			return NGIDX_ERR_NOMEM;
+		term *t = &a->terms[idx];
+		if (t->cur_tf++ == 0) {
+			if (NGIDX_RESERVE(a->touched, a->touched_cap, a->ntouched + 1))
 				return NGIDX_ERR_NOMEM;
-			term *t = &a->terms[idx];
-			if (t->cur_tf++ == 0) {
-				if (NGIDX_RESERVE(a->touched, a->touched_cap, a->ntouched + 1))
-					return NGIDX_ERR_NOMEM;
-				a->touched[a->ntouched++] = idx;
-			}
-			if (n == 1) {
-				a->next[i] = NONE;
-				if (t->head == NONE)
-					t->head = (uint32_t)i;
-				else
-					a->next[t->tail] = (uint32_t)i;
-				t->tail = (uint32_t)i;
-			}
+			a->touched[a->ntouched++] = idx;
+		}
+		if (n == 1) {
+			a->next[i] = NONE;
+			if (t->head == NONE)
+				t->head = i;
+			else
+				a->next[t->tail] = i;
+			t->tail = i;
 		}
 	}
 	return flush_doc(a, doc);

@@ -49,6 +49,19 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *t);
  */
 int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *t, size_t skip, uint32_t base);
 
+struct sieve;
+
+/*
+ * The first pass of a two-pass build (sieve.h): insert into @s the n-grams
+ * of 2+ tokens that accum_add_range(a, doc, t, skip, base) would count. Only
+ * the accumulator's scratch is used. @return NGIDX_OK or NGIDX_ERR_NOMEM.
+ */
+int accum_sieve_range(accum *a, struct sieve *s, const ngidx_tokens *t, size_t skip);
+
+/* From now on count, of the n-grams of 2+ tokens of accum_add_range, only
+ * those @s says may occur twice (NULL: all). Keys are always counted. */
+void accum_set_sieve(accum *a, const struct sieve *s);
+
 /*
  * A term given whole rather than cut from the tokens (the actor terms of
  * FORMAT.md): its text, and either one occurrence at token @pos (texts

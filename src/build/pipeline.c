@@ -41,9 +41,11 @@
 #include "assemble.h"
 #include "merge.h"
 #include "run.h"
+#include "sieve.h"
 #include "codec/codec.h"
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/hash.h"
 #include "common/mem.h"
 #include "corpus/corpus.h"
 #include "format/idx_format.h"
@@ -183,6 +185,7 @@ typedef struct worker {
 	actor_scratch as;
 	cooc_keys ck;
 	uint64_t mentions;
+	uint64_t digest;            /* of the texts it analyzed (input_changed) */
 	ZSTD_CCtx *zc;
 	unsigned seq;               /* runs spilled */
 } worker;
@@ -211,6 +214,10 @@ typedef struct build {
 	size_t piece;               /* target piece of a long document */
 	int split;                  /* some document was read in pieces */
 	const ngidx_corpus *corpus;
+	sieve *sv;                  /* a two-pass build's filter, else NULL */
+	int pass1;                  /* in its first pass */
+	uint64_t docs1, bytes1;     /* what the first pass read */
+	uint64_t digest1;
 	/* first error of the parallel phase */
 	int prc;
 	ngidx_error perr;
@@ -491,6 +498,7 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 	worker *w = &B->w[tid];
 	long_scratch *L = &w->ls;
 	bdoc *x = &b->docs[i];
+	const actor_dict *dict = B->pass1 ? NULL : B->dict;
 	uint32_t doc = b->first_doc + (uint32_t)i;
 	uint64_t off = 0;           /* text read so far */
 	uint32_t base = 0;          /* tokens before the piece */
@@ -503,7 +511,7 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 	L->carry.ntok = 0;
 	L->carry.nsent = 0;
 	x->sent_off = b->sents_len;
-	if (B->dict)
+	if (dict)
 		cooc_begin(&w->ck, B->o->window);
 	while (!last) {
 		/* Read until a cut is found beyond the piece size, or the end. */
@@ -528,7 +536,9 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 			L->len += k;
 			off += k;
 		}
-		FORWARD_IF_ERROR(long_text(B, w, x, L->buf, cut, err));
+		w->digest += XXH3_64bits_withSeed(L->buf, cut, (uint64_t)doc << 32 ^ base);
+		if (!B->pass1)
+			FORWARD_IF_ERROR(long_text(B, w, x, L->buf, cut, err));
 		int rc = ngidx_analyze(&w->tok, L->buf, cut, NGIDX_AN_SENTENCES);
 		if (rc)
 			return ngidx_err_set(err, rc, "cannot analyze document %u: %s", doc,
@@ -568,11 +578,11 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 		uint32_t first = base - (uint32_t)C; /* position of cmb token 0 */
 		uint64_t need = accum_doc_need(w->acc, t);
 		size_t stop = t->ntok;
-		if (B->dict) {
+		if (dict) {
 			size_t ahead = ACTOR_MAX_ALIAS_TOKENS - 1;
 			size_t limit = last ? t->ntok : t->ntok > ahead ? t->ntok - ahead : 0;
 			size_t at = (size_t)(resume - first);
-			if (actor_match_range(B->dict, t, at, limit, &w->as, &stop))
+			if (actor_match_range(dict, t, at, limit, &w->as, &stop))
 				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 			for (size_t k = 0; k < w->as.nm; k++) {
 				w->as.m[k].start += first;
@@ -585,14 +595,15 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 			resume = first + (uint64_t)stop;
 		}
 		uint64_t live = accum_live(w->acc);
-		if (live && live + need > B->share)
+		if (!B->pass1 && live && live + need > B->share)
 			FORWARD_IF_ERROR(spill(B, tid, err));
-		rc = accum_add_range(w->acc, doc, t, C, base);
-		if (!rc && B->dict)
+		rc = B->pass1 ? accum_sieve_range(w->acc, B->sv, t, C)
+		              : accum_add_range(w->acc, doc, t, C, base);
+		if (!rc && dict)
 			rc = accum_add_keys(w->acc, doc, w->ck.k, w->ck.nk);
 		if (rc)
 			return ngidx_err_set(err, rc, "out of memory");
-		if (B->dict)
+		if (dict)
 			cooc_clear(&w->ck);
 		/* Carry what the next piece needs: the last max_n - 1 tokens and
 		 * those from where the matcher stopped. */
@@ -635,6 +646,16 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 			FORWARD_IF_ERROR(process_long(B, b, i, tid, err));
 			continue;
 		}
+		w->digest += XXH3_64bits_withSeed(b->text + x->text_off, x->text_len,
+		                                  b->first_doc + (uint64_t)i);
+		if (B->pass1) {
+			int rc = ngidx_analyze(&w->tok, b->text + x->text_off, x->text_len, 0);
+			rc = rc ? rc : accum_sieve_range(w->acc, B->sv, &w->tok, 0);
+			if (rc)
+				return ngidx_err_set(err, rc, "cannot analyze document %u: %s",
+				                     b->first_doc + (uint32_t)i, ngidx_strerror(rc));
+			continue;
+		}
 		int rc = ngidx_analyze(&w->tok, b->text + x->text_off, x->text_len, NGIDX_AN_SENTENCES);
 		if (rc)
 			return ngidx_err_set(err, rc, "cannot analyze document %u: %s",
@@ -666,7 +687,7 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 		if (rc)
 			return ngidx_err_set(err, rc, "out of memory");
 	}
-	if (!B->o->store_text)
+	if (!B->o->store_text || B->pass1)
 		return NGIDX_OK;
 	if (NGIDX_RESERVE(b->frame_zoff, b->frame_zoff_cap, b->nframes + 1))
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
@@ -757,8 +778,19 @@ static int run_wave(build *B, size_t nb, ngidx_error *err)
 			*err = B->perr;
 		return B->prc;
 	}
-	for (size_t i = 0; i < nb; i++)
-		FORWARD_IF_ERROR(emit_batch(B, &B->wave[i], err));
+	for (size_t i = 0; i < nb; i++) {
+		batch *b = &B->wave[i];
+		if (!B->pass1) {
+			FORWARD_IF_ERROR(emit_batch(B, b, err));
+			continue;
+		}
+		/* the first pass only counts what it read */
+		for (size_t k = 0; k < b->ndocs; k++)
+			B->st->input_bytes += b->docs[k].long_len;
+		B->st->input_bytes += b->text_len;
+		B->st->docs += b->ndocs;
+		batch_close_files(b);
+	}
 	return NGIDX_OK;
 }
 
@@ -775,8 +807,7 @@ static void progress(build *B, int phase, uint64_t done, uint64_t total)
 static int index_all(build *B, ngidx_corpus *c, ngidx_error *err)
 {
 	size_t maxb = 2 * (size_t)B->threads;
-	B->wave = ngidx_calloc(maxb, sizeof *B->wave);
-	if (!B->wave)
+	if (!B->wave && !(B->wave = ngidx_calloc(maxb, sizeof *B->wave)))
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	B->wave_cap = maxb;
 	int eof = 0;
@@ -803,6 +834,8 @@ static int index_all(build *B, ngidx_corpus *c, ngidx_error *err)
 				if (B->o->strict)
 					return ngidx_err_set(err, rc, "%s:%llu: document of 4 GiB or more",
 					                     d.file, (unsigned long long)d.line);
+				if (B->pass1)
+					continue;
 				if (B->o->warn) {
 					char msg[600];
 					snprintf(msg, sizeof msg, "%s:%llu: document of 4 GiB or more skipped",
@@ -830,10 +863,83 @@ static int index_all(build *B, ngidx_corpus *c, ngidx_error *err)
 			nb++;
 		if (nb)
 			FORWARD_IF_ERROR(run_wave(B, nb, err));
-		progress(B, 0, B->st->input_bytes, 0);
+		progress(B, B->pass1 ? NGIDX_PHASE_COUNT : NGIDX_PHASE_INDEX, B->st->input_bytes, 0);
 	}
 	/* Frames must not continue across the end: nothing follows. */
 	return NGIDX_OK;
+}
+
+/*
+ * The sieve's two filters for @bytes of input: about 16 bits of "seen" per
+ * n-gram of 2+ tokens it may hold (a token takes 5 or more bytes with its
+ * separator; most n-grams are distinct), at most M/2, and a quarter of
+ * that for "twice", at most M/8 (sieve.h: false positives at 16 bits per
+ * n-gram are under 1%).
+ */
+static void sieve_size(const ngidx_build_opts *o, uint64_t bytes, uint64_t *seen, uint64_t *twice)
+{
+	uint64_t s = o->memory / 2, grams = bytes / 5;
+	if (grams < s / 2 / (o->max_n - 1))
+		s = grams * (o->max_n - 1) * 2;
+	*seen = s > (64u << 10) ? s : 64u << 10;
+	*twice = *seen / 4 > o->memory / 8 ? o->memory / 8 : *seen / 4;
+}
+
+/*
+ * The first pass of a two-pass build (sieve.h): read everything once and
+ * insert the n-grams of 2+ tokens into the sieve, which the accumulators
+ * then consult. Nothing is written; bad input is reported by the second
+ * pass only.
+ */
+static int first_pass(build *B, const ngidx_corpus_opts *co, ngidx_error *err)
+{
+	ngidx_corpus_opts quiet = *co;
+	quiet.warn = NULL;
+	ngidx_corpus *c = NULL;
+	B->pass1 = 1;
+	int rc = ngidx_corpus_open(&c, B->o->inputs, B->o->ninputs, &quiet, err);
+	if (!rc) {
+		B->corpus = c;
+		rc = index_all(B, c, err);
+	}
+	B->corpus = NULL;
+	ngidx_corpus_free(c);
+	B->pass1 = 0;
+	if (rc)
+		return rc;
+	B->docs1 = B->st->docs;
+	B->bytes1 = B->st->input_bytes;
+	B->digest1 = 0;
+	for (int t = 0; t < B->threads; t++) {
+		B->digest1 += B->w[t].digest;
+		B->w[t].digest = 0;
+	}
+	B->st->docs = B->st->input_bytes = B->st->long_docs = 0;
+	B->next_doc = B->frame_fill = B->frame_docs = 0;
+	B->split = 0;
+	sieve_seal(B->sv);
+	for (int t = 0; t < B->threads; t++)
+		accum_set_sieve(B->w[t].acc, B->sv);
+	return NGIDX_OK;
+}
+
+/* Whether the second pass read what the first did: an n-gram that a file
+ * changed between them could be missing from the index (sieve.h). The
+ * texts are compared by a sum of their hashes seeded by document. */
+static int same_input(build *B, ngidx_error *err)
+{
+	uint64_t d = 0;
+	for (int t = 0; t < B->threads; t++)
+		d += B->w[t].digest;
+	if (B->st->docs == B->docs1 && B->st->input_bytes == B->bytes1 && d == B->digest1)
+		return NGIDX_OK;
+	return ngidx_err_set(err, NGIDX_ERR_INPUT,
+	                     "the input changed during the build (it is read twice; see "
+	                     "--single-pass): the first pass read %llu documents of %llu bytes, "
+	                     "the second %llu of %llu bytes%s", (unsigned long long)B->docs1,
+	                     (unsigned long long)B->bytes1, (unsigned long long)B->st->docs,
+	                     (unsigned long long)B->st->input_bytes,
+	                     d == B->digest1 ? "" : ", with other text");
 }
 
 static int open_outputs(build *B, ngidx_error *err)
@@ -906,7 +1012,7 @@ static int merge_all(build *B, ngidx_error *err)
 			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	}
 	if (!rc) {
-		progress(B, 1, 0, nparts);
+		progress(B, NGIDX_PHASE_MERGE, 0, nparts);
 		B->prc = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(B->threads)
 		for (size_t p = 0; p < nparts; p++) {
@@ -945,7 +1051,7 @@ static int merge_all(build *B, ngidx_error *err)
 		in.sents_len = B->sents.written;
 		in.text_len = B->text.written;
 		in.dict = B->dict;
-		progress(B, 2, 0, 0);
+		progress(B, NGIDX_PHASE_WRITE, 0, 0);
 		rc = assemble_index(&in, &B->st->index_bytes, err);
 		B->st->terms = in.info.nterms;
 		for (int k = 0; k < 16; k++)
@@ -1031,7 +1137,16 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 		B.batch_bytes = 64u << 10;
 	if (B.batch_bytes > (4u << 20))
 		B.batch_bytes = 4u << 20;
-	B.share = (o->memory - o->memory / 4) / (uint64_t)B.threads;
+	/* Two passes: the sieve takes at most M/2 + M/8 in the first, M/8
+	 * after, less for a smaller input (sieve_size). */
+	uint64_t in_bytes = 0;
+	int in_flags = ngidx_input_size(o->inputs, o->ninputs, &in_bytes);
+	int two_pass = !o->single_pass && o->min_count >= 2 && o->max_n >= 2 &&
+	               !(in_flags & NGIDX_INPUT_STREAM);
+	uint64_t seen_bytes = 0, twice_bytes = 0;
+	if (two_pass)
+		sieve_size(o, in_flags ? UINT64_MAX : in_bytes, &seen_bytes, &twice_bytes);
+	B.share = (o->memory - o->memory / 4 - twice_bytes) / (uint64_t)B.threads;
 
 	char *outdir = ngidx_dirname(o->output);
 	if (!outdir)
@@ -1073,12 +1188,26 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 			goto done;
 		}
 	}
+	st->two_pass = two_pass;
+	if (two_pass) {
+		if (sieve_create(&B.sv, seen_bytes, twice_bytes)) {
+			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		if ((rc = first_pass(&B, &co, err)))
+			goto done;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		st->first_pass_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+		                         (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	}
 	if ((rc = open_outputs(&B, err)))
 		goto done;
 	if ((rc = ngidx_corpus_open(&c, o->inputs, o->ninputs, &co, err)))
 		goto done;
 	B.corpus = c;
 	if ((rc = index_all(&B, c, err)))
+		goto done;
+	if (two_pass && (rc = same_input(&B, err)))
 		goto done;
 	const ngidx_corpus_stats *cs = ngidx_corpus_get_stats(c);
 	st->skipped_docs += cs->skipped_docs;
@@ -1107,6 +1236,7 @@ done:
 		ngidx_free(B.runs[i]);
 	ngidx_free(B.runs);
 	actor_dict_free(B.dict);
+	sieve_free(B.sv);
 	ngidx_rmtree_flat(B.tmpdir);
 	ngidx_free(B.tmpdir);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

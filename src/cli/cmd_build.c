@@ -3,9 +3,7 @@
  */
 #include "cli.h"
 
-#include <dirent.h>
 #include <getopt.h>
-#include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +54,12 @@ static const char help[] =
 	"  --tmp DIR          folder for the runs and for the text of documents\n"
 	"                     over 4 MiB, which are read in pieces (default: INDEX's\n"
 	"                     folder)\n"
+	"  --single-pass      read the input once. By default, with --min-count 2 or\n"
+	"                     more, files and folders are read twice: a first pass\n"
+	"                     finds the n-grams seen more than once, so that those\n"
+	"                     seen once never use memory or temporary disk (the\n"
+	"                     index is the same). Standard input and pipes are\n"
+	"                     always read once\n"
 	"\n"
 	"  -o, --output INDEX the index to write (required)\n"
 	"  -q, --quiet        no progress and no summary\n"
@@ -67,47 +71,11 @@ static const char help[] =
 
 typedef struct ui {
 	int quiet, tty;
-	double start, last;
+	int phase;
+	double start, last; /* of the phase; of the last line */
 	uint64_t warnings;
 	uint64_t total;     /* input bytes to read, 0 if unknown */
 } ui;
-
-/* Bytes of the regular files under @path; 0 if any input is a pipe, stdin
- * or compressed (then the bar shows no percentage). */
-static uint64_t input_size(const char *path, int *unknown)
-{
-	struct stat st;
-	if (!strcmp(path, "-") || stat(path, &st) != 0) {
-		*unknown = 1;
-		return 0;
-	}
-	if (S_ISREG(st.st_mode)) {
-		size_t n = strlen(path);
-		if ((n > 3 && !strcmp(path + n - 3, ".gz")) || (n > 4 && !strcmp(path + n - 4, ".zst")))
-			*unknown = 1;
-		return (uint64_t)st.st_size;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		*unknown = 1;
-		return 0;
-	}
-	uint64_t sum = 0;
-	DIR *d = opendir(path);
-	if (!d)
-		return 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && !*unknown) {
-		if (e->d_name[0] == '.')
-			continue;
-		size_t n = strlen(path) + strlen(e->d_name) + 2;
-		char *p = xmalloc(n);
-		snprintf(p, n, "%s/%s", path, e->d_name);
-		sum += input_size(p, unknown);
-		free(p);
-	}
-	closedir(d);
-	return sum;
-}
 
 static double now(void)
 {
@@ -133,13 +101,18 @@ static void on_progress(void *ctx, const ngidx_build_progress *p)
 	if (u->quiet || !u->tty)
 		return;
 	double t = now();
-	if (p->phase == 0 && t - u->last < 0.2)
+	int reading = p->phase == NGIDX_PHASE_INDEX || p->phase == NGIDX_PHASE_COUNT;
+	if (p->phase != u->phase) {
+		u->phase = p->phase;
+		u->start = t;
+	} else if (reading && t - u->last < 0.2) {
 		return;
+	}
 	u->last = t;
-	static const char *const phase[] = { "indexing", "merging", "writing" };
+	static const char *const phase[] = { "indexing", "merging", "writing", "counting" };
 	double mb = (double)p->bytes / 1e6, rate = t > u->start ? mb / (t - u->start) : 0;
 	fputs("\r\033[K", stderr);
-	if (p->phase == 0 && u->total) {
+	if (reading && u->total) {
 		double f = (double)p->read / (double)u->total;
 		int w = 30, k = (int)(f * w);
 		if (k > w)
@@ -147,7 +120,7 @@ static void on_progress(void *ctx, const ngidx_build_progress *p)
 		fprintf(stderr, "[%.*s%*s] %3.0f%% ", k, "##############################", w - k, "",
 		        f > 1 ? 100.0 : 100.0 * f);
 	}
-	fprintf(stderr, "%s: %llu documents, %.1f MB, %.1f MB/s", phase[p->phase < 3 ? p->phase : 0],
+	fprintf(stderr, "%s: %llu documents, %.1f MB, %.1f MB/s", phase[p->phase < 4 ? p->phase : 0],
 	        (unsigned long long)p->docs, mb, rate);
 }
 
@@ -172,15 +145,17 @@ static void summary(const ngidx_build_stats *s)
 		        (unsigned long long)s->skipped_docs, (unsigned long long)s->skipped_files,
 		        (unsigned long long)s->bad_utf8_docs);
 	double mb = (double)s->input_bytes / 1e6;
-	fprintf(stderr, "  input %.1f MB, index %.1f MB, %llu runs, %.2f s, %.1f MB/s\n", mb,
-	        (double)s->index_bytes / 1e6, (unsigned long long)s->runs, s->seconds,
-	        s->seconds > 0 ? mb / s->seconds : 0.0);
+	fprintf(stderr, "  input %.1f MB, index %.1f MB, %llu runs of %.1f MB, %.2f s, %.1f MB/s\n", mb,
+	        (double)s->index_bytes / 1e6, (unsigned long long)s->runs,
+	        (double)s->run_bytes / 1e6, s->seconds, s->seconds > 0 ? mb / s->seconds : 0.0);
+	if (s->two_pass)
+		fprintf(stderr, "  read twice: first pass %.2f s\n", s->first_pass_seconds);
 }
 
 int cmd_build(int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_TEXT, O_ID, O_DATE, O_STRICT, O_MAXN, O_MINDF, O_MINCOUNT, O_NOTEXT, O_TMP, O_ACTORS,
-	       O_WINDOW };
+	       O_WINDOW, O_SINGLE };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "threads", required_argument, NULL, 't' },
@@ -199,6 +174,7 @@ int cmd_build(int argc, char **argv)
 		{ "tmp", required_argument, NULL, O_TMP },
 		{ "actors", required_argument, NULL, O_ACTORS },
 		{ "window", required_argument, NULL, O_WINDOW },
+		{ "single-pass", no_argument, NULL, O_SINGLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	ngidx_build_opts o;
@@ -251,6 +227,7 @@ int cmd_build(int argc, char **argv)
 		}
 		case O_NOTEXT: o.store_text = 0; break;
 		case O_TMP: o.tmpdir = optarg; break;
+		case O_SINGLE: o.single_pass = 1; break;
 		case O_ACTORS:
 			if (o.nactor_files == sizeof actors / sizeof *actors)
 				return cli_usage_error("build", usage_line, "more than 64 --actors files");
@@ -276,13 +253,8 @@ int cmd_build(int argc, char **argv)
 	o.ninputs = (size_t)(argc - optind);
 	u.tty = isatty(2);
 	u.start = u.last = now();
-	if (u.tty && !u.quiet) {
-		int unknown = 0;
-		for (size_t i = 0; i < o.ninputs; i++)
-			u.total += input_size(o.inputs[i], &unknown);
-		if (unknown)
-			u.total = 0;
-	}
+	if (u.tty && !u.quiet && ngidx_input_size(o.inputs, o.ninputs, &u.total))
+		u.total = 0; /* compressed or a stream: no percentage */
 	o.warn = on_warn;
 	o.warn_ctx = &u;
 	o.progress = on_progress;

@@ -65,6 +65,7 @@
  * later call returns the same error.
  */
 #include "corpus.h"
+#include "ngidx/build.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,7 +74,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -904,6 +907,46 @@ int ngidx_corpus_next(ngidx_corpus *c, ngidx_doc_in *doc, ngidx_error *err)
 			return nomem(c, err); /* unreachable */
 		}
 	}
+}
+
+/* A file of /proc or /sys: its size says 0 and its content changes. */
+static int pseudo_file(const char *path)
+{
+	struct statfs fs;
+	return statfs(path, &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC);
+}
+
+int ngidx_input_size(const char *const *inputs, size_t n, uint64_t *bytes)
+{
+	ngidx_walk w;
+	walk_init(&w, (char **)(uintptr_t)inputs, n);
+	int flags = 0;
+	uint64_t sum = 0;
+	for (;;) {
+		walk_item it;
+		struct stat st;
+		if (walk_next(&w, &it) != NGIDX_OK) {
+			flags |= NGIDX_INPUT_INEXACT;
+			break;
+		}
+		if (it.kind == WALK_END)
+			break;
+		if (it.kind == WALK_STDIN ||
+		    (it.kind == WALK_FILE && stat(it.path, &st) == 0 && !S_ISREG(st.st_mode)) ||
+		    (it.kind == WALK_FILE && st.st_size == 0 && pseudo_file(it.path))) {
+			flags |= NGIDX_INPUT_STREAM | NGIDX_INPUT_INEXACT;
+			continue;
+		}
+		if (it.kind != WALK_FILE || stat(it.path, &st) != 0)
+			continue; /* reported when read */
+		size_t l = strlen(it.path);
+		if (has_suffix(it.path, l, ".gz") || has_suffix(it.path, l, ".zst"))
+			flags |= NGIDX_INPUT_INEXACT;
+		sum += (uint64_t)st.st_size;
+	}
+	walk_release(&w);
+	*bytes = sum;
+	return flags;
 }
 
 const ngidx_corpus_stats *ngidx_corpus_get_stats(const ngidx_corpus *c)

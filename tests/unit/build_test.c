@@ -11,7 +11,8 @@
  *    ngidx_count must give the brute-force answer: occurrences = start
  *    positions where the phrase occurs (overlaps included), documents =
  *    documents with at least one. Every build of one (max n, min df) must
- *    be byte-identical, whatever the threads and memory.
+ *    be byte-identical, whatever the threads and memory, and whether the
+ *    input is read once or twice (sieve.h: then the runs must be smaller).
  *
  * 2. Hash collisions. The file is also compiled with -DNGIDX_WEAK_HASH
  *    (`make weakhash`: build-weak/tests/build_test), where ngidx_hash64
@@ -478,11 +479,15 @@ static void exact_counts(unsigned max_n, const char *name)
 	grams G = { 0 };
 	collect_grams(&G, &c, max_n);
 
+	/* single: read the input once rather than twice (sieve.h); each such
+	 * configuration follows the same one read twice */
 	static const struct {
 		int threads;
 		uint64_t memory;
-	} cfg[] = { { 1, 1u << 30 }, { 2, 1u << 20 }, { 3, 1u << 20 }, { 1, 1u << 20 }, { 2, 1u << 30 },
-		    { 3, 1u << 30 } };
+		int single;
+	} cfg[] = { { 1, 1u << 30, 0 }, { 2, 1u << 20, 0 }, { 2, 1u << 20, 1 }, { 3, 1u << 20, 0 },
+		    { 1, 1u << 20, 0 }, { 1, 1u << 20, 1 }, { 2, 1u << 30, 0 }, { 3, 1u << 30, 0 },
+		    { 3, 1u << 30, 1 } };
 	/* {min_df, min_count}: none, documents, occurrences (the default), both */
 	static const uint32_t prune[][2] = { { 1, 1 }, { 2, 1 }, { 1, 2 }, { 2, 3 } };
 	for (size_t pk = 0; pk < sizeof prune / sizeof *prune; pk++) {
@@ -492,6 +497,7 @@ static void exact_counts(unsigned max_n, const char *name)
 			want_n[G.g[i].n - 1] += gram_kept(&G.g[i], min_df, min_count);
 		unsigned char *first = NULL;
 		size_t first_len = 0;
+		uint64_t run_bytes = 0; /* of the configuration before */
 		for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
 			ngidx_build_opts o;
 			ngidx_build_opts_init(&o);
@@ -501,13 +507,24 @@ static void exact_counts(unsigned max_n, const char *name)
 			o.min_count = min_count;
 			o.threads = cfg[k].threads;
 			o.memory = cfg[k].memory;
+			o.single_pass = cfg[k].single;
 			ngidx_build_stats st;
 			ngidx_error err;
 			char out[64];
-			snprintf(out, sizeof out, "i-%u-%u-%d-%" PRIu64 ".ngx", min_df, min_count, cfg[k].threads,
-			         cfg[k].memory);
+			snprintf(out, sizeof out, "i-%u-%u-%d-%" PRIu64 "-%d.ngx", min_df, min_count,
+			         cfg[k].threads, cfg[k].memory, cfg[k].single);
 			int rc = run_build(&o, tp(out), inputs, 1, &st, &err, NULL);
 			cr_assert_eq(rc, NGIDX_OK, "%s: %d %s", out, rc, err.msg);
+			int two = !cfg[k].single && min_count >= 2 && max_n >= 2;
+			cr_assert_eq(st.two_pass, two, "%s: two_pass %d", out, st.two_pass);
+			/* What the sieve keeps out of the runs: the n-grams seen
+			 * once (here a small part of them: the vocabulary is
+			 * small, and unigram positions take most of a run; with
+			 * bigrams only, few are seen once). */
+			if (cfg[k].single && min_count >= 2 && max_n >= 3 && !WEAK)
+				cr_assert_lt(run_bytes, st.run_bytes, "%s: %" PRIu64 " bytes of runs, "
+				             "read twice %" PRIu64, out, st.run_bytes, run_bytes);
+			run_bytes = st.run_bytes;
 			cr_assert_eq(st.docs, c.ndocs, "%s: %" PRIu64 " documents, expected %zu", out, st.docs, c.ndocs);
 			cr_assert_eq(st.tokens, tokens, "%s: %" PRIu64 " tokens, expected %" PRIu64, out, st.tokens, tokens);
 			cr_assert_eq(st.skipped_docs + st.skipped_files, 0);
@@ -822,6 +839,58 @@ Test(build, few_ngrams_many_runs, .init = fixture_setup, .fini = fixture_teardow
 static int has_tmp_leftovers(const char *listing)
 {
 	return strstr(listing, ".tmp-") != NULL || strstr(listing, ".ngidx-tmp-") != NULL;
+}
+
+/* Rewrite the last bytes of the file at ctx (same size, other words) when
+ * the second pass of a two-pass build begins. */
+static void change_on_index(void *ctx, const ngidx_build_progress *p)
+{
+	static int done;
+	if (p->phase != NGIDX_PHASE_INDEX || done)
+		return;
+	done = 1;
+	FILE *f = fopen(ctx, "r+");
+	cr_assert_not_null(f);
+	cr_assert_eq(fseek(f, -7, SEEK_END), 0);
+	fputs("zzz zz\n", f); /* for "repeat\n": as many bytes */
+	fclose(f);
+}
+
+/* A file that changes between the two passes stops the build: an n-gram the
+ * first pass did not see would be missing from the index. Read once, the
+ * same build succeeds. */
+Test(build, input_changed_between_passes, .init = fixture_setup, .fini = fixture_teardown)
+{
+	sbuf b = { 0 };
+	char line[64];
+	for (int i = 0; i < 40000; i++) {
+		snprintf(line, sizeof line, "line %d of words that repeat\n", i % 100);
+		sb_puts(&b, line);
+	}
+	const char *path = kp("c.txt");
+	write_file(path, b.p, b.len);
+	const char *inputs[] = { path };
+	ngidx_build_opts o;
+	ngidx_build_opts_init(&o);
+	o.format = NGIDX_FORMAT_LINES;
+	o.memory = 1u << 20; /* batches of 64 KB: the reader is not at the end */
+	o.threads = 2;
+	o.progress = change_on_index;
+	o.progress_ctx = (void *)(uintptr_t)path;
+	ngidx_build_stats st;
+	ngidx_error err;
+	int rc = run_build(&o, tp("c.ngx"), inputs, 1, &st, &err, NULL);
+	cr_assert_eq(rc, NGIDX_ERR_INPUT, "rc %d: %s", rc, err.msg);
+	cr_assert(strstr(err.msg, "the input changed during the build") && strstr(err.msg, "other text"),
+	          "%s", err.msg);
+	cr_assert(access(tp("c.ngx"), F_OK) != 0, "an index was written");
+	char *ls = list_dir(g_dir);
+	cr_assert(!has_tmp_leftovers(ls), "leftovers: %s", ls);
+	free(ls);
+	o.single_pass = 1;
+	o.progress = NULL;
+	cr_assert_eq(run_build(&o, tp("c.ngx"), inputs, 1, &st, &err, NULL), NGIDX_OK, "%s", err.msg);
+	free(b.p);
 }
 
 Test(build, missing_input_warned_and_skipped, .init = fixture_setup, .fini = fixture_teardown)

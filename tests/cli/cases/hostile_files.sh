@@ -5,11 +5,13 @@
 # reported and not opened (opening it would wait for a writer). /proc files
 # say size 0 and have content: read whole. A file truncated or removed
 # while the build reads it (timing varies: before, during or after) never
-# crashes or hangs: the build succeeds and its index verifies.
+# crashes or hangs: the build succeeds and its index verifies, or it finds
+# that the file changed between its two passes and stops, writing nothing
+# (either prints the same line).
 cd $T
 mkdir dir && echo "alpha beta" >dir/a.txt && mkfifo dir/pipe p
 $NGIDX build -o mem.ngx /proc/self/mem dir/a.txt 2>err; echo "unreadable: exit $?"
-grep -v -e '^  input' -e '^  distinct' err
+grep -v -e '^  input' -e '^  distinct' -e '^  read twice' err
 $NGIDX build -q --strict -o strict.ngx /proc/self/mem dir/a.txt 2>&1; echo "unreadable, strict: exit $?"
 ls strict.ngx 2>/dev/null || echo "unreadable, strict: no index written"
 if [ "$(id -u)" != 0 ]; then
@@ -35,7 +37,13 @@ for how in truncate remove; do
 	wait
 	$NGIDX verify v.ngx >/dev/null 2>&1; v=$?
 	n=$($NGIDX docs --count v.ngx common 2>/dev/null | tail -n 1)
-	# removed before the open: "cannot open", exit 0 and an empty index
-	[ "$c" = 0 ] && [ "$v" = 0 ] && [ "${n:-x}" -le 200000 ] 2>/dev/null \
-		&& echo "$how while read: exit 0, index verifies" || echo "$how while read: exit $c, verify $v, $n documents: $(cat err)"
+	# removed before the open: "cannot open", exit 0 and an empty index;
+	# changed between the two passes of the build: exit 1, nothing written
+	if [ "$c" = 1 ] && grep -q 'the input changed during the build' err && [ ! -e v.ngx ]; then
+		echo "$how while read: a verified index, or none"
+	else
+		[ "$c" = 0 ] && [ "$v" = 0 ] && [ "${n:-x}" -le 200000 ] 2>/dev/null \
+			&& echo "$how while read: a verified index, or none" || echo "$how while read: exit $c, verify $v, $n documents: $(cat err)"
+	fi
+	rm -f v.ngx
 done

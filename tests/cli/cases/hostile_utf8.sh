@@ -10,7 +10,7 @@ printf 'ab\300\257cd overlong-2\nab\340\200\257cd overlong-3\nab\360\200\200\257
 printf 'ab\355\240\200cd surrogate-high\nab\355\277\277cd surrogate-low\nab\355\240\275\355\270\200cd cesu-pair\n' >>u.txt
 printf 'ab\364\220\200\200cd over-max\nab\300cd lone-lead\nab\200cd lone-cont\nab\342\202cd cut\nab\303\251cd valid\n' >>u.txt
 $NGIDX build --format lines -o u.ngx u.txt 2>err; echo "exit $?"
-grep -v '^  input' err
+grep -v -e '^  input' -e '^  read twice' err
 $NGIDX count u.ngx ab cd "ab cd" abcd abécd | cut -f1,4,5
 # the offsets point at the first bad byte of each line
 for l in 1 4 6 7 10; do
@@ -19,6 +19,6 @@ for l in 1 4 6 7 10; do
 done
 printf '{"text":"ab\300\257cd"}\n{"text":"ab\\ud800cd"}\n{"text":"ab\\udc00\\ud800cd"}\n{"text":"ab\\ud83d\\ude00cd x\\u00e9y"}\n' >u.jsonl
 $NGIDX build -o uj.ngx u.jsonl 2>err; echo "exit $?"
-grep -v '^  input' err
+grep -v -e '^  input' -e '^  read twice' err
 $NGIDX count uj.ngx ab cd "ab cd" xéy | cut -f1,4,5
 $NGIDX build -q --strict --format lines -o strict.ngx u.txt 2>&1; echo "strict: exit $?"
