@@ -36,6 +36,7 @@
 #define NONE UINT32_MAX
 #define PF_SLOT 16 /* n-grams ahead: prefetch the table slot */
 #define PF_TERM 8  /* n-grams ahead: prefetch the term record */
+#define PF_KEY 4   /* n-grams ahead: prefetch the term's text */
 
 typedef struct term {
 	uint64_t hash;
@@ -366,9 +367,9 @@ int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip,
 		return NGIDX_ERR_NOMEM;
 	size_t K = a->sv ? sift(a, (size_t)got) : (size_t)got;
 	/* The hashes are all known first: the table probes below prefetch the
-	 * slot PF_SLOT n-grams ahead and the term record PF_TERM ahead, so the
-	 * three cache misses of a lookup (slot, record, text) overlap instead
-	 * of adding up. */
+	 * slot PF_SLOT n-grams ahead, the term record PF_TERM ahead and its
+	 * text PF_KEY ahead, so the three cache misses of a lookup (slot,
+	 * record, text) overlap instead of adding up. */
 	a->ntouched = 0;
 	for (size_t k = 0; k < K; k++) {
 		size_t mask = a->table_cap - 1;
@@ -378,6 +379,11 @@ int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip,
 			uint64_t e = a->table[a->hashes[k + PF_TERM] & mask];
 			if (e)
 				__builtin_prefetch(&a->terms[(uint32_t)e - 1]);
+		}
+		if (k + PF_KEY < K) {
+			uint64_t e = a->table[a->hashes[k + PF_KEY] & mask];
+			if (e)
+				__builtin_prefetch(a->keys + a->terms[(uint32_t)e - 1].key_off);
 		}
 		uint32_t i = a->gstart[k], n = a->glen[k], s = a->tstart[i];
 		uint32_t idx = find_or_add(a, a->hashes[k], a->joined + s, a->tstart[i + n] - 1 - s, n);

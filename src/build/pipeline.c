@@ -176,6 +176,8 @@ typedef struct long_scratch {
 	size_t nframe;
 	unsigned char *z;           /* a compressed frame */
 	size_t zcap;
+	void *xs_mem;               /* XXH3 state of the text (digest), */
+	XXH3_state_t *xs;           /* in xs_mem aligned as it requires */
 } long_scratch;
 
 typedef struct worker {
@@ -185,7 +187,7 @@ typedef struct worker {
 	actor_scratch as;
 	cooc_keys ck;
 	uint64_t mentions;
-	uint64_t digest;            /* of the texts it analyzed (input_changed) */
+	uint64_t digest;            /* of the texts it analyzed (same_input) */
 	ZSTD_CCtx *zc;
 	unsigned seq;               /* runs spilled */
 } worker;
@@ -365,6 +367,7 @@ static void long_scratch_release(long_scratch *L)
 	ngidx_tokens_release(&L->cmb);
 	ngidx_free(L->frame);
 	ngidx_free(L->z);
+	ngidx_free(L->xs_mem);
 	memset(L, 0, sizeof *L);
 }
 
@@ -510,6 +513,15 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 	L->nframe = 0;
 	L->carry.ntok = 0;
 	L->carry.nsent = 0;
+	/* the digest of the whole text: pieces may be cut elsewhere in the
+	 * other pass (the buffer's capacity differs) */
+	if (!L->xs) {
+		size_t align = _Alignof(XXH3_state_t);
+		if (!(L->xs_mem = ngidx_malloc(sizeof *L->xs + align)))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		L->xs = (XXH3_state_t *)(((uintptr_t)L->xs_mem + align - 1) & ~(uintptr_t)(align - 1));
+	}
+	XXH3_64bits_reset_withSeed(L->xs, doc);
 	x->sent_off = b->sents_len;
 	if (dict)
 		cooc_begin(&w->ck, B->o->window);
@@ -536,7 +548,7 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 			L->len += k;
 			off += k;
 		}
-		w->digest += XXH3_64bits_withSeed(L->buf, cut, (uint64_t)doc << 32 ^ base);
+		XXH3_64bits_update(L->xs, L->buf, cut);
 		if (!B->pass1)
 			FORWARD_IF_ERROR(long_text(B, w, x, L->buf, cut, err));
 		int rc = ngidx_analyze(&w->tok, L->buf, cut, NGIDX_AN_SENTENCES);
@@ -629,6 +641,7 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 		L->len -= cut;
 	}
 	x->ntokens = base;
+	w->digest += XXH3_64bits_digest(L->xs);
 	x->sent_len = b->sents_len - x->sent_off;
 	if (B->o->store_text)
 		FORWARD_IF_ERROR(long_frame(w, x, err));

@@ -12,7 +12,7 @@
 #include "common/mem.h"
 #include "ngidx/errors.h"
 
-#define PF_AHEAD 16 /* hashes ahead: prefetch the "seen" word */
+#define PF_AHEAD 16 /* hashes ahead: prefetch the words */
 
 int sieve_create(sieve **out, uint64_t seen_bytes, uint64_t twice_bytes)
 {
@@ -50,8 +50,11 @@ void sieve_seal(sieve *s)
 void sieve_add(sieve *s, const uint64_t *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (i + PF_AHEAD < n)
+		if (i + PF_AHEAD < n) {
+			/* most n-grams are seen again, and then go to "twice" */
 			__builtin_prefetch(&s->seen[sieve_word(h[i + PF_AHEAD], s->nseen)], 1);
+			__builtin_prefetch(&s->twice[sieve_word(h[i + PF_AHEAD], s->ntwice)]);
+		}
 		uint64_t m = sieve_mask(h[i], 0), *w = &s->seen[sieve_word(h[i], s->nseen)];
 		/* a frequent n-gram finds its bits set and needs no atomic OR */
 		uint64_t old = __atomic_load_n(w, __ATOMIC_RELAXED);
