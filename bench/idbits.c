@@ -46,15 +46,7 @@ static unsigned varint_bits(uint32_t v)
 	return b;
 }
 
-static unsigned width(uint32_t v)
-{
-	unsigned w = 0;
-	while (v) {
-		w++;
-		v >>= 1;
-	}
-	return w;
-}
+static unsigned width(uint32_t v) { return v ? 32 - (unsigned)__builtin_clz(v) : 0; }
 
 int main(int argc, char **argv)
 {

@@ -63,12 +63,14 @@ typedef struct ngidx_build_opts {
 	 * depends on long_doc (its text frames) but not on piece; tests set
 	 * both small. 0 = default. */
 	size_t long_doc, piece;
-	/* With min_count >= 2 and inputs that can be read twice (files and
-	 * folders, not "-" or pipes) a build reads them twice: the first pass
-	 * finds which n-grams of 2+ tokens occur more than once, in a filter
-	 * of memory / 2 (memory / 8 of it kept for the second), so that those
-	 * seen once are never accumulated, spilled or merged. The index is the
-	 * same. single_pass = 1 reads the input once. */
+	/* With min_count or min_df >= 2 and inputs that can be read twice
+	 * (files and folders, not "-", pipes or /proc files) a build reads
+	 * them twice: the first pass finds which n-grams of 2+ tokens occur
+	 * more than once, in a filter of at most memory / 2 (memory / 8 of it
+	 * kept for the second), so that those seen once are never
+	 * accumulated, spilled or merged. The index is the same; if the input
+	 * changed between the passes, the build fails with NGIDX_ERR_INPUT.
+	 * single_pass = 1 reads the input once. */
 	int single_pass;
 } ngidx_build_opts;
 

@@ -127,6 +127,21 @@ void accum_free(accum *a)
 }
 
 
+void accum_drop_scratch(accum *a)
+{
+	ngidx_free(a->joined);
+	ngidx_free(a->tstart);
+	ngidx_free(a->next);
+	ngidx_free(a->hashes);
+	ngidx_free(a->gstart);
+	ngidx_free(a->glen);
+	a->joined = NULL;
+	a->tstart = a->next = a->gstart = NULL;
+	a->hashes = NULL;
+	a->glen = NULL;
+	a->joined_cap = a->tstart_cap = a->next_cap = a->hashes_cap = a->gstart_cap = a->glen_cap = 0;
+}
+
 size_t accum_size(const accum *a) { return a->nterms; }
 
 uint64_t accum_live(const accum *a)
@@ -239,6 +254,26 @@ static int post_room(accum *a, term *t, size_t need)
 static inline void put_varint(accum *a, term *t, uint64_t v)
 {
 	t->post_len += (uint32_t)ngidx_varint_put(a->post + t->post_off + t->post_len, v);
+}
+
+/* Term @idx occurs in the current document for the first time. */
+static int touch(accum *a, uint32_t idx)
+{
+	if (NGIDX_RESERVE(a->touched, a->touched_cap, a->ntouched + 1))
+		return NGIDX_ERR_NOMEM;
+	a->touched[a->ntouched++] = idx;
+	return NGIDX_OK;
+}
+
+/* Add position @p (relative to a->pbase, increasing) to unigram @t's chain. */
+static void chain_pos(accum *a, term *t, uint32_t p)
+{
+	a->next[p] = NONE;
+	if (t->head == NONE)
+		t->head = p;
+	else
+		a->next[t->tail] = p;
+	t->tail = p;
 }
 
 /* Append the current document's entry to each term it touched. */
@@ -390,19 +425,10 @@ int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip,
 		if (idx == NONE)
 			return NGIDX_ERR_NOMEM;
 		term *t = &a->terms[idx];
-		if (t->cur_tf++ == 0) {
-			if (NGIDX_RESERVE(a->touched, a->touched_cap, a->ntouched + 1))
-				return NGIDX_ERR_NOMEM;
-			a->touched[a->ntouched++] = idx;
-		}
-		if (n == 1) {
-			a->next[i] = NONE;
-			if (t->head == NONE)
-				t->head = i;
-			else
-				a->next[t->tail] = i;
-			t->tail = i;
-		}
+		if (t->cur_tf++ == 0 && touch(a, idx))
+			return NGIDX_ERR_NOMEM;
+		if (n == 1)
+			chain_pos(a, t, i);
 	}
 	return flush_doc(a, doc);
 }
@@ -418,22 +444,14 @@ int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk)
 		if (idx == NONE)
 			return NGIDX_ERR_NOMEM;
 		term *t = &a->terms[idx];
-		if (t->cur_tf == 0) {
-			if (NGIDX_RESERVE(a->touched, a->touched_cap, a->ntouched + 1))
-				return NGIDX_ERR_NOMEM;
-			a->touched[a->ntouched++] = idx;
-		}
+		if (t->cur_tf == 0 && touch(a, idx))
+			return NGIDX_ERR_NOMEM;
 		t->cur_tf += k[i].count;
 		if (n == 1) { /* one occurrence at k[i].pos, in increasing order */
 			uint32_t p = k[i].pos - a->pbase;
 			if (NGIDX_RESERVE(a->next, a->next_cap, (size_t)p + 1))
 				return NGIDX_ERR_NOMEM;
-			a->next[p] = NONE;
-			if (t->head == NONE)
-				t->head = p;
-			else
-				a->next[t->tail] = p;
-			t->tail = p;
+			chain_pos(a, t, p);
 		}
 	}
 	return flush_doc(a, doc);

@@ -27,6 +27,9 @@ typedef struct accum accum;
  */
 int accum_create(accum **out, unsigned max_n, uint64_t share);
 void accum_free(accum *a);
+/* Free the per-document scratch (it grows to the largest document seen):
+ * between the passes of a build, whose documents may go to other workers. */
+void accum_drop_scratch(accum *a);
 
 /* Bytes of live data (what a spill would write, roughly). */
 uint64_t accum_live(const accum *a);

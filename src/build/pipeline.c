@@ -931,8 +931,16 @@ static int first_pass(build *B, const ngidx_corpus_opts *co, ngidx_error *err)
 	B->next_doc = B->frame_fill = B->frame_docs = 0;
 	B->split = 0;
 	sieve_seal(B->sv);
-	for (int t = 0; t < B->threads; t++)
-		accum_set_sieve(B->w[t].acc, B->sv);
+	/* A worker's scratch grows to the largest document it analyzed, and
+	 * the second pass may give that document to another worker. */
+	for (int t = 0; t < B->threads; t++) {
+		worker *w = &B->w[t];
+		accum_set_sieve(w->acc, B->sv);
+		accum_drop_scratch(w->acc);
+		ngidx_tokens_release(&w->tok);
+		ngidx_tokens_init(&w->tok);
+		long_scratch_release(&w->ls);
+	}
 	return NGIDX_OK;
 }
 
@@ -1013,8 +1021,16 @@ static int merge_all(build *B, ngidx_error *err)
 	size_t opened = 0;
 	if (!runs || !parts)
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < B->nruns && !rc; i++, opened++)
+	/* Two read buffers per run and partition, at most half of --memory in
+	 * all: 4 GB with --memory 256M makes 1,700 runs, whose 32 KB buffers
+	 * would take 220 MB. */
+	size_t chunk = RUN_CHUNK;
+	while (chunk > (4u << 10) && 2 * (uint64_t)chunk * nparts * B->nruns > B->o->memory / 2)
+		chunk /= 2;
+	for (size_t i = 0; i < B->nruns && !rc; i++, opened++) {
 		rc = run_file_open(&runs[i], B->runs[i], err);
+		runs[i].chunk = chunk;
+	}
 	for (size_t p = 0; p < nparts && !rc; p++) {
 		parts[p].lex_path = ngidx_strdupf("%s/lex-%zu", B->tmpdir, p);
 		parts[p].text_path = ngidx_strdupf("%s/termtext-%zu", B->tmpdir, p);
@@ -1154,7 +1170,7 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	 * after, less for a smaller input (sieve_size). */
 	uint64_t in_bytes = 0;
 	int in_flags = ngidx_input_size(o->inputs, o->ninputs, &in_bytes);
-	int two_pass = !o->single_pass && o->min_count >= 2 && o->max_n >= 2 &&
+	int two_pass = !o->single_pass && (o->min_count >= 2 || o->min_df >= 2) && o->max_n >= 2 &&
 	               !(in_flags & NGIDX_INPUT_STREAM);
 	uint64_t seen_bytes = 0, twice_bytes = 0;
 	if (two_pass)
@@ -1226,6 +1242,11 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	st->skipped_docs += cs->skipped_docs;
 	st->skipped_files = cs->skipped_files;
 	st->bad_utf8_docs = cs->bad_utf8;
+	/* the merge needs the sieve's memory no longer */
+	for (int t = 0; t < B.threads; t++)
+		accum_set_sieve(B.w[t].acc, NULL);
+	sieve_free(B.sv);
+	B.sv = NULL;
 	rc = merge_all(&B, err);
 	B.corpus = NULL;
 done:

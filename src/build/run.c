@@ -68,6 +68,7 @@ int run_file_open(run_file *r, const char *path, ngidx_error *err)
 	}
 	if (r->fence[0] != RUN_HEADER || r->fence[RUN_FENCES - 1] != foff)
 		goto bad;
+	r->chunk = RUN_CHUNK;
 	return NGIDX_OK;
 bad:
 	ngidx_free(b);
@@ -132,11 +133,11 @@ int run_cursor_next(run_cursor *c, ngidx_error *err)
 	size_t at = (size_t)(c->pos - c->boff);
 	size_t k = c->pos < c->boff + c->blen ? parse(&c->rec, c->buf[c->cur] + at, c->blen - at) : 0;
 	/* Else read it into the other buffer, more until it fits. */
-	for (size_t want = RUN_CHUNK; !k; want *= 2) {
+	for (size_t want = c->f->chunk; !k; want *= 2) {
 		int o = !c->cur;
 		uint64_t left = c->end - c->pos;
 		size_t n = left < want ? (size_t)left : want;
-		if (c->cap[o] > 8 * RUN_CHUNK && n <= RUN_CHUNK) { /* shrink after a big record */
+		if (c->cap[o] > 8 * c->f->chunk && n <= c->f->chunk) { /* shrink after a big record */
 			ngidx_free(c->buf[o]);
 			c->buf[o] = NULL;
 			c->cap[o] = 0;

@@ -47,7 +47,7 @@
 #define RUN_HEADER 8
 #define RUN_TRAILER 24
 #define RUN_FENCES 257
-#define RUN_CHUNK (32u << 10) /* bytes a cursor reads at a time */
+#define RUN_CHUNK (32u << 10) /* bytes a cursor reads at a time, at most */
 #define RUN_DROP (64u << 10)  /* bytes read between two ngidx_map_drop of a
                                  mapped temporary file (assemble.c, toplists.c) */
 
@@ -68,6 +68,8 @@ typedef struct run_file {
 	uint64_t len;
 	uint64_t nrec;
 	uint64_t fence[RUN_FENCES];
+	size_t chunk;         /* bytes its cursors read at a time (RUN_CHUNK
+	                         unless the caller lowers it) */
 } run_file;
 
 /* Open @path and check magic, bounds, fences and checksum. */
@@ -77,7 +79,7 @@ void run_file_close(run_file *r);
 /*
  * A cursor reads its range with pread into two buffers in turn, so that the
  * record it returned last stays valid while it reads the next: hundreds of
- * runs merged at once cost a few RUN_CHUNK each (plus the largest record),
+ * runs merged at once cost two chunks each (plus the largest record),
  * where mapped runs would each keep whole folios of the page cache
  * resident.
  */

@@ -4,11 +4,11 @@
  * Ownership: the sieve owns its two bit arrays.
  *
  * Most distinct n-grams of 2+ tokens occur once in a corpus (87% of them on
- * the generated news corpus), and with --min-count 2 or more the merge
- * drops them all. A build that can read its input twice first inserts
- * every n-gram of 2+ tokens here; the second pass then accumulates only
- * those that may occur twice, and the others never reach memory, runs or
- * the merge. The index is the same either way.
+ * the generated news corpus), and with --min-count (or --min-df) 2 or more
+ * the merge drops them all. A build that can read its input twice first
+ * inserts every n-gram of 2+ tokens here; the second pass then accumulates
+ * only those that may occur twice, and the others never reach memory, runs
+ * or the merge. The index is the same either way.
  *
  * Two Bloom filters, "seen" and "twice", blocked in 64-bit words: an
  * n-gram's hash picks one word of each and K bits in it. Inserting sets the
