@@ -23,6 +23,13 @@
  * merged by key-range partitions in parallel (merge.c), and assemble.c
  * writes the index from the partitions and the document files.
  *
+ * Two passes. With min_count or min_df >= 2 and inputs that can be read
+ * again, all of the above first runs once with nothing accumulated or
+ * written: the workers only insert the n-grams of 2+ tokens into the sieve
+ * (sieve.h), and in the second pass the accumulators skip those it has seen
+ * once. The second pass must read the same documents, bytes and texts
+ * (same_input), or the build fails.
+ *
  * Long documents. A document longer than long_doc (4 MiB) comes from the
  * reader in an anonymous file rather than in memory. It ends its batch and
  * has text frames of its own; its worker reads it in pieces (process_long),
@@ -32,8 +39,10 @@
  *
  * Memory. With M = --memory and T threads: a wave holds at most 2T batches
  * of M/64 text (plus their compressed copy and analysis buffers), so about
- * M/8; each accumulator's share is (M - M/4) / T. The merge needs a few MB
- * per partition and 64 KB per run. The reader's line buffer grows to the
+ * M/8; each accumulator's share is (M - M/4 - the sieve's "twice", at most
+ * M/8) / T; in the first pass the sieve takes at most M/2 + M/8 instead.
+ * The merge needs a few MB per partition and 64 KB per run (less when that
+ * would pass M/2). The reader's line buffer grows to the
  * longest line up to long_doc.
  */
 #include "ngidx/build.h"
