@@ -931,14 +931,16 @@ int ngidx_input_size(const char *const *inputs, size_t n, uint64_t *bytes)
 		}
 		if (it.kind == WALK_END)
 			break;
-		if (it.kind == WALK_STDIN ||
-		    (it.kind == WALK_FILE && stat(it.path, &st) == 0 && !S_ISREG(st.st_mode)) ||
-		    (it.kind == WALK_FILE && st.st_size == 0 && pseudo_file(it.path))) {
+		if (it.kind == WALK_STDIN) {
 			flags |= NGIDX_INPUT_STREAM | NGIDX_INPUT_INEXACT;
 			continue;
 		}
 		if (it.kind != WALK_FILE || stat(it.path, &st) != 0)
 			continue; /* reported when read */
+		if (!S_ISREG(st.st_mode) || (st.st_size == 0 && pseudo_file(it.path))) {
+			flags |= NGIDX_INPUT_STREAM | NGIDX_INPUT_INEXACT;
+			continue;
+		}
 		size_t l = strlen(it.path);
 		if (has_suffix(it.path, l, ".gz") || has_suffix(it.path, l, ".zst"))
 			flags |= NGIDX_INPUT_INEXACT;
