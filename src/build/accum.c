@@ -116,16 +116,10 @@ void accum_free(accum *a)
 	ngidx_free(a->table);
 	ngidx_free(a->keys);
 	ngidx_free(a->post);
-	ngidx_free(a->joined);
-	ngidx_free(a->tstart);
-	ngidx_free(a->next);
 	ngidx_free(a->touched);
-	ngidx_free(a->hashes);
-	ngidx_free(a->gstart);
-	ngidx_free(a->glen);
+	accum_drop_scratch(a);
 	ngidx_free(a);
 }
-
 
 void accum_drop_scratch(accum *a)
 {

@@ -147,13 +147,6 @@ static int field_at(const unsigned char *p, size_t n, uint64_t nth, const char *
 	return 1;
 }
 
-/*
- * The FIELDS section: every (document, FIELD=VALUE) of DOCSTR through an
- * external sort by (hash, document), then one group per hash. A group whose
- * texts differ (two values of one 64-bit hash) is left out and its hash
- * listed, so that readers scan for those values. No section when no
- * document has metadata.
- */
 /* The pages of the document table and strings that write_fields read:
  * dropped every DROP_EVERY records, so that they do not all stay resident
  * (100 MB of a 4 GB corpus's). */
@@ -165,6 +158,13 @@ static void drop_maps(const ngidx_map *dm, const ngidx_map *sm)
 	ngidx_map_drop(sm, 0, sm->len);
 }
 
+/*
+ * The FIELDS section: every (document, FIELD=VALUE) of DOCSTR through an
+ * external sort by (hash, document), then one group per hash. A group whose
+ * texts differ (two values of one 64-bit hash) is left out and its hash
+ * listed, so that readers scan for those values. No section when no
+ * document has metadata.
+ */
 static int write_fields(idx_writer *w, const assemble_in *in, ngidx_error *err)
 {
 	char *dpath = ngidx_strdupf("%s/docs", in->tmpdir), *spath = ngidx_strdupf("%s/docstr", in->tmpdir);

@@ -59,7 +59,7 @@ static const char help[] =
 	"                     twice: a first pass finds the n-grams seen more than\n"
 	"                     once, so that those seen once never use memory or\n"
 	"                     temporary disk (the index is the same). Standard\n"
-	"                     input and pipes are always read once\n"
+	"                     input, pipes and /proc files are always read once\n"
 	"\n"
 	"  -o, --output INDEX the index to write (required)\n"
 	"  -q, --quiet        no progress and no summary\n"
