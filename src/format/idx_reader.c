@@ -641,9 +641,16 @@ int ngidx_postings_seek(ngidx_postings *p, uint32_t doc, ngidx_error *err)
 	if (p->blk != UINT64_MAX && p->docs[p->i] >= doc)
 		return 1;
 	uint64_t b = p->blk == UINT64_MAX ? 0 : p->blk;
-	if (p->skip) {
-		/* First block from b whose last document is >= doc. */
-		uint64_t lo = b, hi = p->nblocks;
+	if (p->skip && (p->blk == UINT64_MAX || p->docs[p->nb - 1] < doc)) {
+		/* First block from b whose last document is >= doc: gallop, as
+		 * intersections mostly seek a little ahead, then bisect. */
+		uint64_t lo = b, hi = b, step = 1;
+		while (hi < p->nblocks && skip_last(p, hi) < doc) {
+			lo = hi + 1;
+			hi = p->nblocks - lo > step ? lo + step : p->nblocks;
+			step *= 2;
+		}
+		/* it is in [lo, hi], hi == nblocks meaning none */
 		while (lo < hi) {
 			uint64_t mid = lo + (hi - lo) / 2;
 			if (skip_last(p, mid) < doc)

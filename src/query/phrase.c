@@ -4,21 +4,35 @@
  * Two ways to walk a phrase:
  *   lexicon  a phrase of up to max-n tokens that the lexicon holds is one
  *            postings list: its documents and frequencies are read as they
- *            are; start positions, when asked for, come from the unigram
- *            positions of its tokens in that document;
+ *            are; start positions, when asked for, are found as below with
+ *            the phrase itself as the one window;
  *   cover    any other phrase (longer than max-n, or an n-gram dropped by
  *            --min-df): every token must be in the lexicon, else nothing
- *            matches. Candidate documents are the intersection of the
- *            postings of the m-grams that cover the phrase (m = min(n,
- *            max-n), at offsets 0, m, 2m, ... and n - m) and of its tokens,
- *            rarest list first, each other list seeking to the candidate
- *            through its skip table. With --min-df > 1 a covering m-gram may
- *            have been dropped, so only those present filter. In each
- *            candidate the positions of the token that occurs least there
- *            anchor the check: at each anchor position the other tokens'
- *            positions are probed with forward-only pointers, so a document
- *            costs O(sum of its tokens' frequencies). Documents with no
- *            occurrence are skipped.
+ *            matches. Its windows are the m-grams of the phrase (m =
+ *            min(n, max-n)) at every offset, or for a phrase of more than
+ *            32 tokens at offsets 0, m-1, 2(m-1), ... and n - m, so that
+ *            neighbours share a token. Candidate documents are the
+ *            intersection of the windows the lexicon holds (with --min-df
+ *            one may have been dropped) and of the tokens no such window
+ *            contains, rarest list first, each other list seeking to the
+ *            candidate through its skip table.
+ *
+ * Checking a candidate. Positions are stored for single words only, and a
+ * frequent word's ("the") cost most to decode, so a document is checked
+ * with as few words as its frequencies allow. If window W holds token t
+ * and W occurs in the document as often as t does, every occurrence of t
+ * lies in an occurrence of W at t's offset: each occurrence of W holds one
+ * of t there, and there are as many. So once t is known at its place, W is
+ * too, and with it W's other tokens, which may in turn pin other windows.
+ * The tokens are taken rarest in the collection first, each looked up in
+ * the document only when needed: one that no earlier pick has placed is
+ * picked, and its windows followed; one placed already is looked up only
+ * if a window not followed yet holds it and is not much rarer. The picked
+ * tokens' positions are decoded and probed from the least frequent one's
+ * in the document, with forward-only pointers, so a document costs O(sum
+ * of the picked tokens' frequencies). When one token places the whole
+ * phrase, each of its occurrences starts one occurrence, and counting
+ * decodes no positions at all. Documents with no occurrence are skipped.
  * Overlapping occurrences count ("a a" occurs twice in "a a a"), as they do
  * in the n-gram statistics of the lexicon.
  */
@@ -30,6 +44,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define NO_WINDOW SIZE_MAX
 
 struct ngidx_phrase {
 	const ngidx_index *x;
@@ -50,7 +66,19 @@ struct ngidx_phrase {
 	size_t *tok_cur;        /* phrase index -> cursor index */
 	size_t *filt;           /* cover: filter cursors, rarest first */
 	size_t nfilt;
-	const uint32_t **pos;   /* per phrase index: positions in the doc */
+	size_t m;               /* tokens per window */
+	size_t *win_at;         /* per offset 0..n-m: the window's cursor, or
+	                           NO_WINDOW */
+	/* checking a document (find_matches): */
+	uint32_t *tf;           /* per token cursor: its frequency there, or 0
+	                           if not looked up */
+	size_t *ord;            /* phrase indexes by their token's frequency */
+	size_t *pick;           /* the tokens whose positions are probed */
+	size_t *stack;
+	unsigned char *placed;  /* per phrase index: placed by the picks */
+	size_t nplaced;
+	unsigned char *followed; /* per offset: window followed */
+	const uint32_t **pos;   /* per pick: positions in the doc */
 	uint32_t *npos;
 	size_t *ptr;
 	uint32_t *match;        /* start positions in the current doc */
@@ -71,6 +99,13 @@ void ngidx_phrase_free(ngidx_phrase *p)
 	ngidx_free(p->start);
 	ngidx_free(p->tok_cur);
 	ngidx_free(p->filt);
+	ngidx_free(p->win_at);
+	ngidx_free(p->tf);
+	ngidx_free(p->ord);
+	ngidx_free(p->pick);
+	ngidx_free(p->stack);
+	ngidx_free(p->placed);
+	ngidx_free(p->followed);
 	ngidx_free(p->pos);
 	ngidx_free(p->npos);
 	ngidx_free(p->ptr);
@@ -120,6 +155,18 @@ static int cmp_df(const void *a, const void *b, void *ctx)
 	return (x > y) - (x < y);
 }
 
+/* Phrase indexes by the frequency of their token in the collection: the
+ * order in which pick_tokens considers them. */
+static int cmp_cf(const void *a, const void *b, void *ctx)
+{
+	const ngidx_phrase *p = ctx;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	uint64_t x = p->cur[p->tok_cur[i]].cf, y = p->cur[p->tok_cur[j]].cf;
+	if (x != y)
+		return (x > y) - (x < y);
+	return (i > j) - (i < j);
+}
+
 /* Open a cursor on term @id as cur[ncur]. */
 static int add_cursor(ngidx_phrase *p, uint64_t id, ngidx_error *err)
 {
@@ -160,6 +207,11 @@ static int open_tokens(ngidx_phrase *p, ngidx_error *err)
 		}
 	}
 	ngidx_free(ids);
+	if (!rc && !p->empty) {
+		for (size_t i = 0; i < p->n; i++)
+			p->ord[i] = i;
+		qsort_r(p->ord, p->n, sizeof *p->ord, cmp_cf, p);
+	}
 	return rc;
 }
 
@@ -176,8 +228,20 @@ static int alloc_bufs(ngidx_phrase *p, size_t n, size_t nf, size_t bytes, ngidx_
 	p->pos = ngidx_calloc(n + 1, sizeof *p->pos);
 	p->npos = ngidx_calloc(n + 1, sizeof *p->npos);
 	p->ptr = ngidx_calloc(n + 1, sizeof *p->ptr);
-	if (!p->ngram || !p->start || !p->cur || !p->tok_cur || !p->filt || !p->pos || !p->npos || !p->ptr)
+	p->win_at = ngidx_malloc((n + 1) * sizeof *p->win_at);
+	p->tf = ngidx_calloc(n + 1, sizeof *p->tf);
+	p->ord = ngidx_calloc(n + 1, sizeof *p->ord);
+	p->pick = ngidx_calloc(n + 1, sizeof *p->pick);
+	p->stack = ngidx_calloc(n + 1, sizeof *p->stack);
+	p->placed = ngidx_calloc(n + 1, 1);
+	p->followed = ngidx_calloc(n + 1, 1);
+	if (!p->ngram || !p->start || !p->cur || !p->tok_cur || !p->filt || !p->pos || !p->npos ||
+	    !p->ptr || !p->win_at || !p->tf || !p->ord || !p->pick || !p->stack || !p->placed ||
+	    !p->followed)
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i <= n; i++)
+		p->win_at[i] = NO_WINDOW;
+	p->m = n;
 	return NGIDX_OK;
 }
 
@@ -204,6 +268,7 @@ int ngidx_phrase_open_term(const ngidx_index *x, const ngidx_term *t, ngidx_phra
 		p->lex = 1;
 		p->cf = t->cf;
 		p->df = t->df;
+		p->win_at[0] = 0;
 		rc = add_cursor(p, t->id, err);
 	}
 	if (rc) {
@@ -211,6 +276,55 @@ int ngidx_phrase_open_term(const ngidx_index *x, const ngidx_term *t, ngidx_phra
 		return rc;
 	}
 	*out = p;
+	return NGIDX_OK;
+}
+
+/* The offset of the window after the one at @off (n: none). */
+static size_t next_window(size_t off, size_t stride, size_t m, size_t n)
+{
+	if (off + m >= n)
+		return n;
+	return off + stride + m <= n ? off + stride : n - m;
+}
+
+/* Cover mode, after open_tokens: the windows the lexicon holds, and the
+ * filters, rarest first (p->empty set if the phrase cannot occur). */
+static int open_windows(ngidx_phrase *p, ngidx_error *err)
+{
+	const ngidx_index *x = p->x;
+	size_t n = p->n, m = n < x->max_n ? n : x->max_n;
+	size_t stride = n <= 32 || m < 2 ? 1 : m - 1;
+	p->m = m;
+	memset(p->placed, 0, n);
+	for (size_t off = 0; m >= 2 && off < n; off = next_window(off, stride, m, n)) {
+		ngidx_term term;
+		const char *s = p->ngram + p->start[off];
+		int f = ngidx_term_find(x, s, p->start[off + m] - 1 - p->start[off], &term);
+		if (f < 0)
+			return ERR_CORRUPT(err, "section lexdata: lookup failed");
+		if (f == 0 && idx_lex_complete(x)) {
+			p->empty = 1; /* a window never occurs */
+			return NGIDX_OK;
+		}
+		if (f == 0)
+			continue;
+		p->win_at[off] = p->ncur;
+		p->filt[p->nfilt++] = p->ncur;
+		FORWARD_IF_ERROR(add_cursor(p, term.id, err));
+		memset(p->placed + off, 1, m);
+	}
+	/* A token in a window the lexicon holds is implied by it. */
+	memset(p->tf, 0, p->ntok * sizeof *p->tf);
+	for (size_t i = 0; i < n; i++)
+		if (p->placed[i])
+			p->tf[p->tok_cur[i] - p->ntok_first] = 1;
+	for (size_t j = 0; j < p->ntok; j++)
+		if (!p->tf[j])
+			p->filt[p->nfilt++] = p->ntok_first + j;
+	qsort_r(p->filt, p->nfilt, sizeof *p->filt, cmp_df, p->cur);
+	for (size_t i = 0; i < p->ncur; i++)
+		if (p->cur[i].cf < p->cf_cap)
+			p->cf_cap = p->cur[i].cf;
 	return NGIDX_OK;
 }
 
@@ -231,9 +345,7 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 		goto fail;
 	}
 	size_t n = t.ntok;
-	size_t m = n < x->max_n ? n : x->max_n;
-	size_t nf = m ? (n + m - 1) / m + 1 : 0;
-	if ((rc = alloc_bufs(p, n, nf, n ? (size_t)t.off[n] + n : 1, err)))
+	if ((rc = alloc_bufs(p, n, n + 1, n ? (size_t)t.off[n] + n : 1, err)))
 		goto fail;
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -263,6 +375,7 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 			p->lex = 1;
 			p->cf = term.cf;
 			p->df = term.df;
+			p->win_at[0] = 0;
 			if ((rc = add_cursor(p, term.id, err)))
 				goto fail;
 			*out = p;
@@ -277,35 +390,8 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 			p->cf_cap = x->min_count - 1;
 	}
 	/* cover mode */
-	if ((rc = open_tokens(p, err)))
+	if ((rc = open_tokens(p, err)) || (!p->empty && (rc = open_windows(p, err))))
 		goto fail;
-	if (!p->empty && m >= 2) {
-		for (size_t k = 0; k < nf && !p->empty; k++) {
-			size_t off = k + 1 == nf ? n - m : k * m;
-			if (off + m > n)
-				continue;
-			ngidx_term term;
-			int f = ngidx_term_find(x, p->ngram + p->start[off], p->start[off + m] - 1 - p->start[off], &term);
-			if (f < 0) {
-				rc = ERR_CORRUPT(err, "section lexdata: lookup failed");
-				goto fail;
-			}
-			if (f == 0) {
-				if (idx_lex_complete(x))
-					p->empty = 1; /* a covering n-gram never occurs */
-				continue;
-			}
-			p->filt[p->nfilt++] = p->ncur;
-			if ((rc = add_cursor(p, term.id, err)))
-				goto fail;
-		}
-	}
-	for (size_t j = 0; j < p->ntok; j++)
-		p->filt[p->nfilt++] = p->ntok_first + j;
-	qsort_r(p->filt, p->nfilt, sizeof *p->filt, cmp_df, p->cur);
-	for (size_t i = 0; i < p->ncur; i++)
-		if (p->cur[i].cf < p->cf_cap)
-			p->cf_cap = p->cur[i].cf;
 	*out = p;
 	return NGIDX_OK;
 fail:
@@ -314,36 +400,147 @@ fail:
 	return rc;
 }
 
-/* Start positions of the phrase in the current document; all token cursors
- * are on it. */
-static int find_matches(ngidx_phrase *p, ngidx_error *err)
+/* The frequency in document @d of the token at phrase index @i into *@tf,
+ * its cursor brought there once per document (p->tf[] is 0 until then).
+ * @return 1, 0 if the token is not in @d, or -error. */
+static int token_tf(ngidx_phrase *p, size_t i, uint32_t d, uint32_t *tf, ngidx_error *err)
 {
-	size_t n = p->n, anchor = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t j = p->tok_cur[i] - p->ntok_first;
+	if (!p->tf[j]) {
 		ngidx_postings *c = &p->cur[p->tok_cur[i]];
-		FORWARD_IF_ERROR(ngidx_postings_positions(c, &p->pos[i], err));
-		p->npos[i] = ngidx_postings_tf(c);
-		p->ptr[i] = 0;
-		if (p->npos[i] < p->npos[anchor])
-			anchor = i;
+		int g = ngidx_postings_seek(c, d, err);
+		if (g <= 0 || ngidx_postings_doc(c) != d)
+			return g < 0 ? g : 0;
+		p->tf[j] = ngidx_postings_tf(c);
 	}
-	p->nmatch = 0;
-	for (uint32_t a = 0; a < p->npos[anchor]; a++) {
-		uint32_t at = p->pos[anchor][a];
-		if (at < anchor)
+	*tf = p->tf[j];
+	return 1;
+}
+
+/* From phrase index @i, placed: the windows it pins, and the indexes they
+ * place, in turn (see the header comment). p->placed[] is 0 for an index
+ * not placed, 1 for one placed but not followed (its token's frequency
+ * not looked up yet), 2 once followed. */
+static void follow(ngidx_phrase *p, size_t i)
+{
+	size_t n = p->n, m = p->m, top = 0;
+	p->stack[top++] = i;
+	while (top) {
+		size_t j = p->stack[--top];
+		uint32_t tf = p->tf[p->tok_cur[j] - p->ntok_first];
+		if (!tf)
 			continue;
-		uint32_t s = at - (uint32_t)anchor;
-		size_t i;
-		for (i = 0; i < n; i++) {
-			if (i == anchor)
+		p->placed[j] = 2;
+		size_t lo = j + 1 >= m ? j + 1 - m : 0, hi = j + m <= n ? j : n - m;
+		for (size_t o = lo; o <= hi; o++) {
+			size_t w = p->win_at[o];
+			if (w == NO_WINDOW || p->followed[o] || ngidx_postings_tf(&p->cur[w]) != tf)
 				continue;
-			uint32_t want = s + (uint32_t)i;
-			while (p->ptr[i] < p->npos[i] && p->pos[i][p->ptr[i]] < want)
-				p->ptr[i]++;
-			if (p->ptr[i] == p->npos[i] || p->pos[i][p->ptr[i]] != want)
+			p->followed[o] = 1;
+			for (size_t k = o; k < o + m; k++) {
+				if (!p->placed[k]) {
+					p->placed[k] = 1;
+					p->nplaced++;
+					p->stack[top++] = k;
+				} else if (p->placed[k] == 1 && p->tf[p->tok_cur[k] - p->ntok_first]) {
+					p->stack[top++] = k; /* its token was looked up since */
+				}
+			}
+		}
+	}
+}
+
+/* Whether looking up the token of placed index @i may place more: a window
+ * holding it is not followed yet, and is not much rarer than the token (if
+ * it occurs in the collection 8 times less, the two will seldom occur as
+ * often in one document). */
+static int worth_looking_up(const ngidx_phrase *p, size_t i)
+{
+	size_t n = p->n, m = p->m;
+	size_t lo = i + 1 >= m ? i + 1 - m : 0, hi = i + m <= n ? i : n - m;
+	uint64_t cf = p->cur[p->tok_cur[i]].cf;
+	for (size_t o = lo; o <= hi; o++) {
+		size_t w = p->win_at[o];
+		if (w != NO_WINDOW && !p->followed[o] && cf / 8 <= p->cur[w].cf)
+			return 1;
+	}
+	return 0;
+}
+
+/* The tokens to probe in document @d, where the windows are, into p->pick
+ * (the least frequent there first) and their number into *@npick. The
+ * indexes are taken by increasing frequency of their token in the
+ * collection; one not placed yet is picked, one placed but not followed
+ * is looked up and followed, until all are placed.
+ * @return 1, 0 if a token is not in @d, or -error. */
+static int pick_tokens(ngidx_phrase *p, uint32_t d, size_t *npick, ngidx_error *err)
+{
+	size_t n = p->n, k = 0;
+	memset(p->tf, 0, p->ntok * sizeof *p->tf);
+	memset(p->placed, 0, n);
+	memset(p->followed, 0, n);
+	p->nplaced = 0;
+	for (size_t r = 0; r < n && p->nplaced < n; r++) {
+		size_t i = p->ord[r];
+		uint32_t tf;
+		if (p->placed[i] == 2 || (p->placed[i] && !worth_looking_up(p, i)))
+			continue;
+		int g = token_tf(p, i, d, &tf, err);
+		if (g <= 0)
+			return g;
+		if (!p->placed[i]) {
+			if (!k || tf < p->tf[p->tok_cur[p->pick[0]] - p->ntok_first]) {
+				p->pick[k++] = p->pick[0];
+				p->pick[0] = i;
+			} else {
+				p->pick[k++] = i;
+			}
+			p->placed[i] = 1;
+			p->nplaced++;
+		}
+		follow(p, i);
+	}
+	*npick = k;
+	return 1;
+}
+
+/* The occurrences of the phrase in document @d, where its windows (in
+ * cover mode, all filters) are; their start positions too if @want_pos.
+ * Sets p->nmatch, and p->match_ready when the positions are in p->match. */
+static int find_matches(ngidx_phrase *p, uint32_t d, int want_pos, ngidx_error *err)
+{
+	p->nmatch = 0;
+	p->match_ready = 0;
+	size_t npick;
+	int g = pick_tokens(p, d, &npick, err);
+	if (g <= 0)
+		return -g; /* 0: a token is missing, no occurrence */
+	size_t a = p->pick[0];
+	if (npick == 1 && !want_pos) {
+		/* each occurrence of the token starts one of the phrase */
+		p->nmatch = p->tf[p->tok_cur[a] - p->ntok_first];
+		return NGIDX_OK;
+	}
+	for (size_t k = 0; k < npick; k++) {
+		ngidx_postings *c = &p->cur[p->tok_cur[p->pick[k]]];
+		FORWARD_IF_ERROR(ngidx_postings_positions(c, &p->pos[k], err));
+		p->npos[k] = ngidx_postings_tf(c);
+		p->ptr[k] = 0;
+	}
+	for (uint32_t r = 0; r < p->npos[0]; r++) {
+		uint32_t at = p->pos[0][r];
+		if (at < a)
+			continue;
+		uint32_t s = at - (uint32_t)a;
+		size_t k;
+		for (k = 1; k < npick; k++) {
+			uint32_t want = s + (uint32_t)p->pick[k];
+			while (p->ptr[k] < p->npos[k] && p->pos[k][p->ptr[k]] < want)
+				p->ptr[k]++;
+			if (p->ptr[k] == p->npos[k] || p->pos[k][p->ptr[k]] != want)
 				break;
 		}
-		if (i == n) {
+		if (k == npick) {
 			if (NGIDX_RESERVE(p->match, p->match_cap, p->nmatch + 1))
 				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 			p->match[p->nmatch++] = s;
@@ -379,7 +576,7 @@ static int cover_advance(ngidx_phrase *p, int more, ngidx_error *err)
 			}
 		}
 		if (i == p->nfilt) {
-			int rc = find_matches(p, err);
+			int rc = find_matches(p, d, 0, err);
 			if (rc)
 				return -rc;
 			if (p->nmatch) {
@@ -437,21 +634,12 @@ int ngidx_phrase_positions(ngidx_phrase *p, const uint32_t **pos, size_t *n, ngi
 	if (!p->started || p->done || p->empty)
 		return ngidx_err_set(err, NGIDX_ERR_ARG, "the phrase iterator is not on a document");
 	if (!p->match_ready) {
-		/* lexicon mode: bring the token cursors to this document */
-		if (!p->ntok) {
+		if (p->lex && !p->ntok) {
 			FORWARD_IF_ERROR(open_tokens(p, err));
 			if (p->empty)
 				return ERR_CORRUPT(err, "a token of a stored n-gram is missing");
 		}
-		for (size_t j = 0; j < p->ntok; j++) {
-			ngidx_postings *c = &p->cur[p->ntok_first + j];
-			int g = ngidx_postings_seek(c, p->doc, err);
-			if (g < 0)
-				return -g;
-			if (g == 0 || ngidx_postings_doc(c) != p->doc)
-				return ERR_CORRUPT(err, "n-gram in document %u without its tokens", p->doc);
-		}
-		FORWARD_IF_ERROR(find_matches(p, err));
+		FORWARD_IF_ERROR(find_matches(p, p->doc, 1, err));
 		if (p->nmatch != p->occ)
 			return ERR_CORRUPT(err, "n-gram frequency disagrees with positions in document %u", p->doc);
 	}
