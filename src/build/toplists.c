@@ -27,9 +27,10 @@
  *   2. a merge of the sorted records with "contkeys" (a group of keys of
  *      equal top bits is sorted by (hash, h2) in memory and searched;
  *      groups hold one term but under the 3-bit test hash, where the
- *      group is every key) turns each record into (parent << 1 | side, cf, df,
- *      child) for a second external sort ordered by parent, side, then
- *      cf desc, df desc, child id asc: the order of the lists;
+ *      group is every key) turns each record into (key, cf, df, child),
+ *      key holding parent << 1 | side and the cf (s2_key), for a second
+ *      external sort ordered by parent, side, then cf desc, df desc, child
+ *      id asc: the order of the lists;
  *   3. the sorted stream gives each term's record in id order: the
  *      counts of right and left continuations, then the ids bit-packed
  *      (format/idx_format.h). The group table (offset of
@@ -69,7 +70,7 @@ typedef struct tl_heap {
 /* join records */
 typedef struct key_rec { uint64_t hash, h2, id; } key_rec;
 typedef struct s1_rec { uint64_t hash, h2, child, cf, df; } s1_rec; /* child: id | side << 63 */
-typedef struct s2_rec { uint64_t key, cf, df, child; } s2_rec;       /* key: parent << 1 | side */
+typedef struct s2_rec { uint64_t key, cf, df, child; } s2_rec;       /* key: s2_key() */
 
 /* LSB-first bit packing into a byte sink, through a small buffer. */
 typedef struct bitw {
@@ -114,6 +115,7 @@ static void bit_flush(bitw *b)
 struct toplists {
 	uint64_t nterms;
 	unsigned max_n, w;
+	unsigned cf_bits;            /* of the list sort's key: s2_key() */
 	char *dir, *keys_path;
 	tl_heap heap[2 * NGIDX_MAX_N];
 	uint64_t total[NGIDX_MAX_N];
@@ -193,6 +195,21 @@ static void heap_add(toplists *t, tl_heap *h, const tl_ent *c)
 	}
 }
 
+/* The list sort's key: from the top, parent << 1 | side (w + 1 bits),
+ * then cf_bits bits of the cf, inverted (larger first; a cf that does not
+ * fit counts as the largest and cmp_s2 orders those). The radix sort
+ * takes all of it, so qsort only orders children of equal cf, not every
+ * continuation of a frequent word. cf_bits makes the key a whole number of
+ * 11-bit radix digits, at least 16 bits of cf. */
+static uint64_t s2_key(const toplists *t, uint64_t parent_side, uint64_t cf)
+{
+	uint64_t max = t->cf_bits ? (~0ull >> (64 - t->cf_bits)) : 0;
+	uint64_t k = t->cf_bits ? parent_side << t->cf_bits | (max - (cf < max ? cf : max)) : parent_side;
+	return k << (63 - t->w - t->cf_bits);
+}
+
+static uint64_t s2_parent_side(const toplists *t, uint64_t key) { return key >> (63 - t->w); }
+
 static int cmp_s2(const void *a, const void *b)
 {
 	const s2_rec *x = a, *y = b;
@@ -229,6 +246,8 @@ int toplists_create(toplists **out, uint64_t nterms, unsigned max_n, const char 
 	t->nterms = nterms;
 	t->max_n = max_n;
 	t->w = ngx_id_bits(nterms);
+	unsigned kbits = (t->w + 1 + 16 + 10) / 11 * 11;
+	t->cf_bits = kbits < 64 ? kbits - t->w - 1 : 63 - t->w;
 	t->budget = (size_t)(memory / 4);
 	int rc = NGIDX_OK;
 	for (unsigned i = 0; i < 2 * max_n && !rc; i++) {
@@ -258,6 +277,7 @@ int toplists_create(toplists **out, uint64_t nterms, unsigned max_n, const char 
 	xsort_expect(&t->s1, nterms < SIZE_MAX / 2 ? (size_t)nterms * 2 : SIZE_MAX);
 	xsort_key_bits(&t->s1, JOIN_BITS);
 	xsort_expect(&t->s2, nterms < SIZE_MAX / 2 ? (size_t)nterms * 2 : SIZE_MAX);
+	xsort_key_bits(&t->s2, t->w + 1 + t->cf_bits);
 	if (rc) {
 		toplists_free(t);
 		return rc;
@@ -433,7 +453,8 @@ static int join(toplists *t, ngidx_error *err)
 		}
 		if (lo == ng || grp[lo].hash != r.hash || grp[lo].h2 != r.h2)
 			continue;
-		s2_rec o = { grp[lo].id << 1 | r.child >> 63, r.cf, r.df, r.child & ~(1ull << 63) };
+		s2_rec o = { s2_key(t, grp[lo].id << 1 | r.child >> 63, r.cf), r.cf, r.df,
+		             r.child & ~(1ull << 63) };
 		if ((rc = xsort_add(&t->s2, &o, err)))
 			goto done;
 	}
@@ -473,14 +494,15 @@ static int write_cont(toplists *t, idx_writer *w, ngidx_error *err)
 		while (more == 1) {
 			s2_rec r;
 			memcpy(&r, p, sizeof r);
-			if (r.key >> 1 != id)
+			uint64_t ps = s2_parent_side(t, r.key);
+			if (ps >> 1 != id)
 				break;
 			if (NGIDX_RESERVE(ids, cap, cnt[0] + cnt[1] + 1)) {
 				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 				break;
 			}
 			ids[cnt[0] + cnt[1]] = r.child;
-			cnt[r.key & 1]++;
+			cnt[ps & 1]++;
 			more = xsort_next(&t->s2, &p, err);
 			if (more < 0)
 				rc = -more;
