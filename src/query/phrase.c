@@ -24,10 +24,13 @@
  * lies in an occurrence of W at t's offset: each occurrence of W holds one
  * of t there, and there are as many. So once t is known at its place, W is
  * too, and with it W's other tokens, which may in turn pin other windows.
+ * The same holds of a shorter n-gram of the phrase (a sub-gram: "the
+ * united" in "in the united states"), once all its tokens are placed.
  * The tokens are taken rarest in the collection first, each looked up in
  * the document only when needed: one that no earlier pick has placed is
  * picked, and its windows followed; one placed already is looked up only
- * if a window not followed yet holds it and is not much rarer. The picked
+ * if a window not followed yet holds it and is not much rarer. Sub-grams
+ * are looked up when tokens place no more. The picked
  * tokens' positions are decoded and probed from the least frequent one's
  * in the document, with forward-only pointers, so a document costs O(sum
  * of the picked tokens' frequencies). When one token places the whole
@@ -46,6 +49,7 @@
 #include <string.h>
 
 #define NO_WINDOW SIZE_MAX
+#define SUB_MAX_N 32 /* longer phrases: windows overlap by one token, no sub-grams */
 
 struct ngidx_phrase {
 	const ngidx_index *x;
@@ -69,6 +73,10 @@ struct ngidx_phrase {
 	size_t m;               /* tokens per window */
 	size_t *win_at;         /* per offset 0..n-m: the window's cursor, or
 	                           NO_WINDOW */
+	size_t *sub_at;         /* [(l - 2) * n + off]: the cursor of the l-gram
+	                           at off (2 <= l < m), or NO_WINDOW */
+	uint32_t *sub_tf;       /* the same: its frequency in the document, or
+	                           0 if not looked up */
 	/* checking a document (find_matches): */
 	uint32_t *tf;           /* per token cursor: its frequency there, or 0
 	                           if not looked up */
@@ -100,6 +108,8 @@ void ngidx_phrase_free(ngidx_phrase *p)
 	ngidx_free(p->tok_cur);
 	ngidx_free(p->filt);
 	ngidx_free(p->win_at);
+	ngidx_free(p->sub_at);
+	ngidx_free(p->sub_tf);
 	ngidx_free(p->tf);
 	ngidx_free(p->ord);
 	ngidx_free(p->pick);
@@ -287,13 +297,50 @@ static size_t next_window(size_t off, size_t stride, size_t m, size_t n)
 	return off + stride + m <= n ? off + stride : n - m;
 }
 
+/* The l-grams of the phrase for 2 <= l < m that the lexicon holds: they
+ * place windows as tokens do (pick_tokens). */
+static int open_subgrams(ngidx_phrase *p, ngidx_error *err)
+{
+	size_t n = p->n, m = p->m, k = (m - 2) * n;
+	p->sub_at = ngidx_malloc(k * sizeof *p->sub_at);
+	p->sub_tf = ngidx_calloc(k, sizeof *p->sub_tf);
+	if (!p->sub_at || !p->sub_tf)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	size_t found = 0;
+	for (size_t l = 2; l < m; l++) {
+		for (size_t off = 0; off < n; off++) {
+			size_t *at = &p->sub_at[(l - 2) * n + off];
+			*at = NO_WINDOW;
+			if (off + l > n)
+				continue;
+			ngidx_term term;
+			const char *s = p->ngram + p->start[off];
+			int f = ngidx_term_find(p->x, s, p->start[off + l] - 1 - p->start[off], &term);
+			if (f < 0)
+				return ERR_CORRUPT(err, "section lexdata: lookup failed");
+			if (f == 1) {
+				*at = p->ncur;
+				found++;
+				FORWARD_IF_ERROR(add_cursor(p, term.id, err));
+			}
+		}
+	}
+	if (!found) { /* nothing to look at for each document */
+		ngidx_free(p->sub_at);
+		ngidx_free(p->sub_tf);
+		p->sub_at = NULL;
+		p->sub_tf = NULL;
+	}
+	return NGIDX_OK;
+}
+
 /* Cover mode, after open_tokens: the windows the lexicon holds, and the
  * filters, rarest first (p->empty set if the phrase cannot occur). */
 static int open_windows(ngidx_phrase *p, ngidx_error *err)
 {
 	const ngidx_index *x = p->x;
 	size_t n = p->n, m = n < x->max_n ? n : x->max_n;
-	size_t stride = n <= 32 || m < 2 ? 1 : m - 1;
+	size_t stride = n <= SUB_MAX_N || m < 2 ? 1 : m - 1;
 	p->m = m;
 	memset(p->placed, 0, n);
 	for (size_t off = 0; m >= 2 && off < n; off = next_window(off, stride, m, n)) {
@@ -313,6 +360,8 @@ static int open_windows(ngidx_phrase *p, ngidx_error *err)
 		FORWARD_IF_ERROR(add_cursor(p, term.id, err));
 		memset(p->placed + off, 1, m);
 	}
+	if (n <= SUB_MAX_N && m > 2)
+		FORWARD_IF_ERROR(open_subgrams(p, err));
 	/* A token in a window the lexicon holds is implied by it. */
 	memset(p->tf, 0, p->ntok * sizeof *p->tf);
 	for (size_t i = 0; i < n; i++)
@@ -345,7 +394,9 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 		goto fail;
 	}
 	size_t n = t.ntok;
-	if ((rc = alloc_bufs(p, n, n + 1, n ? (size_t)t.off[n] + n : 1, err)))
+	size_t m = n < x->max_n ? n : x->max_n;
+	size_t nsub = n <= SUB_MAX_N && m > 2 ? (m - 2) * n : 0;
+	if ((rc = alloc_bufs(p, n, n + 1 + nsub, n ? (size_t)t.off[n] + n : 1, err)))
 		goto fail;
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -417,53 +468,114 @@ static int token_tf(ngidx_phrase *p, size_t i, uint32_t d, uint32_t *tf, ngidx_e
 	return 1;
 }
 
-/* From phrase index @i, placed: the windows it pins, and the indexes they
- * place, in turn (see the header comment). p->placed[] is 0 for an index
- * not placed, 1 for one placed but not followed (its token's frequency
- * not looked up yet), 2 once followed. */
-static void follow(ngidx_phrase *p, size_t i)
+/* p->placed[] flags: the index is placed; it was followed with its token's
+ * frequency known; it is on the stack. */
+enum { PLACED = 1, DONE = 2, QUEUED = 4 };
+
+static void push(ngidx_phrase *p, size_t k, size_t *top)
 {
-	size_t n = p->n, m = p->m, top = 0;
-	p->stack[top++] = i;
-	while (top) {
-		size_t j = p->stack[--top];
-		uint32_t tf = p->tf[p->tok_cur[j] - p->ntok_first];
-		if (!tf)
-			continue;
-		p->placed[j] = 2;
-		size_t lo = j + 1 >= m ? j + 1 - m : 0, hi = j + m <= n ? j : n - m;
-		for (size_t o = lo; o <= hi; o++) {
-			size_t w = p->win_at[o];
-			if (w == NO_WINDOW || p->followed[o] || ngidx_postings_tf(&p->cur[w]) != tf)
-				continue;
-			p->followed[o] = 1;
-			for (size_t k = o; k < o + m; k++) {
-				if (!p->placed[k]) {
-					p->placed[k] = 1;
-					p->nplaced++;
-					p->stack[top++] = k;
-				} else if (p->placed[k] == 1 && p->tf[p->tok_cur[k] - p->ntok_first]) {
-					p->stack[top++] = k; /* its token was looked up since */
-				}
-			}
+	if (!(p->placed[k] & QUEUED)) {
+		p->placed[k] |= QUEUED;
+		p->stack[(*top)++] = k;
+	}
+}
+
+/* Window @o is placed: so are its indexes, to be followed in turn. */
+static void place_window(ngidx_phrase *p, size_t o, size_t *top)
+{
+	p->followed[o] = 1;
+	for (size_t k = o; k < o + p->m; k++) {
+		if (!p->placed[k]) {
+			p->placed[k] = PLACED;
+			p->nplaced++;
+			push(p, k, top);
+		} else if (!(p->placed[k] & DONE) && p->tf[p->tok_cur[k] - p->ntok_first]) {
+			push(p, k, top); /* its token was looked up since */
 		}
 	}
 }
 
-/* Whether looking up the token of placed index @i may place more: a window
- * holding it is not followed yet, and is not much rarer than the token (if
- * it occurs in the collection 8 times less, the two will seldom occur as
- * often in one document). */
+/* Whether window @o may still be placed by a piece (token or sub-gram) of
+ * @cf occurrences in the collection: it is there, not followed, and not
+ * more than @ratio times rarer; else the two will seldom occur as often in
+ * one document, and looking the piece up there would be wasted. Measured
+ * on the phrases of bench/queries/gen.tsv: 8 for a token, 4 for a
+ * sub-gram (bench/RESULTS.md). */
+static int open_window(const ngidx_phrase *p, size_t o, uint64_t cf, uint64_t ratio)
+{
+	size_t w = p->win_at[o];
+	return w != NO_WINDOW && !p->followed[o] && cf / ratio <= p->cur[w].cf;
+}
+
+/* Each sub-gram whose indexes are all placed places the windows holding
+ * it that occur as often in document @d. */
+static int follow_subgrams(ngidx_phrase *p, uint32_t d, size_t *top, ngidx_error *err)
+{
+	size_t n = p->n, m = p->m;
+	for (size_t l = 2; l < m; l++) {
+		for (size_t off = 0; off + l <= n; off++) {
+			size_t c = p->sub_at[(l - 2) * n + off], o_lo = off + l > m ? off + l - m : 0;
+			size_t o_hi = off < n - m ? off : n - m, o;
+			if (c == NO_WINDOW)
+				continue;
+			for (o = o_lo; o <= o_hi && !open_window(p, o, p->cur[c].cf, 4); o++)
+				;
+			if (o > o_hi)
+				continue; /* nothing it could place */
+			for (o = off; o < off + l && p->placed[o]; o++)
+				;
+			if (o < off + l)
+				continue; /* not all placed */
+			uint32_t *tf = &p->sub_tf[(l - 2) * n + off];
+			if (!*tf) {
+				int g = ngidx_postings_seek(&p->cur[c], d, err);
+				if (g < 0)
+					return -g;
+				*tf = g && ngidx_postings_doc(&p->cur[c]) == d ? ngidx_postings_tf(&p->cur[c])
+				                                               : UINT32_MAX;
+			}
+			for (o = o_lo; o <= o_hi; o++)
+				if (open_window(p, o, 0, 1) && ngidx_postings_tf(&p->cur[p->win_at[o]]) == *tf)
+					place_window(p, o, top);
+		}
+	}
+	return NGIDX_OK;
+}
+
+/* From phrase index @i, placed: the windows it pins, and the indexes they
+ * place, in turn (see the header comment); then, while some are not
+ * placed, what the sub-grams place. */
+static int follow(ngidx_phrase *p, size_t i, uint32_t d, ngidx_error *err)
+{
+	size_t n = p->n, m = p->m, top = 0;
+	push(p, i, &top);
+	while (top) {
+		while (top) {
+			size_t j = p->stack[--top];
+			p->placed[j] &= (unsigned char)~QUEUED;
+			uint32_t tf = p->tf[p->tok_cur[j] - p->ntok_first];
+			if (!tf)
+				continue;
+			p->placed[j] |= DONE;
+			size_t lo = j + 1 >= m ? j + 1 - m : 0, hi = j + m <= n ? j : n - m;
+			for (size_t o = lo; o <= hi; o++)
+				if (open_window(p, o, 0, 1) && ngidx_postings_tf(&p->cur[p->win_at[o]]) == tf)
+					place_window(p, o, &top);
+		}
+		if (p->sub_at && p->nplaced < n)
+			FORWARD_IF_ERROR(follow_subgrams(p, d, &top, err));
+	}
+	return NGIDX_OK;
+}
+
+/* Whether looking up the token of placed index @i may place more. */
 static int worth_looking_up(const ngidx_phrase *p, size_t i)
 {
 	size_t n = p->n, m = p->m;
 	size_t lo = i + 1 >= m ? i + 1 - m : 0, hi = i + m <= n ? i : n - m;
-	uint64_t cf = p->cur[p->tok_cur[i]].cf;
-	for (size_t o = lo; o <= hi; o++) {
-		size_t w = p->win_at[o];
-		if (w != NO_WINDOW && !p->followed[o] && cf / 8 <= p->cur[w].cf)
+	for (size_t o = lo; o <= hi; o++)
+		if (open_window(p, o, p->cur[p->tok_cur[i]].cf, 8))
 			return 1;
-	}
 	return 0;
 }
 
@@ -479,11 +591,13 @@ static int pick_tokens(ngidx_phrase *p, uint32_t d, size_t *npick, ngidx_error *
 	memset(p->tf, 0, p->ntok * sizeof *p->tf);
 	memset(p->placed, 0, n);
 	memset(p->followed, 0, n);
+	if (p->sub_tf)
+		memset(p->sub_tf, 0, (p->m - 2) * n * sizeof *p->sub_tf);
 	p->nplaced = 0;
 	for (size_t r = 0; r < n && p->nplaced < n; r++) {
 		size_t i = p->ord[r];
 		uint32_t tf;
-		if (p->placed[i] == 2 || (p->placed[i] && !worth_looking_up(p, i)))
+		if ((p->placed[i] & DONE) || (p->placed[i] && !worth_looking_up(p, i)))
 			continue;
 		int g = token_tf(p, i, d, &tf, err);
 		if (g <= 0)
@@ -495,10 +609,11 @@ static int pick_tokens(ngidx_phrase *p, uint32_t d, size_t *npick, ngidx_error *
 			} else {
 				p->pick[k++] = i;
 			}
-			p->placed[i] = 1;
+			p->placed[i] = PLACED;
 			p->nplaced++;
 		}
-		follow(p, i);
+		if ((g = follow(p, i, d, err)))
+			return -g;
 	}
 	*npick = k;
 	return 1;
