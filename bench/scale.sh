@@ -9,8 +9,9 @@
 # Targets of issue 5: time per MB within 20 % from 100 MB to 4 GB; peak RSS
 # within --memory + 64 MB at every size; temporary disk at most 1.5 times
 # the index. Temporary disk is the largest size of the build's --tmp folder,
-# sampled every 0.2 s (runs, then the merge's and assembler's files). The
-# corpora stay in --out (default bench/out); the indexes are deleted.
+# in blocks in use (`du -B1`: the holes the merge punches in the runs it
+# has read count as free), sampled every 0.2 s. The corpora stay in --out
+# (default bench/out); the indexes are deleted.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 NGIDX=${NGIDX:-$root/build/ngidx}
@@ -37,7 +38,7 @@ for size in $sizes; do
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	( peak=0; while :; do
-		s=$(du -sb "$tmp" 2>/dev/null | cut -f1); s=${s:-0}
+		s=$(du -s -B1 "$tmp" 2>/dev/null | cut -f1); s=${s:-0}
 		[ "$s" -gt "$peak" ] && peak=$s && echo "$peak" >"$out/scale-peak"
 		sleep 0.2
 	done ) &

@@ -22,6 +22,7 @@
 #include "text/analyze.h"
 
 #include <string.h>
+#include <unistd.h>
 
 /* Directory size: about one lexicon block per bucket. */
 static unsigned dir_bits_for(uint64_t nterms)
@@ -32,24 +33,33 @@ static unsigned dir_bits_for(uint64_t nterms)
 	return b;
 }
 
-/* Append the files @paths, in order, as one section of @kind. */
+/* Section @kind from the temporary files @paths, in order, each removed once
+ * copied: the temporary disk then holds each byte once, in the file or in
+ * the index, and the external sorts of TOPLIST and CONT, last, find the
+ * partitions gone. */
 static int section_from_files(idx_writer *w, uint32_t kind, char *const *paths, size_t n,
                               ngidx_error *err)
 {
 	int rc = NGIDX_OK;
 	idx_writer_begin(w, kind);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = ngidx_wfile_append_file(&w->f, paths[i], err);
+		if (!(rc = ngidx_wfile_append_file(&w->f, paths[i], err)))
+			unlink(paths[i]);
 	idx_writer_end(w);
 	return rc;
 }
 
-static int append_tmp(idx_writer *w, const assemble_in *in, const char *name, ngidx_error *err)
+/* The temporary file @name appended to the open section; removed once
+ * copied if @consume. */
+static int append_tmp(idx_writer *w, const assemble_in *in, const char *name, int consume,
+                      ngidx_error *err)
 {
 	char *p = ngidx_strdupf("%s/%s", in->tmpdir, name);
 	if (!p)
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	int rc = ngidx_wfile_append_file(&w->f, p, err);
+	if (!rc && consume)
+		unlink(p);
 	ngidx_free(p);
 	return rc;
 }
@@ -388,6 +398,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 			}
 		}
 		ngidx_map_release(&m);
+		unlink(parts[p].lex_path); /* read once */
 		toplists_part_end(tl);
 		post_base += parts[p].post_bytes;
 		text_base += parts[p].text_bytes;
@@ -417,7 +428,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 	}
 	if (!rc) {
 		idx_writer_begin(&w, NGX_SEC_DOCS);
-		rc = append_tmp(&w, in, "docs", err);
+		rc = append_tmp(&w, in, "docs", 0, err);
 		struct ngx_doc_entry end = { 0 };
 		end.str_off = in->docstr_len;
 		end.sent_off = in->sents_len;
@@ -436,7 +447,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		if (docfiles[i].kind == NGX_SEC_TEXT && !o->store_text)
 			continue;
 		idx_writer_begin(&w, docfiles[i].kind);
-		rc = append_tmp(&w, in, docfiles[i].name, err);
+		rc = append_tmp(&w, in, docfiles[i].name, docfiles[i].kind == NGX_SEC_TEXT, err);
 		idx_writer_end(&w);
 	}
 	if (!rc && in->dict)

@@ -22,7 +22,7 @@
 int run_file_open(run_file *r, const char *path, ngidx_error *err)
 {
 	memset(r, 0, sizeof *r);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (r->fd < 0)
 		return ngidx_err_errno(err, errno, "cannot open '%s'", path);
 	struct stat st;
@@ -92,6 +92,7 @@ void run_cursor_init(run_cursor *c, const run_file *f, unsigned lo, unsigned hi)
 	c->pos = f->fence[lo];
 	c->end = f->fence[hi];
 	c->boff = c->pos;
+	c->punched = c->pos;
 }
 
 void run_cursor_release(run_cursor *c)
@@ -133,6 +134,8 @@ int run_cursor_next(run_cursor *c, ngidx_error *err)
 	size_t at = (size_t)(c->pos - c->boff);
 	size_t k = c->pos < c->boff + c->blen ? parse(&c->rec, c->buf[c->cur] + at, c->blen - at) : 0;
 	/* Else read it into the other buffer, more until it fits. */
+	if (!k)
+		ngidx_punch_read(c->f->fd, &c->punched, c->pos, RUN_PUNCH);
 	for (size_t want = c->f->chunk; !k; want *= 2) {
 		int o = !c->cur;
 		uint64_t left = c->end - c->pos;

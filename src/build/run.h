@@ -50,6 +50,8 @@
 #define RUN_CHUNK (32u << 10) /* bytes a cursor reads at a time, at most */
 #define RUN_DROP (64u << 10)  /* bytes read between two ngidx_map_drop of a
                                  mapped temporary file (assemble.c, toplists.c) */
+#define RUN_PUNCH (1u << 20)  /* bytes a cursor has read before it gives them
+                                 back to the file system */
 
 /* One record, pointing into its cursor's buffer: valid until the cursor's
  * next call but one (the merge reads a group after advancing past it). */
@@ -72,7 +74,8 @@ typedef struct run_file {
 	                         unless the caller lowers it) */
 } run_file;
 
-/* Open @path and check magic, bounds, fences and checksum. */
+/* Open @path (for reading and for punching holes) and check magic, bounds,
+ * fences and checksum. */
 int run_file_open(run_file *r, const char *path, ngidx_error *err);
 void run_file_close(run_file *r);
 
@@ -81,7 +84,10 @@ void run_file_close(run_file *r);
  * record it returned last stays valid while it reads the next: hundreds of
  * runs merged at once cost two chunks each (plus the largest record),
  * where mapped runs would each keep whole folios of the page cache
- * resident.
+ * resident. The bytes it has read go back to the file system every
+ * RUN_PUNCH bytes (a hole punched in whole 4 KiB blocks of its range), so
+ * that the runs shrink as the partitions they merge into grow: the runs
+ * are read once, and the merge's disk peak is their size, not the sum.
  */
 typedef struct run_cursor {
 	const run_file *f;
@@ -91,6 +97,8 @@ typedef struct run_cursor {
 	int cur;              /* the buffer of the last record */
 	uint64_t boff;        /* file offset of buf[cur][0] */
 	size_t blen;          /* bytes of the file in buf[cur] */
+	uint64_t punched;     /* the range's bytes before this are freed
+	                         (ngidx_punch_read) */
 	run_rec rec;          /* current record (valid after run_cursor_next) */
 } run_cursor;
 

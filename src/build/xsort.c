@@ -22,6 +22,10 @@
  * qsort of the whole buffer: glibc sorts records over 32 bytes through an
  * array of pointers and a comparison call per step.
  *
+ * A run is read once: every XSORT_PUNCH bytes read, the merge gives them
+ * back to the file system (ngidx_punch_read), so the disk the runs take
+ * shrinks as the caller's output grows.
+ *
  * Memory: budget + 64 KiB per run (runs = total bytes / (budget / 2)).
  * Equal records (cmp == 0) come out in an unspecified order, so callers
  * that need determinism make their comparison total.
@@ -39,6 +43,7 @@
 
 #define XSORT_MAGIC "NGXSORT\1"
 #define XSORT_RBUF (64u << 10)
+#define XSORT_PUNCH (1u << 20) /* bytes of a run read before they are freed */
 
 struct xsort_run {
 	char *path;
@@ -47,6 +52,7 @@ struct xsort_run {
 	size_t len, pos;       /* bytes in buf, next record offset */
 	uint64_t left;         /* records not yet read from the file */
 	uint64_t count;
+	uint64_t off, punched; /* bytes read; freed (ngidx_punch_read) */
 	XXH64_state_t h;
 };
 
@@ -212,6 +218,7 @@ static int refill(const xsort *s, xsort_run *r, ngidx_error *err)
 {
 	size_t per = XSORT_RBUF / s->rec ? XSORT_RBUF / s->rec : 1;
 	size_t want = (size_t)(r->left < per ? r->left : per) * s->rec, got = 0;
+	ngidx_punch_read(r->fd, &r->punched, r->off, XSORT_PUNCH);
 	while (got < want) {
 		ssize_t k = read(r->fd, r->buf + got, want - got);
 		if (k < 0 && errno == EINTR)
@@ -223,6 +230,7 @@ static int refill(const xsort *s, xsort_run *r, ngidx_error *err)
 		got += (size_t)k;
 	}
 	XXH64_update(&r->h, r->buf, got);
+	r->off += got;
 	r->len = got;
 	r->pos = 0;
 	r->left -= got / s->rec;
@@ -278,7 +286,7 @@ int xsort_finish(xsort *s, ngidx_error *err)
 		r->buf = ngidx_malloc(XSORT_RBUF > s->rec ? XSORT_RBUF : s->rec);
 		if (!r->buf)
 			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-		r->fd = open(r->path, O_RDONLY | O_CLOEXEC);
+		r->fd = open(r->path, O_RDWR | O_CLOEXEC);
 		if (r->fd < 0)
 			return ngidx_err_errno(err, errno, "cannot open '%s'", r->path);
 		unsigned char hdr[24];
@@ -286,6 +294,7 @@ int xsort_finish(xsort *s, ngidx_error *err)
 		    memcmp(hdr + 8, &(uint64_t){ s->rec }, 8) || memcmp(hdr + 16, &r->count, 8))
 			return ERR_CORRUPT(err, "temporary file '%s' has a bad header", r->path);
 		XXH64_reset(&r->h, 0);
+		r->off = 24;
 		r->left = r->count;
 		if (r->count) {
 			FORWARD_IF_ERROR(refill(s, r, err));

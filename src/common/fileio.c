@@ -218,6 +218,15 @@ int ngidx_wfile_append_file(ngidx_wfile *w, const char *src, ngidx_error *err)
 	return w->rc;
 }
 
+void ngidx_punch_read(int fd, uint64_t *from, uint64_t to, uint64_t step)
+{
+	uint64_t a = (*from + 4095) & ~(uint64_t)4095, b = to & ~(uint64_t)4095;
+	if (b < a + step)
+		return;
+	(void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)a, (off_t)(b - a));
+	*from = b;
+}
+
 int ngidx_pread_all(int fd, void *p, size_t n, uint64_t off, ngidx_error *err)
 {
 	char *q = p;

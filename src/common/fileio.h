@@ -54,6 +54,13 @@ int ngidx_wfile_append_file(ngidx_wfile *w, const char *src, ngidx_error *err);
 /* Append @n bytes of @fd from offset @off to @w. */
 int ngidx_wfile_copy_fd(ngidx_wfile *w, int fd, uint64_t off, uint64_t n, ngidx_error *err);
 
+/* Temporary files read once: give the whole 4 KiB blocks of @fd in
+ * [*@from, @to) back to the file system (a hole, the size unchanged) once
+ * there are at least @step bytes of them, and move *@from to the end of
+ * what was freed. Best effort: where holes cannot be punched the bytes
+ * stay until the file is removed. */
+void ngidx_punch_read(int fd, uint64_t *from, uint64_t to, uint64_t step);
+
 /* All @n bytes at @off, or an error (a short file is NGIDX_ERR_IO). */
 int ngidx_pread_all(int fd, void *p, size_t n, uint64_t off, ngidx_error *err);
 int ngidx_pwrite_all(int fd, const void *p, size_t n, uint64_t off, ngidx_error *err);

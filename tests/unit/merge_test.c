@@ -1207,3 +1207,53 @@ Test(merge, corrupt_runs_rejected, .init = fixture_setup, .fini = fixture_teardo
 	free(pa.p);
 	free(pb.p);
 }
+
+/* Cursors give back what they have read: a 6 MiB run read by two cursors
+ * (the two halves of the hash space, as two merge threads read it) comes
+ * out whole and in order, and takes about RUN_PUNCH per cursor on disk
+ * afterwards. */
+Test(merge, cursors_free_what_they_read, .init = fixture_setup, .fini = fixture_teardown)
+{
+	rng r = { test_seed("cursors_free_what_they_read") };
+	size_t nr = 30000;
+	trec *recs = xrealloc(NULL, nr * sizeof *recs);
+	char *texts = xrealloc(NULL, nr * 200);
+	for (size_t i = 0; i < nr; i++) {
+		char *t = texts + i * 200;
+		size_t len = 20 + rng_below(&r, 180);
+		for (size_t k = 0; k < len; k++)
+			t[k] = (char)('a' + rng_below(&r, 26));
+		recs[i] = (trec){ .hash = rng_next(&r), .n = 1, .text = t, .len = len, .df = 1, .cf = 1,
+		                  .post = (const unsigned char *)t, .plen = len };
+	}
+	run_write(tp("big.run"), recs, nr); /* sorts recs */
+	run_file f;
+	ngidx_error err = { 0 };
+	cr_assert_eq(run_file_open(&f, tp("big.run"), &err), NGIDX_OK, "%s", err.msg);
+	cr_assert_gt(f.len, 5u << 20);
+	size_t i = 0;
+	for (unsigned half = 0; half < 2; half++) {
+		run_cursor c;
+		run_cursor_init(&c, &f, half * 128, half * 128 + 128);
+		int g;
+		while ((g = run_cursor_next(&c, &err)) == 1) {
+			CHECK(i < nr && c.rec.hash == recs[i].hash && c.rec.text_len == recs[i].len &&
+			          !memcmp(c.rec.text, recs[i].text, recs[i].len) &&
+			          c.rec.post_len == recs[i].plen && !memcmp(c.rec.post, recs[i].post, recs[i].plen),
+			      "record %zu differs", i);
+			i++;
+		}
+		cr_assert_eq(g, 0, "%s", err.msg);
+		run_cursor_release(&c);
+	}
+	cr_assert_eq(i, nr);
+	struct stat st;
+	cr_assert_eq(fstat(f.fd, &st), 0);
+	if (fixture_punches_holes())
+		cr_assert_lt((long long)st.st_blocks * 512, 2 * RUN_PUNCH + (64 << 10),
+		             "the run still takes %lld of its %llu bytes on disk",
+		             (long long)st.st_blocks * 512, (unsigned long long)f.len);
+	run_file_close(&f);
+	free(texts);
+	free(recs);
+}

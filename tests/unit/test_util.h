@@ -28,6 +28,8 @@
  *     /tmp/ngidx-<TEST_NAME>-XXXXXX; removed afterwards, even with folders a
  *     test made unreadable, unless NGIDX_KEEP is set and not "0"), paths in
  *     it (tp, kp) and whole-file write_file / read_whole;
+ *   - fixture_punches_holes(): whether g_dir's file system punches holes
+ *     (a test of freed temporary disk checks nothing where it does not);
  *   - fa_malloc / fa_realloc / fa_free with their state FA: an allocator
  *     that fails a chosen call and counts live blocks.
  */
@@ -289,6 +291,22 @@ static inline unsigned char *read_whole(const char *path, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return p;
+}
+
+/* Whether the file system of the fixture folder punches holes (fallocate);
+ * if not, says so on stderr. */
+static inline int fixture_punches_holes(void)
+{
+	int fd = open(tp("punch-probe"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert_geq(fd, 0);
+	static const char block[8192];
+	cr_assert_eq(write(fd, block, sizeof block), (ssize_t)sizeof block);
+	int ok = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096) == 0;
+	close(fd);
+	unlink(tp("punch-probe"));
+	if (!ok)
+		fprintf(stderr, TEST_NAME "_test: %s cannot punch holes: not checked\n", g_dir);
+	return ok;
 }
 
 /* ---- allocation failures --------------------------------------------------- */

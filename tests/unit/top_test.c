@@ -90,6 +90,50 @@ Test(top, xsort, .init = fixture_setup, .fini = fixture_teardown)
 	xsort_case(&r, 5000, 100, 1);          /* the 64-record minimum */
 }
 
+/* The merge gives back what it has read of each run: by the end, each run
+ * takes less than XSORT_PUNCH (1 MiB) and a block on disk, not up to its
+ * 4 MiB. */
+Test(top, xsort_frees_what_it_read, .init = fixture_setup, .fini = fixture_teardown)
+{
+	rng r = { test_seed("xsort_frees_what_it_read") };
+	xsort s;
+	ngidx_error e = { 0 };
+	size_t n = 400000, budget = 8u << 20;
+	cr_assert_eq(xsort_init(&s, sizeof(rec3), cmp_rec3, g_dir, "f", budget, &e), 0);
+	rec3 *ref = xrealloc(NULL, n * sizeof *ref);
+	for (size_t i = 0; i < n; i++) {
+		ref[i] = (rec3){ rng_next(&r), rng_below(&r, 4), i };
+		cr_assert_eq(xsort_add(&s, &ref[i], &e), 0, "%s", e.msg);
+	}
+	cr_assert_eq(xsort_finish(&s, &e), 0, "%s", e.msg);
+	cr_assert_geq(s.nruns, 2);
+	qsort(ref, n, sizeof *ref, cmp_rec3);
+	const void *p;
+	size_t got = 0;
+	int more;
+	while ((more = xsort_next(&s, &p, &e)) == 1) {
+		CHECK(got < n && !memcmp(p, &ref[got], sizeof(rec3)), "record %zu differs", got);
+		got++;
+	}
+	cr_assert_eq(more, 0, "%s", e.msg);
+	cr_assert_eq(got, n);
+	long long size = 0;
+	for (size_t i = 0; i < s.nruns && fixture_punches_holes(); i++) {
+		char name[32];
+		struct stat st;
+		snprintf(name, sizeof name, "f-%zu", i);
+		cr_assert_eq(stat(tp(name), &st), 0);
+		size += (long long)st.st_size;
+		cr_assert_lt((long long)st.st_blocks * 512, (1 << 20) + 65536,
+		             "run %zu still takes %lld of its %lld bytes on disk", i,
+		             (long long)st.st_blocks * 512, (long long)st.st_size);
+		if (i + 1 == s.nruns)
+			cr_assert_geq(size, (long long)(n * sizeof(rec3)));
+	}
+	xsort_release(&s);
+	free(ref);
+}
+
 /* Ordered by the top bits of the key only, no comparison: check the order
  * of the top bits and that every record comes out once. */
 static void xsort_topbits_case(rng *r, size_t n, size_t budget, unsigned bits)
