@@ -66,7 +66,7 @@ struct ngidx_phrase {
 	uint64_t found;         /* cover: occurrences in the documents given */
 	ngidx_postings *cur;    /* lexicon: [0] the term; then token cursors;
 	                           cover: token cursors, then filters */
-	size_t ncur, ntok_first, ntok; /* token cursors are cur[ntok_first ..+ntok) */
+	size_t ncur, cur_cap, ntok_first, ntok; /* token cursors are cur[ntok_first ..+ntok) */
 	size_t *tok_cur;        /* phrase index -> cursor index */
 	size_t *filt;           /* cover: filter cursors, rarest first */
 	size_t nfilt;
@@ -107,18 +107,9 @@ void ngidx_phrase_free(ngidx_phrase *p)
 	ngidx_free(p->start);
 	ngidx_free(p->tok_cur);
 	ngidx_free(p->filt);
-	ngidx_free(p->win_at);
+	ngidx_free(p->win_at); /* the block of alloc_check */
 	ngidx_free(p->sub_at);
 	ngidx_free(p->sub_tf);
-	ngidx_free(p->tf);
-	ngidx_free(p->ord);
-	ngidx_free(p->pick);
-	ngidx_free(p->stack);
-	ngidx_free(p->placed);
-	ngidx_free(p->followed);
-	ngidx_free(p->pos);
-	ngidx_free(p->npos);
-	ngidx_free(p->ptr);
 	ngidx_free(p->match);
 	ngidx_free(p);
 }
@@ -177,19 +168,53 @@ static int cmp_cf(const void *a, const void *b, void *ctx)
 	return (i > j) - (i < j);
 }
 
-/* Open a cursor on term @id as cur[ncur]. */
+/* Open a cursor on term @id as cur[ncur]. The array may move: no pointer
+ * to a cursor is kept across this call. */
 static int add_cursor(ngidx_phrase *p, uint64_t id, ngidx_error *err)
 {
+	if (NGIDX_RESERVE(p->cur, p->cur_cap, p->ncur + 1))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	int rc = idx_postings_init(&p->cur[p->ncur], p->x, id, err);
 	if (!rc)
 		p->ncur++;
 	return rc;
 }
 
+/* The buffers of checking documents (find_matches), in one block: only a
+ * phrase whose positions are needed takes it, not an n-gram counted from
+ * the lexicon. */
+static int alloc_check(ngidx_phrase *p, ngidx_error *err)
+{
+	if (p->win_at)
+		return NGIDX_OK;
+	size_t k = (size_t)p->n + 1;
+	size_t per = 5 * sizeof(size_t) + sizeof(uint32_t *) + 2 * sizeof(uint32_t) + 2;
+	unsigned char *b = ngidx_malloc(k * per);
+	if (!b)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	/* widest first: every array stays aligned */
+	p->win_at = (void *)b;
+	p->ord = (void *)(b += k * sizeof(size_t));
+	p->pick = (void *)(b += k * sizeof(size_t));
+	p->stack = (void *)(b += k * sizeof(size_t));
+	p->ptr = (void *)(b += k * sizeof(size_t));
+	p->pos = (void *)(b += k * sizeof(size_t));
+	p->tf = (void *)(b += k * sizeof(uint32_t *));
+	p->npos = (void *)(b += k * sizeof(uint32_t));
+	p->placed = b += k * sizeof(uint32_t);
+	p->followed = b + k;
+	for (size_t i = 0; i < k; i++)
+		p->win_at[i] = NO_WINDOW;
+	if (p->lex)
+		p->win_at[0] = 0; /* the term itself */
+	return NGIDX_OK;
+}
+
 /* One cursor per distinct token, from cur[ntok_first] on. @return NGIDX_OK
  * (p->empty set if a token is unknown) or an error. */
 static int open_tokens(ngidx_phrase *p, ngidx_error *err)
 {
+	FORWARD_IF_ERROR(alloc_check(p, err));
 	uint64_t *ids = ngidx_malloc(p->n * sizeof *ids);
 	if (!ids)
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
@@ -225,32 +250,16 @@ static int open_tokens(ngidx_phrase *p, ngidx_error *err)
 	return rc;
 }
 
-/* The buffers of a phrase of @n tokens, @nf covering n-grams and @bytes of
- * normalized text. */
-static int alloc_bufs(ngidx_phrase *p, size_t n, size_t nf, size_t bytes, ngidx_error *err)
+/* The buffers of a phrase of @n tokens and @bytes of normalized text
+ * (cursors are added as they are opened: add_cursor). */
+static int alloc_bufs(ngidx_phrase *p, size_t n, size_t bytes, ngidx_error *err)
 {
 	p->n = (unsigned)n;
 	p->ngram = ngidx_malloc(bytes);
 	p->start = ngidx_malloc((n + 1) * sizeof *p->start);
-	p->cur = ngidx_calloc(2 * n + nf + 1, sizeof *p->cur);
 	p->tok_cur = ngidx_calloc(n + 1, sizeof *p->tok_cur);
-	p->filt = ngidx_calloc(2 * n + nf + 1, sizeof *p->filt);
-	p->pos = ngidx_calloc(n + 1, sizeof *p->pos);
-	p->npos = ngidx_calloc(n + 1, sizeof *p->npos);
-	p->ptr = ngidx_calloc(n + 1, sizeof *p->ptr);
-	p->win_at = ngidx_malloc((n + 1) * sizeof *p->win_at);
-	p->tf = ngidx_calloc(n + 1, sizeof *p->tf);
-	p->ord = ngidx_calloc(n + 1, sizeof *p->ord);
-	p->pick = ngidx_calloc(n + 1, sizeof *p->pick);
-	p->stack = ngidx_calloc(n + 1, sizeof *p->stack);
-	p->placed = ngidx_calloc(n + 1, 1);
-	p->followed = ngidx_calloc(n + 1, 1);
-	if (!p->ngram || !p->start || !p->cur || !p->tok_cur || !p->filt || !p->pos || !p->npos ||
-	    !p->ptr || !p->win_at || !p->tf || !p->ord || !p->pick || !p->stack || !p->placed ||
-	    !p->followed)
+	if (!p->ngram || !p->start || !p->tok_cur)
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i <= n; i++)
-		p->win_at[i] = NO_WINDOW;
 	p->m = n;
 	return NGIDX_OK;
 }
@@ -264,7 +273,7 @@ int ngidx_phrase_open_term(const ngidx_index *x, const ngidx_term *t, ngidx_phra
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	p->x = x;
 	size_t len = t ? t->text_len : 0;
-	int rc = alloc_bufs(p, 1, 0, len + 1, err);
+	int rc = alloc_bufs(p, 1, len + 1, err);
 	if (!rc) {
 		if (len)
 			memcpy(p->ngram, t->text, len);
@@ -278,7 +287,6 @@ int ngidx_phrase_open_term(const ngidx_index *x, const ngidx_term *t, ngidx_phra
 		p->lex = 1;
 		p->cf = t->cf;
 		p->df = t->df;
-		p->win_at[0] = 0;
 		rc = add_cursor(p, t->id, err);
 	}
 	if (rc) {
@@ -342,6 +350,9 @@ static int open_windows(ngidx_phrase *p, ngidx_error *err)
 	size_t n = p->n, m = n < x->max_n ? n : x->max_n;
 	size_t stride = n <= SUB_MAX_N || m < 2 ? 1 : m - 1;
 	p->m = m;
+	p->filt = ngidx_malloc((2 * n + 1) * sizeof *p->filt); /* windows, then tokens */
+	if (!p->filt)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	memset(p->placed, 0, n);
 	for (size_t off = 0; m >= 2 && off < n; off = next_window(off, stride, m, n)) {
 		ngidx_term term;
@@ -394,9 +405,7 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 		goto fail;
 	}
 	size_t n = t.ntok;
-	size_t m = n < x->max_n ? n : x->max_n;
-	size_t nsub = n <= SUB_MAX_N && m > 2 ? (m - 2) * n : 0;
-	if ((rc = alloc_bufs(p, n, n + 1 + nsub, n ? (size_t)t.off[n] + n : 1, err)))
+	if ((rc = alloc_bufs(p, n, n ? (size_t)t.off[n] + n : 1, err)))
 		goto fail;
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -426,7 +435,6 @@ int ngidx_phrase_open(const ngidx_index *x, const char *phrase, size_t len, ngid
 			p->lex = 1;
 			p->cf = term.cf;
 			p->df = term.df;
-			p->win_at[0] = 0;
 			if ((rc = add_cursor(p, term.id, err)))
 				goto fail;
 			*out = p;
