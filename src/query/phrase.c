@@ -65,25 +65,27 @@ struct ngidx_phrase {
 	                           than any cursor's term) */
 	uint64_t found;         /* cover: occurrences in the documents given */
 	ngidx_postings *cur;    /* lexicon: [0] the term; then token cursors;
-	                           cover: token cursors, then filters */
+	                           cover: token cursors, windows, sub-grams */
 	size_t ncur, cur_cap, ntok_first, ntok; /* token cursors are cur[ntok_first ..+ntok) */
 	size_t *tok_cur;        /* phrase index -> cursor index */
-	size_t *filt;           /* cover: filter cursors, rarest first */
+	size_t *filt;           /* cover: filter cursors, rarest first: the
+	                           windows, and the tokens no window holds */
 	size_t nfilt;
 	size_t m;               /* tokens per window */
-	size_t *win_at;         /* per offset 0..n-m: the window's cursor, or
-	                           NO_WINDOW */
 	size_t *sub_at;         /* [(l - 2) * n + off]: the cursor of the l-gram
 	                           at off (2 <= l < m), or NO_WINDOW */
 	uint32_t *sub_tf;       /* the same: its frequency in the document, or
 	                           0 if not looked up */
-	/* checking a document (find_matches): */
+	/* checking a document (find_matches); the arrays from win_at to ptr
+	 * are one block (alloc_check) */
+	size_t *win_at;         /* per offset 0..n-m: the window's cursor, or
+	                           NO_WINDOW */
 	uint32_t *tf;           /* per token cursor: its frequency there, or 0
 	                           if not looked up */
 	size_t *ord;            /* phrase indexes by their token's frequency */
 	size_t *pick;           /* the tokens whose positions are probed */
 	size_t *stack;
-	unsigned char *placed;  /* per phrase index: placed by the picks */
+	unsigned char *placed;  /* per phrase index: PLACED, DONE, QUEUED */
 	size_t nplaced;
 	unsigned char *followed; /* per offset: window followed */
 	const uint32_t **pos;   /* per pick: positions in the doc */
