@@ -675,11 +675,10 @@ static int find_matches(ngidx_phrase *p, uint32_t d, int want_pos, ngidx_error *
 	return NGIDX_OK;
 }
 
-/* Cover mode: from the lead's current document on, the next document where
- * all filters agree and the phrase occurs. */
-/* Move to the first matching document from the lead cursor's (@more: its
- * last move). Once the documents given hold as many occurrences as the
- * phrase can have (ngidx_phrase_cf_bound), there is no other. */
+/* Cover mode: from the lead cursor's current document on (@more: its last
+ * move), the next document where all filters agree and the phrase occurs.
+ * Once the documents given hold as many occurrences as the phrase can have
+ * (ngidx_phrase_cf_bound), there is no other. */
 static int cover_advance(ngidx_phrase *p, int more, ngidx_error *err)
 {
 	ngidx_postings *lead = &p->cur[p->filt[0]];
