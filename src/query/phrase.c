@@ -375,7 +375,9 @@ static int open_windows(ngidx_phrase *p, ngidx_error *err)
 	}
 	if (n <= SUB_MAX_N && m > 2)
 		FORWARD_IF_ERROR(open_subgrams(p, err));
-	/* A token in a window the lexicon holds is implied by it. */
+	/* A token in a window the lexicon holds is implied by it (p->placed
+	 * marks the indexes in one, p->tf their tokens: scratch until the first
+	 * document is checked). */
 	memset(p->tf, 0, p->ntok * sizeof *p->tf);
 	for (size_t i = 0; i < n; i++)
 		if (p->placed[i])
@@ -461,6 +463,17 @@ fail:
 	return rc;
 }
 
+/* The frequency of @c's term in document @d into *@tf, the cursor brought
+ * there. @return 1, 0 if the term is not in @d, or -error. */
+static int tf_at(ngidx_postings *c, uint32_t d, uint32_t *tf, ngidx_error *err)
+{
+	int g = ngidx_postings_seek(c, d, err);
+	if (g <= 0 || ngidx_postings_doc(c) != d)
+		return g < 0 ? g : 0;
+	*tf = ngidx_postings_tf(c);
+	return 1;
+}
+
 /* The frequency in document @d of the token at phrase index @i into *@tf,
  * its cursor brought there once per document (p->tf[] is 0 until then).
  * @return 1, 0 if the token is not in @d, or -error. */
@@ -468,11 +481,9 @@ static int token_tf(ngidx_phrase *p, size_t i, uint32_t d, uint32_t *tf, ngidx_e
 {
 	size_t j = p->tok_cur[i] - p->ntok_first;
 	if (!p->tf[j]) {
-		ngidx_postings *c = &p->cur[p->tok_cur[i]];
-		int g = ngidx_postings_seek(c, d, err);
-		if (g <= 0 || ngidx_postings_doc(c) != d)
-			return g < 0 ? g : 0;
-		p->tf[j] = ngidx_postings_tf(c);
+		int g = tf_at(&p->cur[p->tok_cur[i]], d, &p->tf[j], err);
+		if (g <= 0)
+			return g;
 	}
 	*tf = p->tf[j];
 	return 1;
@@ -517,36 +528,61 @@ static int open_window(const ngidx_phrase *p, size_t o, uint64_t cf, uint64_t ra
 	return w != NO_WINDOW && !p->followed[o] && cf / ratio <= p->cur[w].cf;
 }
 
+/* The offsets [*@lo, *@hi] of the windows that hold indexes [@off, @off +
+ * @l) of the phrase. */
+static void windows_over(const ngidx_phrase *p, size_t off, size_t l, size_t *lo, size_t *hi)
+{
+	*lo = off + l > p->m ? off + l - p->m : 0;
+	*hi = off < p->n - p->m ? off : p->n - p->m;
+}
+
+/* Whether a piece at indexes [@off, @off + @l) of @cf occurrences in the
+ * collection may place a window there (open_window, @ratio). */
+static int may_place(const ngidx_phrase *p, size_t off, size_t l, uint64_t cf, uint64_t ratio)
+{
+	size_t lo, hi;
+	windows_over(p, off, l, &lo, &hi);
+	for (size_t o = lo; o <= hi; o++)
+		if (open_window(p, o, cf, ratio))
+			return 1;
+	return 0;
+}
+
+/* A piece at indexes [@off, @off + @l), placed, occurs @tf times in the
+ * document: so does each window holding it that occurs @tf times, and it
+ * places them. */
+static void place_windows(ngidx_phrase *p, size_t off, size_t l, uint32_t tf, size_t *top)
+{
+	size_t lo, hi;
+	windows_over(p, off, l, &lo, &hi);
+	for (size_t o = lo; o <= hi; o++)
+		if (open_window(p, o, 0, 1) && ngidx_postings_tf(&p->cur[p->win_at[o]]) == tf)
+			place_window(p, o, top);
+}
+
 /* Each sub-gram whose indexes are all placed places the windows holding
  * it that occur as often in document @d. */
 static int follow_subgrams(ngidx_phrase *p, uint32_t d, size_t *top, ngidx_error *err)
 {
-	size_t n = p->n, m = p->m;
-	for (size_t l = 2; l < m; l++) {
+	size_t n = p->n;
+	for (size_t l = 2; l < p->m; l++) {
 		for (size_t off = 0; off + l <= n; off++) {
-			size_t c = p->sub_at[(l - 2) * n + off], o_lo = off + l > m ? off + l - m : 0;
-			size_t o_hi = off < n - m ? off : n - m, o;
-			if (c == NO_WINDOW)
+			size_t c = p->sub_at[(l - 2) * n + off], k;
+			if (c == NO_WINDOW || !may_place(p, off, l, p->cur[c].cf, 4))
 				continue;
-			for (o = o_lo; o <= o_hi && !open_window(p, o, p->cur[c].cf, 4); o++)
+			for (k = off; k < off + l && p->placed[k]; k++)
 				;
-			if (o > o_hi)
-				continue; /* nothing it could place */
-			for (o = off; o < off + l && p->placed[o]; o++)
-				;
-			if (o < off + l)
+			if (k < off + l)
 				continue; /* not all placed */
 			uint32_t *tf = &p->sub_tf[(l - 2) * n + off];
 			if (!*tf) {
-				int g = ngidx_postings_seek(&p->cur[c], d, err);
+				int g = tf_at(&p->cur[c], d, tf, err);
 				if (g < 0)
 					return -g;
-				*tf = g && ngidx_postings_doc(&p->cur[c]) == d ? ngidx_postings_tf(&p->cur[c])
-				                                               : UINT32_MAX;
+				if (!g)
+					*tf = UINT32_MAX; /* not there: places nothing */
 			}
-			for (o = o_lo; o <= o_hi; o++)
-				if (open_window(p, o, 0, 1) && ngidx_postings_tf(&p->cur[p->win_at[o]]) == *tf)
-					place_window(p, o, top);
+			place_windows(p, off, l, *tf, top);
 		}
 	}
 	return NGIDX_OK;
@@ -557,7 +593,7 @@ static int follow_subgrams(ngidx_phrase *p, uint32_t d, size_t *top, ngidx_error
  * placed, what the sub-grams place. */
 static int follow(ngidx_phrase *p, size_t i, uint32_t d, ngidx_error *err)
 {
-	size_t n = p->n, m = p->m, top = 0;
+	size_t top = 0;
 	push(p, i, &top);
 	while (top) {
 		while (top) {
@@ -567,26 +603,12 @@ static int follow(ngidx_phrase *p, size_t i, uint32_t d, ngidx_error *err)
 			if (!tf)
 				continue;
 			p->placed[j] |= DONE;
-			size_t lo = j + 1 >= m ? j + 1 - m : 0, hi = j + m <= n ? j : n - m;
-			for (size_t o = lo; o <= hi; o++)
-				if (open_window(p, o, 0, 1) && ngidx_postings_tf(&p->cur[p->win_at[o]]) == tf)
-					place_window(p, o, &top);
+			place_windows(p, j, 1, tf, &top);
 		}
-		if (p->sub_at && p->nplaced < n)
+		if (p->sub_at && p->nplaced < p->n)
 			FORWARD_IF_ERROR(follow_subgrams(p, d, &top, err));
 	}
 	return NGIDX_OK;
-}
-
-/* Whether looking up the token of placed index @i may place more. */
-static int worth_looking_up(const ngidx_phrase *p, size_t i)
-{
-	size_t n = p->n, m = p->m;
-	size_t lo = i + 1 >= m ? i + 1 - m : 0, hi = i + m <= n ? i : n - m;
-	for (size_t o = lo; o <= hi; o++)
-		if (open_window(p, o, p->cur[p->tok_cur[i]].cf, 8))
-			return 1;
-	return 0;
 }
 
 /* The tokens to probe in document @d, where the windows are, into p->pick
@@ -607,7 +629,8 @@ static int pick_tokens(ngidx_phrase *p, uint32_t d, size_t *npick, ngidx_error *
 	for (size_t r = 0; r < n && p->nplaced < n; r++) {
 		size_t i = p->ord[r];
 		uint32_t tf;
-		if ((p->placed[i] & DONE) || (p->placed[i] && !worth_looking_up(p, i)))
+		if ((p->placed[i] & DONE) ||
+		    (p->placed[i] && !may_place(p, i, 1, p->cur[p->tok_cur[i]].cf, 8)))
 			continue;
 		int g = token_tf(p, i, d, &tf, err);
 		if (g <= 0)
