@@ -8,6 +8,12 @@
  * directory to scratch files, which follow as sections of their own; the
  * other sections are the partitions' and the documents' files copied in
  * order. Every section is hashed as it streams (idx_writer).
+ *
+ * TOPLIST, NTERMS and CONT need a pass of their own over the terms and
+ * external sorts (toplists.c): one OpenMP task writes everything else
+ * while the team runs those, one task per partition, and they come last.
+ * The writing phase was one thread's, about a third of a 2-thread build at
+ * 200 MB; measured in bench/RESULTS.md.
  */
 #include "assemble.h"
 #include "toplists.h"
@@ -35,8 +41,8 @@ static unsigned dir_bits_for(uint64_t nterms)
 
 /* Section @kind from the temporary files @paths, in order, each removed once
  * copied: the temporary disk then holds each byte once, in the file or in
- * the index, and the external sorts of TOPLIST and CONT, last, find the
- * partitions gone. */
+ * the index (the files TOPLIST's pass has mapped go when it is done with
+ * them). */
 static int section_from_files(idx_writer *w, uint32_t kind, char *const *paths, size_t n,
                               ngidx_error *err)
 {
@@ -313,26 +319,16 @@ done:
 	return rc;
 }
 
-int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
+/*
+ * LEXDATA, LEXICON and LEXDIR: one pass over the partitions' terms,
+ * rebased and encoded in blocks; the block headers and the directory go to
+ * scratch files, which follow as sections of their own. Each partition's
+ * lexicon is removed once read.
+ */
+static int write_lexicon(idx_writer *w, const assemble_in *in, unsigned bits, ngidx_error *err)
 {
-	const ngidx_build_opts *o = in->o;
 	const merge_out *parts = in->parts;
-	size_t nparts = in->nparts;
-	struct ngx_info info = in->info;
-	for (size_t p = 0; p < nparts; p++) {
-		info.nterms += parts[p].nterms;
-		info.actor_terms += parts[p].nactor_terms;
-		for (int k = 0; k < NGIDX_MAX_N; k++) {
-			info.nterms_n[k] += parts[p].nterms_n[k];
-			info.cf_n[k] += parts[p].cf_n[k];
-		}
-	}
-	unsigned bits = dir_bits_for(info.nterms);
-	info.dir_bits = bits;
-
 	uint64_t nb = 1ull << bits;
-	idx_writer w;
-	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, NGX_SEC_KIND_MAX, err));
 	ngidx_wfile dir, blocks;
 	char *dir_path = ngidx_strdupf("%s/lexdir", in->tmpdir);
 	char *blocks_path = ngidx_strdupf("%s/lexblocks", in->tmpdir);
@@ -343,27 +339,16 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 	if (rc) {
 		ngidx_free(dir_path);
 		ngidx_free(blocks_path);
-		idx_writer_abort(&w);
 		return rc;
 	}
-
-	toplists *tl = NULL; /* TOPLIST and CONT, fed by the pass below */
-	rc = toplists_create(&tl, info.nterms, o->max_n, in->tmpdir, o->memory, err);
-	idx_writer_begin(&w, NGX_SEC_INFO);
-	ngidx_wfile_write(&w.f, &info, sizeof info);
-	idx_writer_end(&w);
-
-	/* LEXDATA: the partitions' terms, rebased and encoded in blocks; the
-	 * block headers (LEXICON) and the directory go to the side. */
-	idx_writer_begin(&w, NGX_SEC_LEXDATA);
-	uint64_t data_start = w.f.written;
+	idx_writer_begin(w, NGX_SEC_LEXDATA);
+	uint64_t data_start = w->f.written;
 	uint64_t post_base = 0, text_base = 0, idx = 0, next_k = 0, nblk = 0, prev40 = 0;
-	for (size_t p = 0; p < nparts && !rc; p++) {
+	for (size_t p = 0; p < in->nparts && !rc; p++) {
 		ngidx_map m;
 		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
 			break;
 		size_t ne = m.len / sizeof(struct ngx_lex_entry), dropped = 0;
-		toplists_part_begin(tl, parts[p].text_path);
 		for (size_t i = 0; i < ne; i++, idx++) {
 			if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
 				dropped = ngidx_map_drop(&m, dropped, i * sizeof(struct ngx_lex_entry));
@@ -375,22 +360,21 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 				post_end = f.post_off;
 				text_end = f.text_off;
 			}
-			toplists_add(tl, idx, &e, text_end);
 			uint64_t h40 = NGX_HASH40(e.hash);
 			if (idx % NGX_LEX_BLOCK == 0) {
-				struct ngx_lex_block bh = { w.f.written - data_start, e.post_off + post_base,
+				struct ngx_lex_block bh = { w->f.written - data_start, e.post_off + post_base,
 				                            e.text_off + text_base };
 				ngidx_wfile_write(&blocks, &bh, sizeof bh);
 				nblk++;
-				ngidx_wfile_put_varint(&w.f, h40);
+				ngidx_wfile_put_varint(&w->f, h40);
 			} else {
-				ngidx_wfile_put_varint(&w.f, h40 - prev40);
+				ngidx_wfile_put_varint(&w->f, h40 - prev40);
 			}
 			prev40 = h40;
-			ngidx_wfile_put_varint(&w.f, e.df);
-			ngidx_wfile_put_varint(&w.f, e.cf - e.df);
-			ngidx_wfile_put_varint(&w.f, text_end - e.text_off);
-			ngidx_wfile_put_varint(&w.f, post_end - e.post_off);
+			ngidx_wfile_put_varint(&w->f, e.df);
+			ngidx_wfile_put_varint(&w->f, e.cf - e.df);
+			ngidx_wfile_put_varint(&w->f, text_end - e.text_off);
+			ngidx_wfile_put_varint(&w->f, post_end - e.post_off);
 			uint64_t k = bits ? e.hash >> (64 - bits) : 0;
 			for (; next_k <= k; next_k++) {
 				uint32_t v = (uint32_t)(nblk - 1);
@@ -398,8 +382,7 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 			}
 		}
 		ngidx_map_release(&m);
-		unlink(parts[p].lex_path); /* read once */
-		toplists_part_end(tl);
+		unlink(parts[p].lex_path); /* read once (TOPLIST's pass has it mapped) */
 		post_base += parts[p].post_bytes;
 		text_base += parts[p].text_bytes;
 	}
@@ -407,62 +390,114 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		uint32_t v = (uint32_t)nblk;
 		ngidx_wfile_write(&dir, &v, 4);
 	}
-	struct ngx_lex_block sentinel = { w.f.written - data_start, post_base, text_base };
+	struct ngx_lex_block sentinel = { w->f.written - data_start, post_base, text_base };
 	ngidx_wfile_write(&blocks, &sentinel, sizeof sentinel);
-	idx_writer_end(&w);
+	idx_writer_end(w);
 	int r = ngidx_wfile_close(&dir, 0, rc ? NULL : err);
 	rc = rc ? rc : r;
 	r = ngidx_wfile_close(&blocks, 0, rc ? NULL : err);
 	rc = rc ? rc : r;
+	if (!rc)
+		rc = section_from_files(w, NGX_SEC_LEXICON, &blocks_path, 1, err);
+	if (!rc)
+		rc = section_from_files(w, NGX_SEC_LEXDIR, &dir_path, 1, err);
+	ngidx_free(dir_path);
+	ngidx_free(blocks_path);
+	return rc;
+}
+
+/* Every section but TOPLIST, NTERMS and CONT, in file order. */
+static int write_sections(idx_writer *w, const assemble_in *in, unsigned bits, ngidx_error *err)
+{
+	const merge_out *parts = in->parts;
+	size_t nparts = in->nparts;
+	FORWARD_IF_ERROR(write_lexicon(w, in, bits, err));
 	char **paths = ngidx_malloc((nparts + 1) * sizeof *paths);
-	if (!paths && !rc)
-		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	if (!rc)
-		rc = section_from_files(&w, NGX_SEC_LEXICON, &blocks_path, 1, err);
-	if (!rc)
-		rc = section_from_files(&w, NGX_SEC_LEXDIR, &dir_path, 1, err);
+	if (!paths)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	for (size_t p = 0; p < nparts; p++)
+		paths[p] = parts[p].text_path;
+	int rc = section_from_files(w, NGX_SEC_TERMTEXT, paths, nparts, err);
 	if (!rc) {
-		for (size_t p = 0; p < nparts; p++)
-			paths[p] = parts[p].text_path;
-		rc = section_from_files(&w, NGX_SEC_TERMTEXT, paths, nparts, err);
-	}
-	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_DOCS);
-		rc = append_tmp(&w, in, "docs", 0, err);
+		idx_writer_begin(w, NGX_SEC_DOCS);
+		rc = append_tmp(w, in, "docs", 0, err);
 		struct ngx_doc_entry end = { 0 };
 		end.str_off = in->docstr_len;
 		end.sent_off = in->sents_len;
 		end.text_off = in->text_len;
-		ngidx_wfile_write(&w.f, &end, sizeof end);
-		idx_writer_end(&w);
+		ngidx_wfile_write(&w->f, &end, sizeof end);
+		idx_writer_end(w);
 	}
 	if (!rc)
-		rc = write_dates(&w, in, err);
+		rc = write_dates(w, in, err);
 	if (!rc)
-		rc = write_fields(&w, in, err);
+		rc = write_fields(w, in, err);
 	static const struct { uint32_t kind; const char *name; } docfiles[] = {
 		{ NGX_SEC_DOCSTR, "docstr" }, { NGX_SEC_SENTS, "sents" }, { NGX_SEC_TEXT, "text" },
 	};
 	for (size_t i = 0; i < 3 && !rc; i++) {
-		if (docfiles[i].kind == NGX_SEC_TEXT && !o->store_text)
+		if (docfiles[i].kind == NGX_SEC_TEXT && !in->o->store_text)
 			continue;
-		idx_writer_begin(&w, docfiles[i].kind);
-		rc = append_tmp(&w, in, docfiles[i].name, docfiles[i].kind == NGX_SEC_TEXT, err);
-		idx_writer_end(&w);
+		idx_writer_begin(w, docfiles[i].kind);
+		rc = append_tmp(w, in, docfiles[i].name, docfiles[i].kind == NGX_SEC_TEXT, err);
+		idx_writer_end(w);
 	}
 	if (!rc && in->dict)
-		rc = actors_write(&w, in->dict, o->window, parts, nparts, err);
+		rc = actors_write(w, in->dict, in->o->window, parts, nparts, err);
 	if (!rc) {
 		for (size_t p = 0; p < nparts; p++)
 			paths[p] = parts[p].post_path;
-		rc = section_from_files(&w, NGX_SEC_POSTINGS, paths, nparts, err);
+		rc = section_from_files(w, NGX_SEC_POSTINGS, paths, nparts, err);
+	}
+	ngidx_free(paths);
+	return rc;
+}
+
+int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
+{
+	const ngidx_build_opts *o = in->o;
+	struct ngx_info info = in->info;
+	for (size_t p = 0; p < in->nparts; p++) {
+		info.nterms += in->parts[p].nterms;
+		info.actor_terms += in->parts[p].nactor_terms;
+		for (int k = 0; k < NGIDX_MAX_N; k++) {
+			info.nterms_n[k] += in->parts[p].nterms_n[k];
+			info.cf_n[k] += in->parts[p].cf_n[k];
+		}
+	}
+	unsigned bits = dir_bits_for(info.nterms);
+	info.dir_bits = bits;
+
+	idx_writer w;
+	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, NGX_SEC_KIND_MAX, err));
+	toplists *tl = NULL;
+	int rc = toplists_create(&tl, in->parts, in->nparts, info.nterms, o->max_n, in->tmpdir,
+	                         o->memory, err);
+	if (!rc) {
+		idx_writer_begin(&w, NGX_SEC_INFO);
+		ngidx_wfile_write(&w.f, &info, sizeof info);
+		idx_writer_end(&w);
+		/* The other sections are written by one task while the others
+		 * prepare TOPLIST and CONT (a pass over the terms and two external
+		 * sorts per partition), which follow last. */
+		ngidx_error terr = { 0 };
+		int trc = NGIDX_OK;
+#pragma omp parallel num_threads(in->threads > 1 ? in->threads : 1)
+#pragma omp single
+		{
+#pragma omp task shared(rc, w)
+			rc = write_sections(&w, in, bits, err);
+			trc = toplists_prepare(tl, &terr);
+		}
+		if (!rc && trc) {
+			rc = trc;
+			if (err)
+				*err = terr;
+		}
 	}
 	if (!rc)
 		rc = toplists_write(tl, &w, err);
 	toplists_free(tl);
-	ngidx_free(paths);
-	ngidx_free(dir_path);
-	ngidx_free(blocks_path);
 	if (!rc && w.f.rc) {
 		rc = w.f.rc;
 		if (err)
@@ -482,4 +517,3 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 	}
 	return rc;
 }
-

@@ -20,6 +20,7 @@ typedef struct assemble_in {
 	struct ngx_info info;      /* document counts in; term counts added */
 	uint64_t docstr_len, sents_len, text_len; /* sizes of those files */
 	const struct actor_dict *dict; /* NULL: no actor sections */
+	int threads;               /* 2 or more: TOPLIST and CONT on a second thread */
 } assemble_in;
 
 /*

@@ -1089,6 +1089,7 @@ static int merge_all(build *B, ngidx_error *err)
 		in.sents_len = B->sents.written;
 		in.text_len = B->text.written;
 		in.dict = B->dict;
+		in.threads = B->threads;
 		progress(B, NGIDX_PHASE_WRITE, 0, 0);
 		rc = assemble_index(&in, &B->st->index_bytes, err);
 		B->st->terms = in.info.nterms;

@@ -1,6 +1,7 @@
 /*
- * toplists.c - TOPLIST and CONT, built during the assembler's one pass
- * over the lexicon.
+ * toplists.c - TOPLIST and CONT, from a pass of their own over the merged
+ * partitions' terms, one task per partition, which the assembler runs
+ * beside its own work (writing the lexicon and copying the other sections).
  *
  * TOPLIST. For each n and each order (occurrences, documents) a bounded
  * min-heap keeps the NGX_TOP_K best terms seen so far; the heap's root is
@@ -8,34 +9,41 @@
  * Orders are total: by occurrences = cf desc, df desc, text bytes asc; by
  * documents = df desc, cf desc, text bytes asc. Heap entries keep a copy
  * of their text (the partitions' text files are unmapped page by page as
- * the pass goes). At the end each heap is sorted best first and written.
+ * the pass goes). Each partition keeps its own heaps; they are merged into
+ * the first partition's, sorted best first and written.
  *
  * CONT. A term t of n >= 2 tokens extends its prefix p (first n-1 tokens)
  * on the right and its suffix s (last n-1 tokens) on the left; both are in
  * the lexicon (a sub-phrase has at least the documents of t, so --min-df
  * keeps it; unigrams are always kept). Their ids are found by a sort-merge
  * join, never with a table of all terms in memory:
- *   1. during the pass, each term of n < max_n writes (hash, h2, id) to
- *      the scratch file "contkeys" (in id order, i.e. hash order), and
- *      each term of n >= 2 adds two records (hash(p), h2(p), t | right,
- *      cf, df) and (hash(s), h2(s), t | left, cf, df) to an external sort
- *      (xsort.c) ordered by the top 33 bits of the hash alone (the join
- *      needs no more: the order within is undone by the second sort).
- *      h2 is XXH3 with another seed,
- *      so a collision of the 64-bit hash (or of the 3-bit test hash) is
+ *   1. the pass over partition P writes, for each term of n < max_n,
+ *      (hash, h2, id) to P's scratch file "contkeys-P" (in id order, i.e.
+ *      hash order, so the files of all partitions in order are the keys of
+ *      the whole lexicon), and for each term of n >= 2 adds two records
+ *      (hash(p), h2(p), t | right, cf, df) and (hash(s), h2(s), t | left,
+ *      cf, df) to P's external sort (xsort.c), ordered by the top 33 bits
+ *      of the hash alone (the join needs no more: the order within is
+ *      undone by the second sort). h2 is XXH3 with another seed, so a
+ *      collision of the 64-bit hash (or of the 3-bit test hash) is
  *      resolved by the 64-bit h2, and texts never need to be compared;
- *   2. a merge of the sorted records with "contkeys" (a group of keys of
- *      equal top bits is sorted by (hash, h2) in memory and searched;
- *      groups hold one term but under the 3-bit test hash, where the
- *      group is every key) turns each record into (key, cf, df, child),
- *      key holding parent << 1 | side and the cf (s2_key), for a second
- *      external sort ordered by parent, side, then cf desc, df desc, child
- *      id asc: the order of the lists;
- *   3. the sorted stream gives each term's record in id order: the
- *      counts of right and left continuations, then the ids bit-packed
- *      (format/idx_format.h). The group table (offset of
- *      every NGX_CONT_GROUP-th record) goes to a scratch file and both are
- *      appended as the section.
+ *   2. once every pass is done, each partition's sorted records are merged
+ *      with the keys of all partitions (a group of keys of equal top bits,
+ *      which never spans two partitions, is sorted by (hash, h2) in memory
+ *      and searched; groups hold one term but under the 3-bit test hash,
+ *      where the group is every key), turning each record into (key, cf,
+ *      df, child), key holding parent << 1 | side and the cf (s2_key), for
+ *      the partition's second external sort, ordered by parent, side, then
+ *      cf desc, df desc, child id asc: the order of the lists;
+ *   3. a merge of the partitions' second sorts gives each term's records
+ *      in id order: the counts of right and left continuations, then the
+ *      ids bit-packed (format/idx_format.h). The group table (offset of
+ *      every NGX_CONT_GROUP-th record) and the records go to scratch files,
+ *      appended as the section by toplists_write.
+ * Steps 1 and 2 run one task per partition (OpenMP tasks: in parallel
+ * within a parallel region, one after the other outside of one); step 3
+ * is short and runs alone. The index does not depend on the number of
+ * partitions: the orders above are total.
  * Pseudo-terms (text starting with a byte below 0x20: actor mentions,
  * co-occurrence counters) are neither listed nor joined; they get empty
  * continuation records.
@@ -67,7 +75,6 @@ typedef struct tl_heap {
 	int by_df;
 } tl_heap;
 
-/* join records */
 typedef struct key_rec { uint64_t hash, h2, id; } key_rec;
 typedef struct s1_rec { uint64_t hash, h2, child, cf, df; } s1_rec; /* child: id | side << 63 */
 typedef struct s2_rec { uint64_t key, cf, df, child; } s2_rec;       /* key: s2_key() */
@@ -112,27 +119,35 @@ static void bit_flush(bitw *b)
 	b->nacc = 0;
 }
 
+/* One partition's share of the work: the pass over its terms, then the
+ * join of its records. */
+typedef struct tl_part {
+	ngidx_map lex, text;         /* its lexicon and term texts */
+	uint64_t text_bytes, id0;    /* id0: the id of its first term */
+	size_t dropped;              /* text bytes given back (ngidx_map_drop) */
+	tl_heap heap[2 * NGIDX_MAX_N];
+	uint64_t total[NGIDX_MAX_N];
+	/* NTERMS: per n, the ids (u64) of its terms with cf >= NGX_NTERMS_MIN_CF */
+	ngidx_wfile nt[NGIDX_MAX_N];
+	char *nt_path[NGIDX_MAX_N];
+	unsigned nt_open;
+	uint64_t nt_count[NGIDX_MAX_N];
+	ngidx_wfile keys;            /* its terms of n < max_n: key_rec */
+	char *keys_path;
+	int keys_open;
+	xsort s1, s2;                /* its join records; its join's output */
+	int rc;
+	ngidx_error err;
+} tl_part;
+
 struct toplists {
 	uint64_t nterms;
 	unsigned max_n, w;
 	unsigned cf_bits;            /* of the list sort's key: s2_key() */
-	char *dir, *keys_path;
-	tl_heap heap[2 * NGIDX_MAX_N];
-	uint64_t total[NGIDX_MAX_N];
-	ngidx_wfile keys;
-	int keys_open;
-	/* NTERMS: per n, the ids of terms with cf >= NGX_NTERMS_MIN_CF */
-	ngidx_wfile nt[NGIDX_MAX_N];
-	unsigned nt_open;
-	uint64_t nt_count[NGIDX_MAX_N];
-	bitw nt_bits[NGIDX_MAX_N];
-	char *nt_path[NGIDX_MAX_N];
-	xsort s1, s2;
-	size_t budget;
-	ngidx_map text;
-	size_t dropped;
-	int rc;
-	ngidx_error err;
+	size_t nparts;
+	tl_part *part;
+	char *cgroups_path, *cdata_path;
+	uint64_t cdata_len;          /* CONT's records, in bytes */
 };
 
 /* > 0 if a ranks before b in the heap's order. */
@@ -173,13 +188,13 @@ static void heap_up(tl_heap *h, size_t i)
 	}
 }
 
-static void heap_add(toplists *t, tl_heap *h, const tl_ent *c)
+static void heap_add(tl_part *q, tl_heap *h, const tl_ent *c)
 {
 	if (h->n == NGX_TOP_K && !better(c, &h->e[0], h->by_df))
 		return;
 	char *copy = ngidx_malloc(c->len ? c->len : 1);
 	if (!copy) {
-		t->rc = ngidx_err_set(&t->err, NGIDX_ERR_NOMEM, "out of memory");
+		q->rc = ngidx_err_set(&q->err, NGIDX_ERR_NOMEM, "out of memory");
 		return;
 	}
 	memcpy(copy, c->text, c->len);
@@ -236,8 +251,8 @@ static int cmp_key(const void *a, const void *b)
 #define JOIN_BITS 33
 #define JOIN_KEY(h) ((h) >> (64 - JOIN_BITS))
 
-int toplists_create(toplists **out, uint64_t nterms, unsigned max_n, const char *tmpdir,
-                    uint64_t memory, ngidx_error *err)
+int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint64_t nterms,
+                    unsigned max_n, const char *tmpdir, uint64_t memory, ngidx_error *err)
 {
 	*out = NULL;
 	toplists *t = ngidx_calloc(1, sizeof *t);
@@ -248,36 +263,56 @@ int toplists_create(toplists **out, uint64_t nterms, unsigned max_n, const char 
 	t->w = ngx_id_bits(nterms);
 	unsigned kbits = (t->w + 1 + 16 + 10) / 11 * 11;
 	t->cf_bits = kbits < 64 ? kbits - t->w - 1 : 63 - t->w;
-	t->budget = (size_t)(memory / 4);
-	int rc = NGIDX_OK;
-	for (unsigned i = 0; i < 2 * max_n && !rc; i++) {
-		t->heap[i].by_df = (int)(i & 1);
-		t->heap[i].e = ngidx_malloc(NGX_TOP_K * sizeof(tl_ent));
-		if (!t->heap[i].e)
+	t->cgroups_path = ngidx_strdupf("%s/contgroups", tmpdir);
+	t->cdata_path = ngidx_strdupf("%s/contdata", tmpdir);
+	t->part = ngidx_calloc(nparts ? nparts : 1, sizeof *t->part);
+	int rc = t->cgroups_path && t->cdata_path && t->part
+	                 ? NGIDX_OK
+	                 : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	/* Two sorts per partition: a quarter of --memory for each kind. */
+	size_t budget = (size_t)(memory / 4 / (nparts ? nparts : 1));
+	uint64_t id0 = 0;
+	for (; t->nparts < nparts && !rc; t->nparts++) {
+		size_t p = t->nparts;
+		tl_part *q = &t->part[p];
+		q->id0 = id0;
+		q->text_bytes = parts[p].text_bytes;
+		id0 += parts[p].nterms;
+		/* Mapped now: the assembler removes the files as it copies them,
+		 * and a mapping outlives its file's name. */
+		rc = ngidx_map_file(&q->lex, parts[p].lex_path, err);
+		if (!rc)
+			rc = ngidx_map_file(&q->text, parts[p].text_path, err);
+		for (unsigned i = 0; i < 2 * max_n && !rc; i++) {
+			q->heap[i].by_df = (int)(i & 1);
+			q->heap[i].e = ngidx_malloc(NGX_TOP_K * sizeof(tl_ent));
+			if (!q->heap[i].e)
+				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		}
+		char s1name[32], s2name[32];
+		snprintf(s1name, sizeof s1name, "contjoin-%zu", p);
+		snprintf(s2name, sizeof s2name, "contlist-%zu", p);
+		if (!rc)
+			rc = xsort_init(&q->s1, sizeof(s1_rec), NULL, tmpdir, s1name, budget, err);
+		if (!rc)
+			rc = xsort_init(&q->s2, sizeof(s2_rec), cmp_s2, tmpdir, s2name, budget, err);
+		if (!rc && !(q->keys_path = ngidx_strdupf("%s/contkeys-%zu", tmpdir, p)))
 			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		if (!rc && !(rc = ngidx_wfile_open(&q->keys, q->keys_path, 1u << 20, err)))
+			q->keys_open = 1;
+		for (unsigned n = 0; n < max_n && !rc; n++) {
+			if (!(q->nt_path[n] = ngidx_strdupf("%s/nterms-%u-%zu", tmpdir, n + 1, p)))
+				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			if (!rc && !(rc = ngidx_wfile_open(&q->nt[n], q->nt_path[n], 1u << 16, err)))
+				q->nt_open = n + 1;
+		}
+		/* at most two join records per term, one list entry per record */
+		uint64_t expect = parts[p].nterms < SIZE_MAX / 2 ? parts[p].nterms * 2 : SIZE_MAX;
+		xsort_expect(&q->s1, (size_t)expect);
+		xsort_key_bits(&q->s1, JOIN_BITS);
+		xsort_expect(&q->s2, (size_t)expect);
+		xsort_key_bits(&q->s2, t->w + 1 + t->cf_bits);
 	}
-	t->dir = ngidx_strdupf("%s", tmpdir);
-	t->keys_path = ngidx_strdupf("%s/contkeys", tmpdir);
-	if (!rc && (!t->dir || !t->keys_path))
-		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	if (!rc)
-		rc = xsort_init(&t->s1, sizeof(s1_rec), NULL, tmpdir, "contjoin", t->budget, err);
-	if (!rc)
-		rc = xsort_init(&t->s2, sizeof(s2_rec), cmp_s2, tmpdir, "contlist", t->budget, err);
-	if (!rc && !(rc = ngidx_wfile_open(&t->keys, t->keys_path, 1u << 20, err)))
-		t->keys_open = 1;
-	for (unsigned n = 0; n < max_n && !rc; n++) {
-		if (!(t->nt_path[n] = ngidx_strdupf("%s/nterms-%u", tmpdir, n + 1)))
-			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-		if (!rc && !(rc = ngidx_wfile_open(&t->nt[n], t->nt_path[n], 1u << 16, err)))
-			t->nt_open = n + 1;
-		t->nt_bits[n].f = &t->nt[n];
-	}
-	/* at most two join records per term, one list entry per record */
-	xsort_expect(&t->s1, nterms < SIZE_MAX / 2 ? (size_t)nterms * 2 : SIZE_MAX);
-	xsort_key_bits(&t->s1, JOIN_BITS);
-	xsort_expect(&t->s2, nterms < SIZE_MAX / 2 ? (size_t)nterms * 2 : SIZE_MAX);
-	xsort_key_bits(&t->s2, t->w + 1 + t->cf_bits);
 	if (rc) {
 		toplists_free(t);
 		return rc;
@@ -286,61 +321,314 @@ int toplists_create(toplists **out, uint64_t nterms, unsigned max_n, const char 
 	return NGIDX_OK;
 }
 
-void toplists_part_begin(toplists *t, const char *text_path)
-{
-	t->dropped = 0;
-	if (!t->rc)
-		t->rc = ngidx_map_file(&t->text, text_path, &t->err);
-}
-
-void toplists_part_end(toplists *t)
-{
-	ngidx_map_release(&t->text);
-	memset(&t->text, 0, sizeof t->text);
-}
-
-static void s1_add(toplists *t, const char *s, size_t len, uint64_t child, const struct ngx_lex_entry *e)
+static void s1_add(tl_part *q, const char *s, size_t len, uint64_t child, const struct ngx_lex_entry *e)
 {
 	s1_rec r = { ngidx_hash64(s, len), XXH3_64bits_withSeed(s, len, H2_SEED), child, e->cf, e->df };
-	if (!t->rc)
-		t->rc = xsort_add(&t->s1, &r, &t->err);
+	if (!q->rc)
+		q->rc = xsort_add(&q->s1, &r, &q->err);
 }
 
-void toplists_add(toplists *t, uint64_t id, const struct ngx_lex_entry *e, uint64_t text_end)
+/* Feed term @id of partition @q, whose entry is @e and whose text ends at
+ * @text_end in q->text. Errors are sticky (q->rc). */
+static void add_term(const toplists *t, tl_part *q, uint64_t id, const struct ngx_lex_entry *e,
+                     uint64_t text_end)
 {
-	if (t->rc)
-		return;
-	if (e->text_off > text_end || text_end > t->text.len) {
-		t->rc = ngidx_err_set(&t->err, NGIDX_ERR_IO, "term %llu: text out of its file",
+	if (e->text_off > text_end || text_end > q->text.len) {
+		q->rc = ngidx_err_set(&q->err, NGIDX_ERR_IO, "term %llu: text out of its file",
 		                      (unsigned long long)id);
 		return;
 	}
-	if (e->text_off - t->dropped >= RUN_DROP)
-		t->dropped = ngidx_map_drop(&t->text, t->dropped, (size_t)e->text_off);
-	const char *s = (const char *)t->text.p + e->text_off;
+	if (e->text_off - q->dropped >= RUN_DROP)
+		q->dropped = ngidx_map_drop(&q->text, q->dropped, (size_t)e->text_off);
+	const char *s = (const char *)q->text.p + e->text_off;
 	size_t len = (size_t)(text_end - e->text_off);
 	if (!len || (unsigned char)s[0] < 0x20 || e->n < 1 || e->n > t->max_n)
 		return; /* pseudo-term: not an n-gram */
 	unsigned n = e->n;
-	t->total[n - 1]++;
+	q->total[n - 1]++;
 	if (e->cf >= NGX_NTERMS_MIN_CF) {
-		bit_put(&t->nt_bits[n - 1], id, t->w);
-		t->nt_count[n - 1]++;
+		ngidx_wfile_write(&q->nt[n - 1], &id, sizeof id);
+		q->nt_count[n - 1]++;
 	}
 	tl_ent c = { e->cf, e->df, id, (char *)(uintptr_t)s, len };
-	heap_add(t, &t->heap[2 * (n - 1)], &c);
-	heap_add(t, &t->heap[2 * (n - 1) + 1], &c);
+	heap_add(q, &q->heap[2 * (n - 1)], &c);
+	heap_add(q, &q->heap[2 * (n - 1) + 1], &c);
 	if (n < t->max_n) {
 		key_rec k = { e->hash, XXH3_64bits_withSeed(s, len, H2_SEED), id };
-		ngidx_wfile_write(&t->keys, &k, sizeof k);
+		ngidx_wfile_write(&q->keys, &k, sizeof k);
 	}
 	if (n >= 2) {
 		const char *first = memchr(s, ' ', len), *last = memrchr(s, ' ', len);
 		if (!first)
 			return;
-		s1_add(t, s, (size_t)(last - s), id, e);
-		s1_add(t, first + 1, (size_t)(s + len - first - 1), id | 1ull << 63, e);
+		s1_add(q, s, (size_t)(last - s), id, e);
+		s1_add(q, first + 1, (size_t)(s + len - first - 1), id | 1ull << 63, e);
 	}
+}
+
+/* Step 1 for partition @q: the pass over its terms. Its mappings go once
+ * read; its scratch files are closed and its join records sorted. */
+static void scan(const toplists *t, tl_part *q)
+{
+	ngidx_map *m = &q->lex;
+	size_t ne = m->len / sizeof(struct ngx_lex_entry), dropped = 0;
+	for (size_t i = 0; i < ne && !q->rc; i++) {
+		if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
+			dropped = ngidx_map_drop(m, dropped, i * sizeof(struct ngx_lex_entry));
+		struct ngx_lex_entry e, f;
+		memcpy(&e, m->p + i * sizeof e, sizeof e);
+		uint64_t text_end = q->text_bytes;
+		if (i + 1 < ne) {
+			memcpy(&f, m->p + (i + 1) * sizeof f, sizeof f);
+			text_end = f.text_off;
+		}
+		add_term(t, q, q->id0 + i, &e, text_end);
+	}
+	ngidx_map_release(&q->lex);
+	ngidx_map_release(&q->text);
+	int rc = ngidx_wfile_close(&q->keys, 0, q->rc ? NULL : &q->err);
+	q->keys_open = 0;
+	q->rc = q->rc ? q->rc : rc;
+	for (unsigned n = 0; n < q->nt_open; n++) {
+		rc = ngidx_wfile_close(&q->nt[n], 0, q->rc ? NULL : &q->err);
+		q->rc = q->rc ? q->rc : rc;
+	}
+	q->nt_open = 0;
+	if (!q->rc && t->max_n > 1)
+		q->rc = xsort_finish(&q->s1, &q->err);
+}
+
+/* The keys of every partition, read in partition order as one stream. */
+typedef struct keys_in {
+	const toplists *t;
+	size_t part;                 /* the next partition to map */
+	ngidx_map m;
+	size_t i, n, dropped;        /* next key, keys in m, bytes given back */
+} keys_in;
+
+/* Map the next partition's keys while the current ones are all read;
+ * @return 1 if a key is left, 0 at the end, or an error (negated). */
+static int keys_more(keys_in *k, ngidx_error *err)
+{
+	while (k->i == k->n) {
+		ngidx_map_release(&k->m);
+		if (k->part == k->t->nparts)
+			return 0;
+		int rc = ngidx_map_file(&k->m, k->t->part[k->part++].keys_path, err);
+		if (rc)
+			return -rc;
+		k->i = k->dropped = 0;
+		k->n = k->m.len / sizeof(key_rec);
+	}
+	return 1;
+}
+
+/* Step 2 for partition @q: join its sorted records with the keys, feeding
+ * its list sort, and finish that. */
+static void join(const toplists *t, tl_part *q)
+{
+	keys_in kin = { t, 0, { 0 }, 0, 0, 0 };
+	key_rec *grp = NULL;
+	size_t ng = 0, gcap = 0;
+	uint64_t gkey = 0;
+	int have = 0, more, left = 1;
+	const void *p;
+	ngidx_error *err = &q->err;
+	while (!q->rc && (more = xsort_next(&q->s1, &p, err)) == 1) {
+		s1_rec r;
+		memcpy(&r, p, sizeof r);
+		while (!have || gkey < JOIN_KEY(r.hash)) {
+			if ((left = keys_more(&kin, err)) <= 0)
+				break;
+			/* load the next group of equal top hash bits (in one partition:
+			 * partitions are ranges of the top 8 bits) */
+			ng = 0;
+			memcpy(&gkey, kin.m.p + kin.i * sizeof(key_rec), 8);
+			gkey = JOIN_KEY(gkey);
+			for (; kin.i < kin.n; kin.i++) {
+				key_rec k;
+				memcpy(&k, kin.m.p + kin.i * sizeof k, sizeof k);
+				if (JOIN_KEY(k.hash) != gkey)
+					break;
+				if (NGIDX_RESERVE(grp, gcap, ng + 1)) {
+					q->rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+					goto done;
+				}
+				grp[ng++] = k;
+			}
+			if (ng > 1)
+				qsort(grp, ng, sizeof *grp, cmp_key);
+			have = 1;
+			if (kin.i * sizeof(key_rec) - kin.dropped >= RUN_DROP)
+				kin.dropped = ngidx_map_drop(&kin.m, kin.dropped, kin.i * sizeof(key_rec));
+		}
+		if (left < 0) {
+			q->rc = -left;
+			goto done;
+		}
+		if (!have || gkey != JOIN_KEY(r.hash))
+			continue; /* cannot happen: every sub-phrase is a term */
+		size_t lo = 0, hi = ng;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (grp[mid].hash < r.hash || (grp[mid].hash == r.hash && grp[mid].h2 < r.h2))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == ng || grp[lo].hash != r.hash || grp[lo].h2 != r.h2)
+			continue;
+		s2_rec o = { s2_key(t, grp[lo].id << 1 | r.child >> 63, r.cf), r.cf, r.df,
+		             r.child & ~(1ull << 63) };
+		q->rc = xsort_add(&q->s2, &o, err);
+	}
+	if (!q->rc && more < 0)
+		q->rc = -more;
+	xsort_release(&q->s1);
+	if (!q->rc)
+		q->rc = xsort_finish(&q->s2, err);
+done:
+	ngidx_free(grp);
+	ngidx_map_release(&kin.m);
+}
+
+/* The partitions' list sorts merged in cmp_s2 order. */
+typedef struct lists_in {
+	toplists *t;
+	s2_rec *head;                /* per partition: its next record */
+	unsigned char *live;         /* per partition: head is one */
+} lists_in;
+
+/* Read partition @p's next record; @return 0 or an error (negated). */
+static int lists_pull(lists_in *l, size_t p, ngidx_error *err)
+{
+	const void *r;
+	int more = xsort_next(&l->t->part[p].s2, &r, err);
+	if (more == 1)
+		memcpy(&l->head[p], r, sizeof(s2_rec));
+	l->live[p] = more == 1;
+	return more < 0 ? more : 0;
+}
+
+/* @return 1 with the next record in @out, 0 at the end, or an error
+ * (negated). */
+static int lists_next(lists_in *l, s2_rec *out, ngidx_error *err)
+{
+	size_t best = SIZE_MAX;
+	for (size_t p = 0; p < l->t->nparts; p++)
+		if (l->live[p] && (best == SIZE_MAX || cmp_s2(&l->head[p], &l->head[best]) < 0))
+			best = p;
+	if (best == SIZE_MAX)
+		return 0;
+	*out = l->head[best];
+	int rc = lists_pull(l, best, err);
+	return rc < 0 ? rc : 1;
+}
+
+/* Step 3: the CONT section's group table and records, to scratch files. */
+static int cont_data(toplists *t, ngidx_error *err)
+{
+	uint64_t *ids = NULL;
+	size_t cap = 0;
+	lists_in l = { t, ngidx_calloc(t->nparts + 1, sizeof(s2_rec)), ngidx_calloc(t->nparts + 1, 1) };
+	int rc = l.head && l.live ? NGIDX_OK : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	ngidx_wfile g, d;
+	int gopen = 0, dopen = 0;
+	if (!rc && !(rc = ngidx_wfile_open(&g, t->cgroups_path, 1u << 20, err)))
+		gopen = 1;
+	if (!rc && !(rc = ngidx_wfile_open(&d, t->cdata_path, 1u << 20, err)))
+		dopen = 1;
+	for (size_t p = 0; p < t->nparts && !rc; p++)
+		rc = -lists_pull(&l, p, err);
+	s2_rec r;
+	int more = rc ? 0 : lists_next(&l, &r, err);
+	if (more < 0)
+		rc = -more;
+	bitw b = { &d, 0, 0, 0, { 0 } };
+	for (uint64_t id = 0; id < t->nterms && !rc; id++) {
+		if (id % NGX_CONT_GROUP == 0)
+			ngidx_wfile_write(&g, &d.written, 8);
+		size_t cnt[2] = { 0, 0 };
+		while (more == 1) {
+			uint64_t ps = s2_parent_side(t, r.key);
+			if (ps >> 1 != id)
+				break;
+			if (NGIDX_RESERVE(ids, cap, cnt[0] + cnt[1] + 1)) {
+				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+				break;
+			}
+			ids[cnt[0] + cnt[1]] = r.child;
+			cnt[ps & 1]++;
+			more = lists_next(&l, &r, err);
+			if (more < 0)
+				rc = -more;
+		}
+		/* varint r << 1 | (l > 0), then varint l if l > 0: the many
+		 * terms without continuations (all of max n) take one byte */
+		ngidx_wfile_put_varint(&d, (uint64_t)cnt[0] << 1 | (cnt[1] > 0));
+		if (cnt[1])
+			ngidx_wfile_put_varint(&d, cnt[1]);
+		for (size_t i = 0; i < cnt[0] + cnt[1]; i++)
+			bit_put(&b, ids[i], t->w);
+		bit_flush(&b);
+	}
+	t->cdata_len = dopen ? d.written : 0;
+	if (!rc)
+		ngidx_wfile_write(&g, &t->cdata_len, 8);
+	if (gopen) {
+		int r2 = ngidx_wfile_close(&g, 0, rc ? NULL : err);
+		rc = rc ? rc : r2;
+	}
+	if (dopen) {
+		int r2 = ngidx_wfile_close(&d, 0, rc ? NULL : err);
+		rc = rc ? rc : r2;
+	}
+	ngidx_free(ids);
+	ngidx_free(l.head);
+	ngidx_free(l.live);
+	return rc;
+}
+
+/* The first error of the partitions, in their order. */
+static int part_error(const toplists *t, ngidx_error *err)
+{
+	for (size_t p = 0; p < t->nparts; p++)
+		if (t->part[p].rc) {
+			if (err)
+				*err = t->part[p].err;
+			return t->part[p].rc;
+		}
+	return NGIDX_OK;
+}
+
+int toplists_prepare(toplists *t, ngidx_error *err)
+{
+#pragma omp taskgroup
+	{
+		for (size_t p = 0; p < t->nparts; p++) {
+#pragma omp task firstprivate(p)
+			scan(t, &t->part[p]);
+		}
+	}
+	FORWARD_IF_ERROR(part_error(t, err));
+	/* Every partition's heaps into the first one's. */
+	tl_part *q0 = &t->part[0];
+	for (size_t p = 1; p < t->nparts && !q0->rc; p++)
+		for (unsigned i = 0; i < 2 * t->max_n; i++)
+			for (size_t j = 0; j < t->part[p].heap[i].n; j++)
+				heap_add(q0, &q0->heap[i], &t->part[p].heap[i].e[j]);
+	FORWARD_IF_ERROR(part_error(t, err));
+	if (t->max_n == 1)
+		return NGIDX_OK; /* nothing longer to list: no CONT section */
+#pragma omp taskgroup
+	{
+		for (size_t p = 0; p < t->nparts; p++) {
+#pragma omp task firstprivate(p)
+			join(t, &t->part[p]);
+		}
+	}
+	FORWARD_IF_ERROR(part_error(t, err));
+	return cont_data(t, err);
 }
 
 /* ---- writing ---- */
@@ -360,13 +648,16 @@ static void write_toplist(toplists *t, idx_writer *w)
 	idx_writer_begin(w, NGX_SEC_TOPLIST);
 	uint32_t hdr[4] = { NGX_TOP_K, t->max_n, t->w, 0 };
 	ngidx_wfile_write(&w->f, hdr, sizeof hdr);
+	tl_heap *heap = t->part[0].heap;
 	for (unsigned n = 0; n < t->max_n; n++) {
-		uint64_t e[2] = { t->total[n], t->heap[2 * n].n };
+		uint64_t e[2] = { 0, heap[2 * n].n };
+		for (size_t p = 0; p < t->nparts; p++)
+			e[0] += t->part[p].total[n];
 		ngidx_wfile_write(&w->f, e, sizeof e);
 	}
 	bitw b = { &w->f, 0, 0, 0, { 0 } };
 	for (unsigned i = 0; i < 2 * t->max_n; i++) {
-		tl_heap *h = &t->heap[i];
+		tl_heap *h = &heap[i];
 		qsort(h->e, h->n, sizeof *h->e, h->by_df ? cmp_ent_doc : cmp_ent_occ);
 		for (size_t j = 0; j < h->n; j++)
 			bit_put(&b, h->e[j].id, t->w);
@@ -375,219 +666,94 @@ static void write_toplist(toplists *t, idx_writer *w)
 	idx_writer_end(w);
 }
 
-/* NTERMS: the header, then each n's list from its scratch file. */
+/* NTERMS: the header, then each n's ids, of every partition in order,
+ * bit-packed. */
 static int write_nterms(toplists *t, idx_writer *w, ngidx_error *err)
 {
 	int rc = NGIDX_OK;
-	uint64_t lens[NGIDX_MAX_N];
-	for (unsigned n = 0; n < t->max_n; n++) {
-		bit_flush(&t->nt_bits[n]);
-		lens[n] = t->nt[n].written;
-		int r = ngidx_wfile_close(&t->nt[n], 0, rc ? NULL : err);
-		rc = rc ? rc : r;
-	}
-	t->nt_open = 0;
-	FORWARD_IF_ERROR(rc);
 	idx_writer_begin(w, NGX_SEC_NTERMS);
 	uint32_t hdr[4] = { t->max_n, t->w, NGX_NTERMS_MIN_CF, 0 };
 	ngidx_wfile_write(&w->f, hdr, sizeof hdr);
 	uint64_t off = 0;
 	for (unsigned n = 0; n < t->max_n; n++) {
-		uint64_t e[2] = { t->nt_count[n], off };
+		uint64_t e[2] = { 0, off };
+		for (size_t p = 0; p < t->nparts; p++)
+			e[0] += t->part[p].nt_count[n];
 		ngidx_wfile_write(&w->f, e, sizeof e);
-		off += lens[n];
+		off += (e[0] * t->w + 7) / 8;
 	}
-	for (unsigned n = 0; n < t->max_n && !rc; n++)
-		rc = ngidx_wfile_append_file(&w->f, t->nt_path[n], err);
+	bitw b = { &w->f, 0, 0, 0, { 0 } };
+	for (unsigned n = 0; n < t->max_n && !rc; n++) {
+		for (size_t p = 0; p < t->nparts && !rc; p++) {
+			ngidx_map m;
+			if ((rc = ngidx_map_file(&m, t->part[p].nt_path[n], err)))
+				break;
+			for (size_t i = 0; i < m.len / 8; i++) {
+				uint64_t id;
+				memcpy(&id, m.p + 8 * i, 8);
+				bit_put(&b, id, t->w);
+			}
+			ngidx_map_release(&m);
+		}
+		bit_flush(&b);
+	}
 	idx_writer_end(w);
 	return rc;
 }
 
-/* Step 2: join the sorted records with the keys; feed s2. */
-static int join(toplists *t, ngidx_error *err)
-{
-	ngidx_map km;
-	FORWARD_IF_ERROR(ngidx_map_file(&km, t->keys_path, err));
-	size_t nk = km.len / sizeof(key_rec), ki = 0, dropped = 0;
-	key_rec *grp = NULL;
-	size_t ng = 0, gcap = 0;
-	uint64_t gkey = 0;
-	int have = 0, rc = NGIDX_OK, more;
-	const void *p;
-	while ((more = xsort_next(&t->s1, &p, err)) == 1) {
-		s1_rec r;
-		memcpy(&r, p, sizeof r);
-		while (!have || gkey < JOIN_KEY(r.hash)) {
-			if (ki == nk)
-				break;
-			/* load the next group of equal top hash bits */
-			ng = 0;
-			memcpy(&gkey, km.p + ki * sizeof(key_rec), 8);
-			gkey = JOIN_KEY(gkey);
-			for (; ki < nk; ki++) {
-				key_rec k;
-				memcpy(&k, km.p + ki * sizeof k, sizeof k);
-				if (JOIN_KEY(k.hash) != gkey)
-					break;
-				if (NGIDX_RESERVE(grp, gcap, ng + 1)) {
-					rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-					goto done;
-				}
-				grp[ng++] = k;
-			}
-			if (ng > 1)
-				qsort(grp, ng, sizeof *grp, cmp_key);
-			have = 1;
-			if (ki * sizeof(key_rec) - dropped >= RUN_DROP)
-				dropped = ngidx_map_drop(&km, dropped, ki * sizeof(key_rec));
-		}
-		if (!have || gkey != JOIN_KEY(r.hash))
-			continue; /* cannot happen: every sub-phrase is a term */
-		size_t lo = 0, hi = ng;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (grp[mid].hash < r.hash || (grp[mid].hash == r.hash && grp[mid].h2 < r.h2))
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == ng || grp[lo].hash != r.hash || grp[lo].h2 != r.h2)
-			continue;
-		s2_rec o = { s2_key(t, grp[lo].id << 1 | r.child >> 63, r.cf), r.cf, r.df,
-		             r.child & ~(1ull << 63) };
-		if ((rc = xsort_add(&t->s2, &o, err)))
-			goto done;
-	}
-	if (more < 0)
-		rc = -more;
-done:
-	ngidx_free(grp);
-	ngidx_map_release(&km);
-	return rc;
-}
-
-/* Step 3: the CONT section. */
 static int write_cont(toplists *t, idx_writer *w, ngidx_error *err)
 {
-	char *gpath = ngidx_strdupf("%s/contgroups", t->dir), *dpath = ngidx_strdupf("%s/contdata", t->dir);
-	uint64_t *ids = NULL;
-	size_t cap = 0;
-	int rc = gpath && dpath ? NGIDX_OK : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	ngidx_wfile g, d;
-	int gopen = 0, dopen = 0;
-	if (!rc && !(rc = ngidx_wfile_open(&g, gpath, 1u << 20, err)))
-		gopen = 1;
-	if (!rc && !(rc = ngidx_wfile_open(&d, dpath, 1u << 20, err)))
-		dopen = 1;
-	const void *p = NULL;
-	int more = 0;
-	if (!rc) {
-		more = xsort_next(&t->s2, &p, err);
-		if (more < 0)
-			rc = -more;
-	}
-	bitw b = { &d, 0, 0, 0, { 0 } };
-	for (uint64_t id = 0; id < t->nterms && !rc; id++) {
-		if (id % NGX_CONT_GROUP == 0)
-			ngidx_wfile_write(&g, &d.written, 8);
-		size_t cnt[2] = { 0, 0 };
-		while (more == 1) {
-			s2_rec r;
-			memcpy(&r, p, sizeof r);
-			uint64_t ps = s2_parent_side(t, r.key);
-			if (ps >> 1 != id)
-				break;
-			if (NGIDX_RESERVE(ids, cap, cnt[0] + cnt[1] + 1)) {
-				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-				break;
-			}
-			ids[cnt[0] + cnt[1]] = r.child;
-			cnt[ps & 1]++;
-			more = xsort_next(&t->s2, &p, err);
-			if (more < 0)
-				rc = -more;
-		}
-		/* varint r << 1 | (l > 0), then varint l if l > 0: the many
-		 * terms without continuations (all of max n) take one byte */
-		ngidx_wfile_put_varint(&d, (uint64_t)cnt[0] << 1 | (cnt[1] > 0));
-		if (cnt[1])
-			ngidx_wfile_put_varint(&d, cnt[1]);
-		for (size_t i = 0; i < cnt[0] + cnt[1]; i++)
-			bit_put(&b, ids[i], t->w);
-		bit_flush(&b);
-	}
-	uint64_t dlen = d.written;
+	idx_writer_begin(w, NGX_SEC_CONT);
+	uint64_t hdr[3] = { t->nterms, t->w, t->cdata_len };
+	ngidx_wfile_write(&w->f, hdr, sizeof hdr);
+	int rc = ngidx_wfile_append_file(&w->f, t->cgroups_path, err);
 	if (!rc)
-		ngidx_wfile_write(&g, &dlen, 8);
-	if (gopen) {
-		int r = ngidx_wfile_close(&g, 0, rc ? NULL : err);
-		rc = rc ? rc : r;
-	}
-	if (dopen) {
-		int r = ngidx_wfile_close(&d, 0, rc ? NULL : err);
-		rc = rc ? rc : r;
-	}
-	if (!rc) {
-		idx_writer_begin(w, NGX_SEC_CONT);
-		uint64_t hdr[3] = { t->nterms, t->w, dlen };
-		ngidx_wfile_write(&w->f, hdr, sizeof hdr);
-		rc = ngidx_wfile_append_file(&w->f, gpath, err);
-		if (!rc)
-			rc = ngidx_wfile_append_file(&w->f, dpath, err);
-		idx_writer_end(w);
-	}
-	if (gpath)
-		remove(gpath);
-	if (dpath)
-		remove(dpath);
-	ngidx_free(gpath);
-	ngidx_free(dpath);
-	ngidx_free(ids);
+		rc = ngidx_wfile_append_file(&w->f, t->cdata_path, err);
+	idx_writer_end(w);
 	return rc;
 }
 
 int toplists_write(toplists *t, idx_writer *w, ngidx_error *err)
 {
-	if (t->rc) {
-		if (err)
-			*err = t->err;
-		return t->rc;
-	}
-	int rc = ngidx_wfile_close(&t->keys, 0, err);
-	t->keys_open = 0;
-	FORWARD_IF_ERROR(rc);
 	write_toplist(t, w);
 	FORWARD_IF_ERROR(write_nterms(t, w, err));
-	if (t->max_n == 1)
-		return NGIDX_OK; /* nothing longer to list: no CONT section */
-	FORWARD_IF_ERROR(xsort_finish(&t->s1, err));
-	FORWARD_IF_ERROR(join(t, err));
-	xsort_release(&t->s1);
-	FORWARD_IF_ERROR(xsort_finish(&t->s2, err));
-	return write_cont(t, w, err);
+	return t->max_n == 1 ? NGIDX_OK : write_cont(t, w, err);
 }
 
 void toplists_free(toplists *t)
 {
 	if (!t)
 		return;
-	for (unsigned i = 0; i < 2 * NGIDX_MAX_N; i++) {
-		for (size_t j = 0; j < t->heap[i].n; j++)
-			ngidx_free(t->heap[i].e[j].text);
-		ngidx_free(t->heap[i].e);
+	for (size_t p = 0; p < t->nparts; p++) {
+		tl_part *q = &t->part[p];
+		for (unsigned i = 0; i < 2 * NGIDX_MAX_N; i++) {
+			for (size_t j = 0; j < q->heap[i].n; j++)
+				ngidx_free(q->heap[i].e[j].text);
+			ngidx_free(q->heap[i].e);
+		}
+		if (q->keys_open)
+			ngidx_wfile_abort(&q->keys);
+		for (unsigned n = 0; n < q->nt_open; n++)
+			ngidx_wfile_abort(&q->nt[n]);
+		for (unsigned n = 0; n < NGIDX_MAX_N; n++) {
+			if (q->nt_path[n])
+				remove(q->nt_path[n]);
+			ngidx_free(q->nt_path[n]);
+		}
+		if (q->keys_path)
+			remove(q->keys_path);
+		ngidx_free(q->keys_path);
+		xsort_release(&q->s1);
+		xsort_release(&q->s2);
+		ngidx_map_release(&q->lex);
+		ngidx_map_release(&q->text);
 	}
-	if (t->keys_open)
-		ngidx_wfile_abort(&t->keys);
-	for (unsigned n = 0; n < t->nt_open; n++)
-		ngidx_wfile_abort(&t->nt[n]);
-	for (unsigned n = 0; n < NGIDX_MAX_N; n++)
-		ngidx_free(t->nt_path[n]);
-	if (t->keys_path)
-		remove(t->keys_path);
-	xsort_release(&t->s1);
-	xsort_release(&t->s2);
-	ngidx_map_release(&t->text);
-	ngidx_free(t->dir);
-	ngidx_free(t->keys_path);
+	if (t->cgroups_path)
+		remove(t->cgroups_path);
+	if (t->cdata_path)
+		remove(t->cdata_path);
+	ngidx_free(t->part);
+	ngidx_free(t->cgroups_path);
+	ngidx_free(t->cdata_path);
 	ngidx_free(t);
 }
