@@ -10,8 +10,8 @@
  * order. Every section is hashed as it streams (idx_writer).
  *
  * TOPLIST, NTERMS and CONT need a pass of their own over the terms and
- * external sorts (toplists.c): one OpenMP task writes everything else
- * while the team runs those, one task per partition, and they come last.
+ * external sorts (toplists.c), one task per partition; one more task
+ * writes everything else meanwhile, and they come last.
  * The writing phase was one thread's, about a third of a 2-thread build at
  * 200 MB; measured in bench/RESULTS.md.
  */
@@ -477,17 +477,37 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		idx_writer_begin(&w, NGX_SEC_INFO);
 		ngidx_wfile_write(&w.f, &info, sizeof info);
 		idx_writer_end(&w);
-		/* The other sections are written by one task while the others
-		 * prepare TOPLIST and CONT (a pass over the terms and two external
-		 * sorts per partition), which follow last. */
+		/* TOPLIST and CONT (a pass over the terms and two external sorts
+		 * per partition, then a merge of the lists) run as tasks, the
+		 * scans on every thread first; then the joins and the writing of
+		 * the other sections, the lists by the last join. They come last
+		 * in the file. */
 		ngidx_error terr = { 0 };
 		int trc = NGIDX_OK;
+		size_t left = toplists_parts(tl);
 #pragma omp parallel num_threads(in->threads > 1 ? in->threads : 1)
 #pragma omp single
 		{
+#pragma omp taskgroup
+			{
+				for (size_t p = 0; p < toplists_parts(tl); p++) {
+#pragma omp task firstprivate(p)
+					toplists_scan(tl, p);
+				}
+			}
+			for (size_t p = 0; p < toplists_parts(tl); p++) {
+#pragma omp task firstprivate(p) shared(left, trc, terr)
+				{
+					toplists_join(tl, p);
+					size_t now;
+#pragma omp atomic capture
+					now = --left;
+					if (!now)
+						trc = toplists_lists(tl, &terr);
+				}
+			}
 #pragma omp task shared(rc, w)
 			rc = write_sections(&w, in, bits, err);
-			trc = toplists_prepare(tl, &terr);
 		}
 		if (!rc && trc) {
 			rc = trc;

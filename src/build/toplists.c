@@ -40,10 +40,10 @@
  *      ids bit-packed (format/idx_format.h). The group table (offset of
  *      every NGX_CONT_GROUP-th record) and the records go to scratch files,
  *      appended as the section by toplists_write.
- * Steps 1 and 2 run one task per partition (OpenMP tasks: in parallel
- * within a parallel region, one after the other outside of one); step 3
- * is short and runs alone. The index does not depend on the number of
- * partitions: the orders above are total.
+ * Steps 1 and 2 are one call per partition, which the assembler runs as
+ * parallel tasks (every step 1 before any step 2: each join reads the keys
+ * of all partitions); step 3 is short and runs alone. The index does not
+ * depend on the number of partitions: the orders above are total.
  * Pseudo-terms (text starting with a byte below 0x20: actor mentions,
  * co-occurrence counters) are neither listed nor joined; they get empty
  * continuation records.
@@ -601,15 +601,19 @@ static int part_error(const toplists *t, ngidx_error *err)
 	return NGIDX_OK;
 }
 
-int toplists_prepare(toplists *t, ngidx_error *err)
+size_t toplists_parts(const toplists *t) { return t->nparts; }
+
+void toplists_scan(toplists *t, size_t p) { scan(t, &t->part[p]); }
+
+void toplists_join(toplists *t, size_t p)
 {
-#pragma omp taskgroup
-	{
-		for (size_t p = 0; p < t->nparts; p++) {
-#pragma omp task firstprivate(p)
-			scan(t, &t->part[p]);
-		}
-	}
+	tl_part *q = &t->part[p];
+	if (!q->rc && t->max_n > 1)
+		join(t, q);
+}
+
+int toplists_lists(toplists *t, ngidx_error *err)
+{
 	FORWARD_IF_ERROR(part_error(t, err));
 	/* Every partition's heaps into the first one's. */
 	tl_part *q0 = &t->part[0];
@@ -618,17 +622,7 @@ int toplists_prepare(toplists *t, ngidx_error *err)
 			for (size_t j = 0; j < t->part[p].heap[i].n; j++)
 				heap_add(q0, &q0->heap[i], &t->part[p].heap[i].e[j]);
 	FORWARD_IF_ERROR(part_error(t, err));
-	if (t->max_n == 1)
-		return NGIDX_OK; /* nothing longer to list: no CONT section */
-#pragma omp taskgroup
-	{
-		for (size_t p = 0; p < t->nparts; p++) {
-#pragma omp task firstprivate(p)
-			join(t, &t->part[p]);
-		}
-	}
-	FORWARD_IF_ERROR(part_error(t, err));
-	return cont_data(t, err);
+	return t->max_n == 1 ? NGIDX_OK : cont_data(t, err); /* max_n 1: no CONT */
 }
 
 /* ---- writing ---- */

@@ -13,9 +13,10 @@
  *   toplists_create(&t, parts, nparts, nterms, max_n, tmpdir, memory)
  *       maps the partitions' lexicons and term texts (the assembler may
  *       then remove the files);
- *   toplists_prepare(t)   the pass over the terms in lexicon order, the
- *       sorts and the CONT records, to scratch files: on a thread of its
- *       own, while the assembler writes the other sections;
+ *   toplists_scan(t, p) for every partition p, then toplists_join(t, p)
+ *       for every p: the work, one call per partition, which may run in
+ *       parallel (OpenMP tasks) beside the assembler's own;
+ *   toplists_lists(t)   the continuation lists, to scratch files;
  *   toplists_write(t, &writer)   appends TOPLIST, NTERMS and CONT;
  *   toplists_free(t)
  * Memory: the heaps (2 x max_n x NGX_TOP_K entries with a copy of their
@@ -40,15 +41,33 @@ typedef struct toplists toplists;
 int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint64_t nterms,
                     unsigned max_n, const char *tmpdir, uint64_t memory, ngidx_error *err);
 
-/*
- * toplists_prepare - read every term (pseudo-terms, whose text starts
- * with a byte below 0x20, are left out), keep the best of each n, and
- * compute the continuation lists. @return NGIDX_OK, NGIDX_ERR_IO/NOSPACE/
- * NOMEM, NGIDX_ERR_CORRUPT (a scratch file damaged on disk).
- */
-int toplists_prepare(toplists *t, ngidx_error *err);
+/* The number of partitions: toplists_scan and toplists_join take 0..n-1. */
+size_t toplists_parts(const toplists *t);
 
-/* toplists_write - after toplists_prepare succeeded: append TOPLIST,
+/*
+ * toplists_scan - read partition @p's terms (pseudo-terms, whose text
+ * starts with a byte below 0x20, are left out): keep the best of each n,
+ * and sort the records of the continuation lists' join. Errors are kept
+ * and returned by toplists_lists. Any partitions' calls may run at once.
+ */
+void toplists_scan(toplists *t, size_t p);
+
+/* toplists_join - once every partition is scanned: partition @p's part
+ * of the join (the parents of its terms, whichever partition holds them).
+ * Errors are kept for toplists_lists. Any partitions' calls may run at
+ * once. */
+void toplists_join(toplists *t, size_t p);
+
+/*
+ * toplists_lists - once every partition is joined: merge the partitions'
+ * best terms and write the continuation lists to scratch files. @return
+ * the first error of all the calls so far in partition order, or of its
+ * own: NGIDX_OK, NGIDX_ERR_IO/NOSPACE/NOMEM, NGIDX_ERR_CORRUPT (a scratch
+ * file damaged on disk).
+ */
+int toplists_lists(toplists *t, ngidx_error *err);
+
+/* toplists_write - after toplists_lists succeeded: append TOPLIST,
  * NTERMS and CONT through @w. @return NGIDX_OK or NGIDX_ERR_IO/NOSPACE. */
 int toplists_write(toplists *t, idx_writer *w, ngidx_error *err);
 
