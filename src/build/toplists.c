@@ -431,7 +431,7 @@ static void join(const toplists *t, tl_part *q)
 	key_rec *grp = NULL;
 	size_t ng = 0, gcap = 0;
 	uint64_t gkey = 0;
-	int have = 0, more, left = 1;
+	int have = 0, more = 0, left = 1;
 	const void *p;
 	ngidx_error *err = &q->err;
 	while (!q->rc && (more = xsort_next(&q->s1, &p, err)) == 1) {
