@@ -10,7 +10,8 @@
 # within --memory + 64 MB at every size; temporary disk at most 1.5 times
 # the index. Temporary disk is the largest size of the build's --tmp folder,
 # in blocks in use (`du -B1`: the holes the merge punches in the runs it
-# has read count as free), sampled every 0.2 s. The corpora stay in --out
+# has read count as free), sampled every 0.05 s (the writing phase's
+# peak lasts a few tenths of a second). The corpora stay in --out
 # (default bench/out); the indexes are deleted.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +41,7 @@ for size in $sizes; do
 	( peak=0; while :; do
 		s=$(du -s -B1 "$tmp" 2>/dev/null | cut -f1); s=${s:-0}
 		[ "$s" -gt "$peak" ] && peak=$s && echo "$peak" >"$out/scale-peak"
-		sleep 0.2
+		sleep 0.05
 	done ) &
 	watcher=$!
 	echo 0 >"$out/scale-peak"
