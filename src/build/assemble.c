@@ -7,7 +7,9 @@
  * straight into the index) and writes the block headers and the hash
  * directory to scratch files, which follow as sections of their own; the
  * other sections are the partitions' and the documents' files copied in
- * order. Every section is hashed as it streams (idx_writer).
+ * order. TEXT, the first section, the pipeline has already streamed into
+ * the writer as it read the documents. Every section is hashed as it
+ * streams (idx_writer).
  *
  * TOPLIST, NTERMS and CONT need a pass of their own over the terms and
  * external sorts (toplists.c), one task per partition; one more task
@@ -55,17 +57,13 @@ static int section_from_files(idx_writer *w, uint32_t kind, char *const *paths, 
 	return rc;
 }
 
-/* The temporary file @name appended to the open section; removed once
- * copied if @consume. */
-static int append_tmp(idx_writer *w, const assemble_in *in, const char *name, int consume,
-                      ngidx_error *err)
+/* The temporary file @name appended to the open section. */
+static int append_tmp(idx_writer *w, const assemble_in *in, const char *name, ngidx_error *err)
 {
 	char *p = ngidx_strdupf("%s/%s", in->tmpdir, name);
 	if (!p)
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	int rc = ngidx_wfile_append_file(&w->f, p, err);
-	if (!rc && consume)
-		unlink(p);
 	ngidx_free(p);
 	return rc;
 }
@@ -420,7 +418,7 @@ static int write_sections(idx_writer *w, const assemble_in *in, unsigned bits, n
 	int rc = section_from_files(w, NGX_SEC_TERMTEXT, paths, nparts, err);
 	if (!rc) {
 		idx_writer_begin(w, NGX_SEC_DOCS);
-		rc = append_tmp(w, in, "docs", 0, err);
+		rc = append_tmp(w, in, "docs", err);
 		struct ngx_doc_entry end = { 0 };
 		end.str_off = in->docstr_len;
 		end.sent_off = in->sents_len;
@@ -433,13 +431,11 @@ static int write_sections(idx_writer *w, const assemble_in *in, unsigned bits, n
 	if (!rc)
 		rc = write_fields(w, in, err);
 	static const struct { uint32_t kind; const char *name; } docfiles[] = {
-		{ NGX_SEC_DOCSTR, "docstr" }, { NGX_SEC_SENTS, "sents" }, { NGX_SEC_TEXT, "text" },
+		{ NGX_SEC_DOCSTR, "docstr" }, { NGX_SEC_SENTS, "sents" },
 	};
-	for (size_t i = 0; i < 3 && !rc; i++) {
-		if (docfiles[i].kind == NGX_SEC_TEXT && !in->o->store_text)
-			continue;
+	for (size_t i = 0; i < 2 && !rc; i++) {
 		idx_writer_begin(w, docfiles[i].kind);
-		rc = append_tmp(w, in, docfiles[i].name, docfiles[i].kind == NGX_SEC_TEXT, err);
+		rc = append_tmp(w, in, docfiles[i].name, err);
 		idx_writer_end(w);
 	}
 	if (!rc && in->dict)
@@ -468,15 +464,14 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 	unsigned bits = dir_bits_for(info.nterms);
 	info.dir_bits = bits;
 
-	idx_writer w;
-	FORWARD_IF_ERROR(idx_writer_open(&w, o->output, NGX_SEC_KIND_MAX, err));
+	idx_writer *w = in->w;
 	toplists *tl = NULL;
 	int rc = toplists_create(&tl, in->parts, in->nparts, info.nterms, o->max_n, in->tmpdir,
 	                         o->memory, err);
 	if (!rc) {
-		idx_writer_begin(&w, NGX_SEC_INFO);
-		ngidx_wfile_write(&w.f, &info, sizeof info);
-		idx_writer_end(&w);
+		idx_writer_begin(w, NGX_SEC_INFO);
+		ngidx_wfile_write(&w->f, &info, sizeof info);
+		idx_writer_end(w);
 		/* TOPLIST and CONT (a pass over the terms and two external sorts
 		 * per partition, then a merge of the lists) run as tasks, the
 		 * scans on every thread first; then the joins and the writing of
@@ -506,8 +501,8 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 						trc = toplists_lists(tl, &terr);
 				}
 			}
-#pragma omp task shared(rc, w)
-			rc = write_sections(&w, in, bits, err);
+#pragma omp task shared(rc)
+			rc = write_sections(w, in, bits, err);
 		}
 		if (!rc && trc) {
 			rc = trc;
@@ -516,20 +511,20 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		}
 	}
 	if (!rc)
-		rc = toplists_write(tl, &w, err);
+		rc = toplists_write(tl, w, err);
 	toplists_free(tl);
-	if (!rc && w.f.rc) {
-		rc = w.f.rc;
+	if (!rc && w->f.rc) {
+		rc = w->f.rc;
 		if (err)
-			*err = w.f.err;
+			*err = w->f.err;
 	}
 	if (rc) {
-		idx_writer_abort(&w);
+		idx_writer_abort(w);
 		return rc;
 	}
-	ngidx_wfile_pad(&w.f, 8); /* as the commit does: the trailer is aligned */
-	uint64_t size = w.f.written + NGX_TRAILER_SIZE;
-	rc = idx_writer_commit(&w, NGIDX_ANALYZER_ID, o->store_text ? NGX_FLAG_TEXT : 0, o->max_n,
+	ngidx_wfile_pad(&w->f, 8); /* as the commit does: the trailer is aligned */
+	uint64_t size = w->f.written + NGX_TRAILER_SIZE;
+	rc = idx_writer_commit(w, NGIDX_ANALYZER_ID, o->store_text ? NGX_FLAG_TEXT : 0, o->max_n,
 	                       o->min_df, o->min_count, err);
 	if (!rc) {
 		*index_bytes = size;

@@ -11,24 +11,27 @@
 #include "merge.h"
 #include "ngidx/build.h"
 #include "format/idx_format.h"
+#include "format/idx_writer.h"
 
 typedef struct assemble_in {
 	const ngidx_build_opts *o;
-	const char *tmpdir;        /* holds "docs", "docstr", "sents", "text" */
+	idx_writer *w;             /* the index, open; its TEXT section written */
+	const char *tmpdir;        /* holds "docs", "docstr", "sents" */
 	const merge_out *parts;    /* the merge's partitions, in key order */
 	size_t nparts;
 	struct ngx_info info;      /* document counts in; term counts added */
-	uint64_t docstr_len, sents_len, text_len; /* sizes of those files */
+	uint64_t docstr_len, sents_len, text_len; /* sizes of those files and of TEXT */
 	const struct actor_dict *dict; /* NULL: no actor sections */
-	int threads;               /* 2 or more: TOPLIST and CONT on a second thread */
+	int threads;               /* for the tasks of TOPLIST and CONT */
 } assemble_in;
 
 /*
- * assemble_index - write o->output: INFO, the lexicon encoded in blocks
- * (LEXDATA, LEXICON, LEXDIR) from the partitions' terms, TERMTEXT, the
- * document sections and POSTINGS, each checksummed; then commit it
- * (fsync, rename). On failure nothing is left at the output path but what
- * was there before. @return NGIDX_OK, NGIDX_ERR_IO/NOSPACE/NOMEM.
+ * assemble_index - write the rest of the index through in->w: INFO, the
+ * lexicon encoded in blocks (LEXDATA, LEXICON, LEXDIR) from the
+ * partitions' terms, TERMTEXT, the document sections, POSTINGS, TOPLIST,
+ * NTERMS and CONT, each checksummed; then commit it (fsync, rename), or
+ * on failure remove it: nothing is left at the output path but what was
+ * there before. @return NGIDX_OK, NGIDX_ERR_IO/NOSPACE/NOMEM.
  */
 int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err);
 

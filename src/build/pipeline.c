@@ -58,6 +58,7 @@
 #include "common/mem.h"
 #include "corpus/corpus.h"
 #include "format/idx_format.h"
+#include "format/idx_writer.h"
 #include "text/analyze.h"
 #include "actors/dict.h"
 #include "cooc.h"
@@ -218,8 +219,11 @@ typedef struct build {
 	uint64_t frame_fill;
 	uint32_t frame_docs;
 	/* sequential outputs */
-	ngidx_wfile docs, docstr, sents, text;
+	ngidx_wfile docs, docstr, sents;
 	int open_files;
+	idx_writer out;             /* the index, from the pass that writes on: */
+	int out_open;               /* TEXT streams straight into it */
+	uint64_t text_start;        /* out.f.written where TEXT's bytes begin */
 	uint64_t next_doc;
 	uint64_t max_doc_tokens;
 	size_t piece;               /* target piece of a long document */
@@ -731,6 +735,9 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 	return NGIDX_OK;
 }
 
+/* Bytes of the TEXT section so far. */
+static uint64_t text_at(const build *B) { return B->out.f.written - B->text_start; }
+
 /* The main thread's part: write batch @b's document records in order. */
 static int emit_batch(build *B, batch *b, ngidx_error *err)
 {
@@ -740,8 +747,8 @@ static int emit_batch(build *B, batch *b, ngidx_error *err)
 		if (x->fd < 0)
 			continue;
 		B->st->input_bytes += x->long_len;
-		x->text_off = B->text.written;
-		int rc = B->o->store_text ? ngidx_wfile_copy_fd(&B->text, x->fd, x->long_len, x->zlen,
+		x->text_off = text_at(B);
+		int rc = B->o->store_text ? ngidx_wfile_copy_fd(&B->out.f, x->fd, x->long_len, x->zlen,
 		                                                err)
 		                          : NGIDX_OK;
 		close(x->fd);
@@ -749,7 +756,7 @@ static int emit_batch(build *B, batch *b, ngidx_error *err)
 		if (rc)
 			return rc;
 	}
-	uint64_t text_base = B->text.written;
+	uint64_t text_base = text_at(B);
 	for (size_t i = 0; i < b->ndocs; i++) {
 		const bdoc *x = &b->docs[i];
 		struct ngx_doc_entry e = { 0 };
@@ -776,7 +783,7 @@ static int emit_batch(build *B, batch *b, ngidx_error *err)
 			B->max_doc_tokens = x->ntokens;
 	}
 	if (B->o->store_text)
-		ngidx_wfile_write(&B->text, b->ztext, b->ztext_len);
+		ngidx_wfile_write(&B->out.f, b->ztext, b->ztext_len);
 	B->st->docs += b->ndocs;
 	B->st->input_bytes += b->text_len;
 	return NGIDX_OK;
@@ -972,11 +979,17 @@ static int same_input(build *B, ngidx_error *err)
 	                     d == B->digest1 ? "" : ", with other text");
 }
 
+/*
+ * The document files, and the index itself: its temporary file is created
+ * now (so that a folder that cannot hold it fails the build at once) and
+ * the documents' compressed text streams into its first section, instead
+ * of into a temporary file that would be copied there at the end.
+ */
 static int open_outputs(build *B, ngidx_error *err)
 {
-	static const char *names[4] = { "docs", "docstr", "sents", "text" };
-	ngidx_wfile *f[4] = { &B->docs, &B->docstr, &B->sents, &B->text };
-	for (int i = 0; i < 4; i++) {
+	static const char *names[3] = { "docs", "docstr", "sents" };
+	ngidx_wfile *f[3] = { &B->docs, &B->docstr, &B->sents };
+	for (int i = 0; i < 3; i++) {
 		char *p = ngidx_strdupf("%s/%s", B->tmpdir, names[i]);
 		if (!p)
 			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
@@ -986,18 +999,31 @@ static int open_outputs(build *B, ngidx_error *err)
 			return rc;
 		B->open_files = i + 1;
 	}
+	FORWARD_IF_ERROR(idx_writer_open(&B->out, B->o->output, NGX_SEC_KIND_MAX, err));
+	B->out_open = 1;
+	if (B->o->store_text)
+		idx_writer_begin(&B->out, NGX_SEC_TEXT);
+	B->text_start = B->out.f.written;
 	return NGIDX_OK;
 }
 
+/* Close the document files and the TEXT section. */
 static int close_outputs(build *B, ngidx_error *err)
 {
-	ngidx_wfile *f[4] = { &B->docs, &B->docstr, &B->sents, &B->text };
+	ngidx_wfile *f[3] = { &B->docs, &B->docstr, &B->sents };
 	int rc = NGIDX_OK;
 	for (int i = 0; i < B->open_files; i++) {
 		int r = ngidx_wfile_close(f[i], 0, rc ? NULL : err);
 		rc = rc ? rc : r;
 	}
 	B->open_files = 0;
+	if (B->out_open && B->out.open)
+		idx_writer_end(&B->out);
+	if (!rc && B->out_open && B->out.f.rc) {
+		rc = B->out.f.rc;
+		if (err)
+			*err = B->out.f.err;
+	}
 	return rc;
 }
 
@@ -1087,10 +1113,12 @@ static int merge_all(build *B, ngidx_error *err)
 		in.info.max_doc_tokens = B->max_doc_tokens;
 		in.docstr_len = B->docstr.written;
 		in.sents_len = B->sents.written;
-		in.text_len = B->text.written;
+		in.text_len = text_at(B);
+		in.w = &B->out;
 		in.dict = B->dict;
 		in.threads = B->threads;
 		progress(B, NGIDX_PHASE_WRITE, 0, 0);
+		B->out_open = 0; /* committed or removed by the assembler */
 		rc = assemble_index(&in, &B->st->index_bytes, err);
 		B->st->terms = in.info.nterms;
 		for (int k = 0; k < 16; k++)
@@ -1263,6 +1291,8 @@ done:
 	ngidx_corpus_free(c);
 	if (B.open_files)
 		close_outputs(&B, NULL);
+	if (B.out_open)
+		idx_writer_abort(&B.out);
 	for (size_t i = 0; i < B.wave_cap; i++)
 		batch_release(&B.wave[i]);
 	ngidx_free(B.wave);
