@@ -346,17 +346,16 @@ static int write_lexicon(idx_writer *w, const assemble_in *in, unsigned bits, ng
 		ngidx_map m;
 		if ((rc = ngidx_map_file(&m, parts[p].lex_path, err)))
 			break;
-		size_t ne = m.len / sizeof(struct ngx_lex_entry), dropped = 0;
-		for (size_t i = 0; i < ne; i++, idx++) {
-			if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
-				dropped = ngidx_map_drop(&m, dropped, i * sizeof(struct ngx_lex_entry));
-			struct ngx_lex_entry e, f;
-			memcpy(&e, m.p + i * sizeof e, sizeof e);
-			uint64_t post_end = parts[p].post_bytes, text_end = parts[p].text_bytes;
-			if (i + 1 < ne) {
-				memcpy(&f, m.p + (i + 1) * sizeof f, sizeof f);
-				post_end = f.post_off;
-				text_end = f.text_off;
+		const unsigned char *at = m.p, *end = m.p + m.len;
+		merge_term e = { 0 };
+		size_t dropped = 0;
+		for (uint64_t i = 0; i < parts[p].nterms; i++, idx++) {
+			if ((size_t)(at - m.p) - dropped >= RUN_DROP)
+				dropped = ngidx_map_drop(&m, dropped, (size_t)(at - m.p));
+			if (merge_term_get(&at, end, &e)) {
+				rc = ngidx_err_set(err, NGIDX_ERR_CORRUPT, "'%s': a damaged term",
+				                   parts[p].lex_path);
+				break;
 			}
 			uint64_t h40 = NGX_HASH40(e.hash);
 			if (idx % NGX_LEX_BLOCK == 0) {
@@ -371,14 +370,18 @@ static int write_lexicon(idx_writer *w, const assemble_in *in, unsigned bits, ng
 			prev40 = h40;
 			ngidx_wfile_put_varint(&w->f, e.df);
 			ngidx_wfile_put_varint(&w->f, e.cf - e.df);
-			ngidx_wfile_put_varint(&w->f, text_end - e.text_off);
-			ngidx_wfile_put_varint(&w->f, post_end - e.post_off);
+			ngidx_wfile_put_varint(&w->f, e.text_len);
+			ngidx_wfile_put_varint(&w->f, e.post_len);
 			uint64_t k = bits ? e.hash >> (64 - bits) : 0;
 			for (; next_k <= k; next_k++) {
 				uint32_t v = (uint32_t)(nblk - 1);
 				ngidx_wfile_write(&dir, &v, 4);
 			}
 		}
+		if (!rc && (at != end || e.text_off + e.text_len != parts[p].text_bytes ||
+		            e.post_off + e.post_len != parts[p].post_bytes))
+			rc = ngidx_err_set(err, NGIDX_ERR_CORRUPT, "'%s': terms and files disagree",
+			                   parts[p].lex_path);
 		ngidx_map_release(&m);
 		unlink(parts[p].lex_path); /* read once (TOPLIST's pass has it mapped) */
 		post_base += parts[p].post_bytes;

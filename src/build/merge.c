@@ -356,6 +356,38 @@ static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *e
 	return NGIDX_OK;
 }
 
+size_t merge_term_put(unsigned char *p, const merge_term *t)
+{
+	size_t k = 8;
+	memcpy(p, &t->hash, 8);
+	k += ngidx_varint_put(p + k, t->df);
+	k += ngidx_varint_put(p + k, t->cf - t->df);
+	k += ngidx_varint_put(p + k, t->text_len);
+	k += ngidx_varint_put(p + k, t->post_len);
+	p[k++] = (unsigned char)t->n;
+	return k;
+}
+
+int merge_term_get(const unsigned char **p, const unsigned char *end, merge_term *t)
+{
+	const unsigned char *q = *p;
+	uint64_t extra;
+	if (end - q < 8)
+		return -1;
+	t->text_off += t->text_len;
+	t->post_off += t->post_len;
+	memcpy(&t->hash, q, 8);
+	q += 8;
+	if (ngidx_varint_get(&q, end, &t->df) || ngidx_varint_get(&q, end, &extra) ||
+	    ngidx_varint_get(&q, end, &t->text_len) || ngidx_varint_get(&q, end, &t->post_len) ||
+	    q == end || t->df > UINT32_MAX || extra > UINT64_MAX - t->df)
+		return -1;
+	t->cf = t->df + extra;
+	t->n = *q++;
+	*p = q;
+	return 0;
+}
+
 int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi,
                     uint32_t min_df, uint32_t min_count, int split_docs, merge_out *out,
                     ngidx_error *err)
@@ -439,22 +471,18 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 			rc = ngidx_err_set(err, NGIDX_ERR_ARG, "more than 2^32 documents");
 			goto done;
 		}
-		struct ngx_lex_entry e = { 0 };
-		e.hash = key.hash;
-		e.cf = cf;
-		e.post_off = post.written;
-		e.text_off = text.written;
-		e.df = (uint32_t)df;
-		e.n = (uint8_t)key.n;
+		uint64_t post_off = post.written;
 		post_enc_begin(&enc, key.n, df, cf);
 		if ((rc = merge_group(&m, k, key.n, cf, &enc, err)))
 			goto done;
 		ngidx_wfile_write(&text, key.text, key.text_len);
-		ngidx_wfile_write(&lex, &e, sizeof e);
+		merge_term e = { key.hash, cf, df, 0, key.text_len, 0, post.written - post_off, key.n };
+		unsigned char rec[MERGE_TERM_MAX];
+		ngidx_wfile_write(&lex, rec, merge_term_put(rec, &e));
 		out->nterms++;
 		if (is_actor) {
 			/* the actor table is made of these (actors.c) */
-			struct merge_act_rec r = { e.df, (uint32_t)key.text_len, cf };
+			struct merge_act_rec r = { (uint32_t)df, (uint32_t)key.text_len, cf };
 			ngidx_wfile_write(&act, &r, sizeof r);
 			ngidx_wfile_write(&act, key.text, key.text_len);
 			out->nactor_terms++;

@@ -20,6 +20,28 @@ typedef struct merge_out {
 	uint64_t nterms_n[NGIDX_MAX_N], cf_n[NGIDX_MAX_N];
 } merge_out;
 
+/*
+ * A term of a partition's lexicon (merge_out.lex_path): its hash (8 bytes,
+ * host order), then varints df, cf - df, the length of its text and of its
+ * postings, then n (1 byte): 14 bytes for most terms. Offsets are the sums
+ * of the lengths before, in the partition's text and postings files.
+ */
+typedef struct merge_term {
+	uint64_t hash, cf, df;
+	uint64_t text_off, text_len, post_off, post_len;
+	unsigned n;
+} merge_term;
+
+#define MERGE_TERM_MAX (8 + 4 * 10 + 1) /* bytes of one term, at most */
+
+/* Write @t (its lengths, not its offsets) at @p; @return the bytes written. */
+size_t merge_term_put(unsigned char *p, const merge_term *t);
+
+/* Read the term at *@p (never at or past @end) into @t, which holds the
+ * previous term (zeroed before the first): the offsets advance past it.
+ * @return 0, or -1 if the bytes are not a term. */
+int merge_term_get(const unsigned char **p, const unsigned char *end, merge_term *t);
+
 /* An actor term (idx_format.h) in merge_out.act_path, followed by its text. */
 struct merge_act_rec {
 	uint32_t df;
@@ -45,8 +67,8 @@ struct merge_act_rec {
  *                   summing fast path; a split document met there is
  *                   reported as corruption, never indexed wrongly.
  *   @out        IN  the four output paths; OUT the counters
- * Lexicon entries carry offsets relative to this partition's text and
- * postings files. The output does not depend on how documents were split
+ * The lexicon's terms (merge_term) give the lengths of their texts and
+ * postings in this partition's files. The output does not depend on how documents were split
  * or spilled, only on their contents.
  * @return NGIDX_OK, NGIDX_ERR_NOMEM, NGIDX_ERR_IO/NOSPACE (writing),
  * NGIDX_ERR_CORRUPT (a run's contents are inconsistent), NGIDX_ERR_ARG

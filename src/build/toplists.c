@@ -123,7 +123,7 @@ static void bit_flush(bitw *b)
  * join of its records. */
 typedef struct tl_part {
 	ngidx_map lex, text;         /* its lexicon and term texts */
-	uint64_t text_bytes, id0;    /* id0: the id of its first term */
+	uint64_t nterms, id0;        /* id0: the id of its first term */
 	size_t dropped;              /* text bytes given back (ngidx_map_drop) */
 	tl_heap heap[2 * NGIDX_MAX_N];
 	uint64_t total[NGIDX_MAX_N];
@@ -276,7 +276,7 @@ int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint6
 		size_t p = t->nparts;
 		tl_part *q = &t->part[p];
 		q->id0 = id0;
-		q->text_bytes = parts[p].text_bytes;
+		q->nterms = parts[p].nterms;
 		id0 += parts[p].nterms;
 		/* Mapped now: the assembler removes the files as it copies them,
 		 * and a mapping outlives its file's name. */
@@ -321,27 +321,26 @@ int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint6
 	return NGIDX_OK;
 }
 
-static void s1_add(tl_part *q, const char *s, size_t len, uint64_t child, const struct ngx_lex_entry *e)
+static void s1_add(tl_part *q, const char *s, size_t len, uint64_t child, const merge_term *e)
 {
 	s1_rec r = { ngidx_hash64(s, len), XXH3_64bits_withSeed(s, len, H2_SEED), child, e->cf, e->df };
 	if (!q->rc)
 		q->rc = xsort_add(&q->s1, &r, &q->err);
 }
 
-/* Feed term @id of partition @q, whose entry is @e and whose text ends at
- * @text_end in q->text. Errors are sticky (q->rc). */
-static void add_term(const toplists *t, tl_part *q, uint64_t id, const struct ngx_lex_entry *e,
-                     uint64_t text_end)
+/* Feed term @id of partition @q, @e, whose text is in q->text. Errors are
+ * sticky (q->rc). */
+static void add_term(const toplists *t, tl_part *q, uint64_t id, const merge_term *e)
 {
-	if (e->text_off > text_end || text_end > q->text.len) {
-		q->rc = ngidx_err_set(&q->err, NGIDX_ERR_IO, "term %llu: text out of its file",
+	if (e->text_len > q->text.len || e->text_off > q->text.len - e->text_len) {
+		q->rc = ngidx_err_set(&q->err, NGIDX_ERR_CORRUPT, "term %llu: text out of its file",
 		                      (unsigned long long)id);
 		return;
 	}
 	if (e->text_off - q->dropped >= RUN_DROP)
 		q->dropped = ngidx_map_drop(&q->text, q->dropped, (size_t)e->text_off);
 	const char *s = (const char *)q->text.p + e->text_off;
-	size_t len = (size_t)(text_end - e->text_off);
+	size_t len = (size_t)e->text_len;
 	if (!len || (unsigned char)s[0] < 0x20 || e->n < 1 || e->n > t->max_n)
 		return; /* pseudo-term: not an n-gram */
 	unsigned n = e->n;
@@ -371,18 +370,17 @@ static void add_term(const toplists *t, tl_part *q, uint64_t id, const struct ng
 static void scan(const toplists *t, tl_part *q)
 {
 	ngidx_map *m = &q->lex;
-	size_t ne = m->len / sizeof(struct ngx_lex_entry), dropped = 0;
-	for (size_t i = 0; i < ne && !q->rc; i++) {
-		if (i * sizeof(struct ngx_lex_entry) - dropped >= RUN_DROP)
-			dropped = ngidx_map_drop(m, dropped, i * sizeof(struct ngx_lex_entry));
-		struct ngx_lex_entry e, f;
-		memcpy(&e, m->p + i * sizeof e, sizeof e);
-		uint64_t text_end = q->text_bytes;
-		if (i + 1 < ne) {
-			memcpy(&f, m->p + (i + 1) * sizeof f, sizeof f);
-			text_end = f.text_off;
-		}
-		add_term(t, q, q->id0 + i, &e, text_end);
+	const unsigned char *at = m->p, *end = m->p + m->len;
+	merge_term e = { 0 };
+	size_t dropped = 0;
+	for (uint64_t i = 0; i < q->nterms && !q->rc; i++) {
+		if ((size_t)(at - m->p) - dropped >= RUN_DROP)
+			dropped = ngidx_map_drop(m, dropped, (size_t)(at - m->p));
+		if (merge_term_get(&at, end, &e))
+			q->rc = ngidx_err_set(&q->err, NGIDX_ERR_CORRUPT, "term %llu: damaged",
+			                      (unsigned long long)(q->id0 + i));
+		else
+			add_term(t, q, q->id0 + i, &e);
 	}
 	ngidx_map_release(&q->lex);
 	ngidx_map_release(&q->text);

@@ -286,17 +286,6 @@ static inline unsigned ngx_term_n_limit(const char *s, size_t len, unsigned max_
 }
 #define NGX_HASH40(h) ((h) >> 24)
 
-/* A term of the build's merge output (temporary files only). */
-struct ngx_lex_entry {
-	uint64_t hash;
-	uint64_t cf;       /* occurrences */
-	uint64_t post_off; /* in POSTINGS */
-	uint64_t text_off; /* in TERMTEXT */
-	uint32_t df;       /* documents */
-	uint8_t n;         /* tokens in the n-gram */
-	uint8_t zero[3];
-};
-
 /* DOCS entry, 48 bytes. */
 struct ngx_doc_entry {
 	uint64_t str_off;   /* in DOCSTR */

@@ -400,6 +400,54 @@ Test(merge, post_enc_huge_document_memory, .init = fixture_setup, .fini = fixtur
 	cr_assert_eq(ngidx_wfile_close(&w, 0, &err), NGIDX_OK, "%s", err.msg);
 }
 
+/* The partition lexicon's terms: random ones, of every size of varint,
+ * read back in order with their offsets; every cut of the bytes and a df
+ * over 32 bits are refused. */
+Test(merge, term_round_trip)
+{
+	rng r = { test_seed("term_round_trip") };
+	enum { N = 2000 };
+	static merge_term t[N];
+	static unsigned char buf[N * MERGE_TERM_MAX];
+	size_t len = 0;
+	for (size_t i = 0; i < N; i++) {
+		unsigned shift = rng_below(&r, 64);
+		t[i].hash = rng_next(&r);
+		t[i].df = rng_next(&r) >> (32 + rng_below(&r, 32));
+		t[i].cf = t[i].df + (rng_next(&r) >> shift) / 2;
+		t[i].text_len = rng_next(&r) >> (rng_below(&r, 64));
+		t[i].post_len = rng_next(&r) >> (rng_below(&r, 64));
+		t[i].n = 1 + rng_below(&r, 16);
+		size_t k = merge_term_put(buf + len, &t[i]);
+		cr_assert_leq(k, MERGE_TERM_MAX);
+		len += k;
+	}
+	const unsigned char *at = buf;
+	merge_term e = { 0 };
+	uint64_t text_off = 0, post_off = 0;
+	for (size_t i = 0; i < N; i++) {
+		cr_assert_eq(merge_term_get(&at, buf + len, &e), 0, "term %zu", i);
+		cr_assert(e.hash == t[i].hash && e.df == t[i].df && e.cf == t[i].cf && e.n == t[i].n &&
+		          e.text_len == t[i].text_len && e.post_len == t[i].post_len, "term %zu", i);
+		cr_assert(e.text_off == text_off && e.post_off == post_off, "term %zu: offsets", i);
+		text_off += t[i].text_len;
+		post_off += t[i].post_len;
+	}
+	cr_assert(at == buf + len);
+	/* every cut of the first term is refused */
+	size_t first = merge_term_put(buf, &t[0]);
+	for (size_t cut = 0; cut < first; cut++) {
+		merge_term x = { 0 };
+		const unsigned char *p = buf;
+		cr_assert_eq(merge_term_get(&p, buf + cut, &x), -1, "cut at %zu of %zu", cut, first);
+	}
+	merge_term big = { 1, 1ull << 33, 1ull << 32, 0, 3, 0, 5, 2 };
+	size_t k = merge_term_put(buf, &big);
+	merge_term x = { 0 };
+	at = buf;
+	cr_assert_eq(merge_term_get(&at, buf + k, &x), -1, "df over 2^32 - 1 accepted");
+}
+
 Test(merge, post_enc_streaming_misuse, .init = fixture_setup, .fini = fixture_teardown)
 {
 	ngidx_wfile w;
@@ -564,22 +612,19 @@ static void mres_same(const mres *a, const mres *b, const char *what)
 }
 
 /* The lexicon entry of @text in a merge's output; 0 if absent. */
-static int mres_find(const mres *m, const char *text, struct ngx_lex_entry *out)
+static int mres_find(const mres *m, const char *text, merge_term *out)
 {
 	size_t ll, tl;
 	unsigned char *lex = read_whole(m->o.lex_path, &ll);
 	unsigned char *txt = read_whole(m->o.text_path, &tl);
-	size_t n = ll / sizeof *out, len = strlen(text);
+	const unsigned char *at = lex, *end = lex + ll;
+	size_t len = strlen(text);
+	merge_term e = { 0 };
 	int found = 0;
-	for (size_t i = 0; i < n && !found; i++) {
-		struct ngx_lex_entry e, f;
-		memcpy(&e, lex + i * sizeof e, sizeof e);
-		uint64_t end = tl;
-		if (i + 1 < n) {
-			memcpy(&f, lex + (i + 1) * sizeof f, sizeof f);
-			end = f.text_off;
-		}
-		if (end - e.text_off == len && !memcmp(txt + e.text_off, text, len)) {
+	for (uint64_t i = 0; i < m->o.nterms && !found; i++) {
+		cr_assert(!merge_term_get(&at, end, &e), "term %" PRIu64 " of the lexicon damaged", i);
+		cr_assert_leq(e.text_off + e.text_len, tl);
+		if (e.text_len == len && !memcmp(txt + e.text_off, text, len)) {
 			*out = e;
 			found = 1;
 		}
@@ -1043,13 +1088,13 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 	merge_paths(&whole, lp[L_WHOLE], ln[L_WHOLE], 0, 256, 2, 1, 0);
 	merge_paths(&split, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1, 1);
 	mres_same(&whole, &split, "min_df 2, document 5 across two runs");
-	struct ngx_lex_entry e;
-	cr_assert(!mres_find(&split, "x y", &e), "\"x y\" kept with df %u", e.df);
+	merge_term e;
+	cr_assert(!mres_find(&split, "x y", &e), "\"x y\" kept with df %" PRIu64, e.df);
 	cr_assert(mres_find(&split, "p q", &e), "\"p q\" (documents 5 and 9) dropped");
 	cr_assert_eq(e.df, 2);
 	cr_assert_eq(e.cf, 2);
 	cr_assert(mres_find(&split, "x", &e));
-	cr_assert_eq(e.df, 2, "x: df %u", e.df);
+	cr_assert_eq(e.df, 2, "x: df %" PRIu64, e.df);
 	cr_assert_eq(e.cf, 3);
 	/* the actor-like count term ("\x02s 7", n 2) stays despite df 1 */
 	cr_assert(mres_find(&split, "\x02s 7", &e));
