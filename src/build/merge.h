@@ -68,8 +68,8 @@ struct merge_act_rec {
  *                   reported as corruption, never indexed wrongly.
  *   @out        IN  the four output paths; OUT the counters
  * The lexicon's terms (merge_term) give the lengths of their texts and
- * postings in this partition's files. The output does not depend on how documents were split
- * or spilled, only on their contents.
+ * postings in this partition's files. The output does not depend on how
+ * documents were split or spilled, only on their contents.
  * @return NGIDX_OK, NGIDX_ERR_NOMEM, NGIDX_ERR_IO/NOSPACE (writing),
  * NGIDX_ERR_CORRUPT (a run's contents are inconsistent), NGIDX_ERR_ARG
  * (more than 2^32 documents). Thread-safe for distinct @out (the runs are

@@ -17,7 +17,8 @@
  * compresses the batch's frames. Before a document that could push its
  * accumulator past the worker's share of --memory, the worker spills a
  * sorted run. When the wave is done the main thread writes the documents'
- * records, sentence lists and compressed text, in order, to temporary files.
+ * records and sentence lists, in order, to temporary files, and their
+ * compressed text to the index file itself, whose first section it is.
  *
  * Merging. At the end every accumulator spills what it holds, the runs are
  * merged by key-range partitions in parallel (merge.c), and assemble.c
