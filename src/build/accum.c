@@ -52,11 +52,6 @@ typedef struct term {
 	uint32_t n;
 } term;
 
-typedef struct sort_pair {
-	uint64_t hash;
-	uint64_t idx;
-} sort_pair;
-
 struct accum {
 	unsigned max_n;
 	/* term records, and the table of (hash high 32 bits, index + 1) */
@@ -140,9 +135,9 @@ size_t accum_size(const accum *a) { return a->nterms; }
 
 uint64_t accum_live(const accum *a)
 {
-	/* per term: its record, its table slots (load <= 1/2), and the two
-	 * sort arrays of the spill */
-	return a->nterms * (sizeof(term) + 16 + 2 * sizeof(sort_pair)) + a->keys_len + a->post_len;
+	/* per term: its record and its table slots (load <= 1/2); the spill
+	 * sorts the records in place */
+	return a->nterms * (sizeof(term) + 16) + a->keys_len + a->post_len;
 }
 
 uint64_t accum_doc_need(const accum *a, const ngidx_tokens *t)
@@ -451,10 +446,13 @@ int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk)
 	return flush_doc(a, doc);
 }
 
-/* Order of two terms with equal hashes: by text bytes, then length. */
-static int cmp_text(const accum *a, uint64_t x, uint64_t y)
+/* Order of terms: hash, then text bytes, then length (run.h). */
+static int cmp_terms(const void *x, const void *y, void *ctx)
 {
-	const term *s = &a->terms[x], *t = &a->terms[y];
+	const accum *a = ctx;
+	const term *s = x, *t = y;
+	if (s->hash != t->hash)
+		return s->hash < t->hash ? -1 : 1;
 	uint32_t m = s->key_len < t->key_len ? s->key_len : t->key_len;
 	int c = memcmp(a->keys + s->key_off, a->keys + t->key_off, m);
 	if (c)
@@ -462,85 +460,82 @@ static int cmp_text(const accum *a, uint64_t x, uint64_t y)
 	return (s->key_len > t->key_len) - (s->key_len < t->key_len);
 }
 
-static int cmp_pairs(const void *x, const void *y, void *ctx)
-{
-	return cmp_text(ctx, ((const sort_pair *)x)->idx, ((const sort_pair *)y)->idx);
-}
+#define SORT_SMALL 32 /* ranges this short are sorted by insertion */
 
 /*
- * Sort the terms by (hash, text): an LSD radix sort of (hash, index) pairs
- * on 16-bit digits (4 stable passes), then a sort by text within
- * each run of equal hashes, by qsort (a real collision, or any pair under the weak
- * test hash). Radix beats a comparison sort here by ~5x: the keys are
- * uniform and the comparisons would chase pointers into the key arena.
- * @return the sorted pairs (in @a or @b), NULL on allocation failure.
+ * Sort a->terms[lo, hi) by (hash, text) in place: an MSD radix sort on the
+ * hash's bytes from bit @shift down (American flag sort: each record is
+ * moved once per level, by swaps, into its bucket), then insertion sort
+ * for short ranges, or qsort for a long range of equal hashes (a real
+ * collision, or any run of the weak test hash). In place, so a spill needs
+ * no memory beyond the records (the table that indexed them is emptied
+ * after the spill anyway): 32 bytes a term less than sorting (hash, index)
+ * pairs in two arrays, so runs hold more terms. Recursion: at most 8
+ * levels of 4 KB.
  */
-static sort_pair *sort_terms(const accum *a, sort_pair *p, sort_pair *q)
+static void sort_terms(accum *a, size_t lo, size_t hi, int shift)
 {
-	size_t n = a->nterms;
-	size_t *cnt = ngidx_malloc(65536 * sizeof *cnt);
-	if (!cnt)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		p[i] = (sort_pair){ a->terms[i].hash, i };
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(cnt, 0, 65536 * sizeof *cnt);
-		for (size_t i = 0; i < n; i++)
-			cnt[(p[i].hash >> shift) & 0xFFFF]++;
-		size_t sum = 0;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
-			cnt[d] = sum;
-			sum += c;
+	term *t = a->terms;
+	if (hi - lo <= SORT_SMALL) {
+		for (size_t i = lo + 1; i < hi; i++) {
+			term x = t[i];
+			size_t j = i;
+			for (; j > lo && cmp_terms(&t[j - 1], &x, a) > 0; j--)
+				t[j] = t[j - 1];
+			t[j] = x;
 		}
-		for (size_t i = 0; i < n; i++)
-			q[cnt[(p[i].hash >> shift) & 0xFFFF]++] = p[i];
-		sort_pair *t = p;
-		p = q;
-		q = t;
+		return;
 	}
-	ngidx_free(cnt);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && p[j].hash == p[i].hash; j++)
-			;
-		if (j - i > 1)
-			qsort_r(p + i, j - i, sizeof *p, cmp_pairs, (void *)(uintptr_t)a);
+	if (shift < 0) {
+		qsort_r(t + lo, hi - lo, sizeof *t, cmp_terms, a);
+		return;
 	}
-	return p;
+	size_t next[256] = { 0 }, end[256];
+	for (size_t i = lo; i < hi; i++)
+		next[(t[i].hash >> shift) & 255]++;
+	for (size_t d = 0, at = lo; d < 256; d++) {
+		size_t c = next[d];
+		next[d] = at;
+		end[d] = at += c;
+	}
+	for (unsigned d = 0; d < 256; d++) {
+		while (next[d] < end[d]) {
+			term x = t[next[d]];
+			unsigned b = (unsigned)(x.hash >> shift) & 255;
+			while (b != d) {
+				term y = t[next[b]];
+				t[next[b]++] = x;
+				x = y;
+				b = (unsigned)(x.hash >> shift) & 255;
+			}
+			t[next[d]++] = x;
+		}
+	}
+	for (unsigned d = 0; d < 256; d++) {
+		size_t start = d ? end[d - 1] : lo;
+		if (end[d] - start > 1)
+			sort_terms(a, start, end[d], shift - 8);
+	}
 }
 
 int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 {
-	sort_pair *pa = ngidx_malloc((a->nterms + 1) * sizeof *pa);
-	sort_pair *pb = ngidx_malloc((a->nterms + 1) * sizeof *pb);
-	sort_pair *order = pa && pb ? sort_terms(a, pa, pb) : NULL;
-	if (!order) {
-		ngidx_free(pa);
-		ngidx_free(pb);
-		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	}
+	sort_terms(a, 0, a->nterms, 56);
 	ngidx_wfile w;
-	int rc = ngidx_wfile_open(&w, path, 1u << 20, err);
-	if (rc) {
-		ngidx_free(pa);
-		ngidx_free(pb);
-		return rc;
-	}
+	FORWARD_IF_ERROR(ngidx_wfile_open(&w, path, 1u << 20, err));
 	ngidx_wfile_hash_begin(&w);
 	ngidx_wfile_write(&w, RUN_MAGIC, RUN_HEADER);
 	uint64_t fence[RUN_FENCES];
 	unsigned k = 0;
 	for (size_t i = 0; i < a->nterms; i++) {
-		/* The terms are visited in hash order, i.e. at random in memory:
-		 * fetch a few ahead so the copies below do not wait on misses. */
+		/* The texts and postings are visited in hash order, i.e. at
+		 * random in memory: fetch a few ahead so the copies below do not
+		 * wait on misses. */
 		if (i + 8 < a->nterms) {
-			const term *f = &a->terms[order[i + 8].idx];
-			__builtin_prefetch(a->keys + f->key_off);
-			__builtin_prefetch(a->post + f->post_off);
+			__builtin_prefetch(a->keys + a->terms[i + 8].key_off);
+			__builtin_prefetch(a->post + a->terms[i + 8].post_off);
 		}
-		if (i + 16 < a->nterms)
-			__builtin_prefetch(&a->terms[order[i + 16].idx]);
-		const term *t = &a->terms[order[i].idx];
+		const term *t = &a->terms[i];
 		unsigned top = (unsigned)(t->hash >> 56);
 		while (k <= top)
 			fence[k++] = w.written;
@@ -570,9 +565,7 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 	ngidx_put64(b, ngidx_wfile_hash_end(&w));
 	ngidx_wfile_write(&w, b, 8);
 	uint64_t total = w.written;
-	ngidx_free(pa);
-	ngidx_free(pb);
-	rc = ngidx_wfile_close(&w, 0, err);
+	int rc = ngidx_wfile_close(&w, 0, err);
 	if (rc) {
 		unlink(path);
 		return rc;
