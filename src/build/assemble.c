@@ -497,8 +497,9 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 #pragma omp task firstprivate(p) shared(left, trc, terr)
 				{
 					toplists_join(tl, p);
+					/* seq_cst: the last join reads what the others wrote */
 					size_t now;
-#pragma omp atomic capture
+#pragma omp atomic capture seq_cst
 					now = --left;
 					if (!now)
 						trc = toplists_lists(tl, &terr);
