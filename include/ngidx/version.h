@@ -14,9 +14,10 @@
 	(NGIDX_VERSION_MAJOR * 10000 + NGIDX_VERSION_MINOR * 100 + NGIDX_VERSION_PATCH)
 #define NGIDX_VERSION_STRING "0.1.0"
 
-/* Index file format: a reader refuses a newer major; minors only add. */
-#define NGIDX_FORMAT_MAJOR 1
-#define NGIDX_FORMAT_MINOR 1
+/* Index file format: a reader refuses any other major (an older one must be
+ * rebuilt); minors only add. */
+#define NGIDX_FORMAT_MAJOR 2
+#define NGIDX_FORMAT_MINOR 0
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,5 +1,5 @@
 /*
- * idx_format.h - the on-disk layout of an ngidx index file (format 1.0).
+ * idx_format.h - the on-disk layout of an ngidx index file (format 2.0).
  *
  * Ownership: constants and plain structs only. docs/FORMAT.md is the prose
  * version of this file; change both in the same commit.
@@ -25,7 +25,7 @@
  *   32     8    file size in bytes, trailer included
  *   40     4    number of sections
  *   44     4    min count (n-grams with n >= 2 seen fewer times were dropped;
- *                since 1.1, 0 in 1.0 files: read as 1)
+ *                0 is read as 1)
  *   48     16   zero
  *
  * SECTION TABLE ENTRY (sorted by offset, no overlaps, each kind at most once)
@@ -135,7 +135,8 @@
  *     doc gaps   g = doc - prev - 1 (prev = last doc of the previous block,
  *                -1 for the first): a full block is one pfor block of B
  *                values, a partial block holds varints;
- *     tf - 1     same coding; absent when df == 1 (then tf = cf);
+ *     tf - 1     same coding; absent when df == 1 (then tf = cf) and when
+ *                cf == df (then every tf is 1);
  *     positions  (n == 1 only) for each document in order, its tf token
  *                positions as gaps (first position as is, then
  *                pos - prev - 1); the values of the whole block are cut in

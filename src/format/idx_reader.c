@@ -148,6 +148,10 @@ static int check_layout(ngidx_index *x, const char *path, int verify, ngidx_erro
 		                     path, x->major, x->minor, NGIDX_FORMAT_MAJOR);
 	if (x->major < 1)
 		return ERR_CORRUPT(err, "'%s': invalid format version %u", path, x->major);
+	if (x->major < NGIDX_FORMAT_MAJOR)
+		return ngidx_err_set(err, NGIDX_ERR_VERSION,
+		                     "'%s' has format %u.%u; this ngidx reads format %d.x: rebuild it",
+		                     path, x->major, x->minor, NGIDX_FORMAT_MAJOR);
 	x->analyzer = ngidx_le32(p + 16);
 	if (x->analyzer != NGIDX_ANALYZER_ID)
 		return ngidx_err_set(err, NGIDX_ERR_VERSION,
@@ -160,7 +164,7 @@ static int check_layout(ngidx_index *x, const char *path, int verify, ngidx_erro
 		return ERR_CORRUPT(err, "'%s' is truncated or extended: header says %llu bytes, file has %zu",
 		                   path, (unsigned long long)ngidx_le64(p + 32), len);
 	x->nsec = ngidx_le32(p + 40);
-	x->min_count = x->minor >= 1 ? ngidx_le32(p + 44) : 0; /* 1.0: none */
+	x->min_count = ngidx_le32(p + 44);
 	if (x->min_count == 0)
 		x->min_count = 1;
 	if (x->nsec > NGX_MAX_SECTIONS ||
@@ -596,6 +600,9 @@ static int load_block(ngidx_postings *p, uint64_t b, ngidx_error *err)
 		if (p->cf > UINT32_MAX)
 			return -ERR_CORRUPT(err, "postings: frequency out of range");
 		p->tfs[0] = (uint32_t)p->cf;
+	} else if (p->cf == p->df) {
+		for (uint32_t i = 0; i < m; i++)
+			p->tfs[i] = 1;
 	} else {
 		if (get_values(&q, end, p->tfs, m))
 			return -ERR_CORRUPT(err, "postings block %llu: bad frequencies", (unsigned long long)b);

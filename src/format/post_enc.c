@@ -3,9 +3,9 @@
  *
  * A full block (NGIDX_BLOCK documents) stores its document gaps and tf - 1
  * values with the pfor codec; the last, partial block stores them as
- * varints, which is smaller for the few values it holds (most n-grams occur
- * in one or two documents, and for df == 1 the tf is not stored at all: it
- * equals the term's cf). Positions of a block are cut in runs of
+ * varints, which is smaller for the few values it holds. Most n-grams occur
+ * once in each of a few documents, so the tf is not stored at all when the
+ * term's df and cf tell it: when df == 1 it is cf, when cf == df it is 1. Positions of a block are cut in runs of
  * NGIDX_BLOCK: full runs pfor, the rest varints. The skip table, written
  * after the last block when there are two or more, lets a reader jump to
  * any block: each block's gaps are relative to the previous block's last
@@ -57,6 +57,7 @@ void post_enc_begin(post_enc *e, unsigned n, uint64_t df, uint64_t cf)
 	e->nb = 0;
 	e->prev_last = -1;
 	e->added = 0;
+	e->tf_sum = 0;
 	e->plen = 0;
 	e->nrun = 0;
 	e->pprev1 = 0;
@@ -92,7 +93,7 @@ static int flush_block(post_enc *e)
 		prev = e->docs[i];
 	}
 	put_values(e, gaps, e->nb);
-	if (e->df > 1) {
+	if (e->df > 1 && e->cf > e->df) {
 		for (size_t i = 0; i < e->nb; i++)
 			gaps[i] = e->tfs[i] - 1;
 		put_values(e, gaps, e->nb);
@@ -126,6 +127,7 @@ int post_enc_add_doc(post_enc *e, uint32_t doc, uint32_t tf)
 	e->tfs[e->nb] = tf;
 	e->nb++;
 	e->added++;
+	e->tf_sum += tf;
 	if (e->n == 1) {
 		e->pos_left = tf;
 		e->pprev1 = 0;
@@ -176,7 +178,7 @@ int post_enc_add(post_enc *e, uint32_t doc, uint32_t tf, const uint32_t *pos)
 
 int post_enc_end(post_enc *e)
 {
-	if (e->added != e->df || e->pos_left)
+	if (e->added != e->df || e->tf_sum != e->cf || e->pos_left)
 		return NGIDX_ERR_INPUT;
 	if (e->nb)
 		FORWARD_IF_ERROR(flush_block(e));

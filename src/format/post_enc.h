@@ -45,6 +45,7 @@ typedef struct post_enc {
 	size_t nb;                 /* documents in the current block */
 	int64_t prev_last;         /* last document of the previous block */
 	uint64_t added;            /* documents added so far */
+	uint64_t tf_sum;           /* their occurrences */
 	/* Positions of the current block (n == 1): the complete runs of
 	 * NGIDX_BLOCK gaps, pfor-coded in @pbuf, then @nrun pending gaps. */
 	uint8_t *pbuf;
@@ -68,9 +69,10 @@ void post_enc_release(post_enc *e);
 /*
  * post_enc_begin - start the postings of a term.
  *   @n    IN  tokens in the n-gram: positions are stored for n == 1 only
- *   @df   IN  the exact number of documents that will be added (it decides
- *             whether tf is stored, and post_enc_end checks it)
- *   @cf   IN  occurrences (not checked; kept for the caller's convenience)
+ *   @df   IN  the exact number of documents that will be added
+ *   @cf   IN  the exact number of occurrences they will add
+ *             (df and cf decide whether tf is stored: not when df == 1 or
+ *             cf == df; post_enc_end checks both)
  * Any unfinished term is forgotten. Cost O(1).
  */
 void post_enc_begin(post_enc *e, unsigned n, uint64_t df, uint64_t cf);
@@ -111,7 +113,8 @@ int post_enc_add(post_enc *e, uint32_t doc, uint32_t tf, const uint32_t *pos);
 /*
  * post_enc_end - write the last block and the skip table.
  * @return NGIDX_OK, NGIDX_ERR_NOMEM, or NGIDX_ERR_INPUT if fewer or more
- * than df documents came, or the last one lacks positions. Cost O(number
+ * than df documents came, their tf do not add up to cf, or the last one
+ * lacks positions. Cost O(number
  * of blocks).
  */
 int post_enc_end(post_enc *e);

@@ -961,7 +961,7 @@ static void ref_encode(sbuf *o, const glist *g)
 			prev = g->docs[lo + i];
 		}
 		ref_values(o, v, m);
-		if (g->df > 1) {
+		if (g->df > 1 && g->cf > g->df) {
 			for (uint32_t i = 0; i < m; i++)
 				v[i] = g->tfs[lo + i] - 1;
 			ref_values(o, v, m);
@@ -1018,6 +1018,27 @@ Test(format, postings_encoder_known_bytes, .init = fixture_setup, .fini = fixtur
 	cr_assert_eq(post_enc_add(&e, 0, 1, pa), NGIDX_OK);
 	cr_assert_eq(post_enc_add(&e, 200, 2, pb), NGIDX_OK);
 	cr_assert_eq(post_enc_end(&e), NGIDX_OK);
+	/* df 3 = cf 3, n 2: gaps 2, 1, 4 and no tf (all 1) */
+	post_enc_begin(&e, 2, 3, 3);
+	cr_assert_eq(post_enc_add(&e, 2, 1, NULL), NGIDX_OK);
+	cr_assert_eq(post_enc_add(&e, 4, 1, NULL), NGIDX_OK);
+	cr_assert_eq(post_enc_add(&e, 9, 1, NULL), NGIDX_OK);
+	cr_assert_eq(post_enc_end(&e), NGIDX_OK);
+	/* df 2 = cf 2, n 1: doc 1 at 5, doc 3 at 0: gaps 1, 1; positions 5, 0 */
+	const uint32_t p5[] = { 5 }, p0[] = { 0 };
+	post_enc_begin(&e, 1, 2, 2);
+	cr_assert_eq(post_enc_add(&e, 1, 1, p5), NGIDX_OK);
+	cr_assert_eq(post_enc_add(&e, 3, 1, p0), NGIDX_OK);
+	cr_assert_eq(post_enc_end(&e), NGIDX_OK);
+	/* wrong occurrence counts: the tf would be lost, or be wrong */
+	post_enc_begin(&e, 2, 2, 2);
+	cr_assert_eq(post_enc_add(&e, 1, 1, NULL), NGIDX_OK);
+	cr_assert_eq(post_enc_add(&e, 2, 2, NULL), NGIDX_OK);
+	cr_assert_eq(post_enc_end(&e), NGIDX_ERR_INPUT, "more occurrences than cf");
+	post_enc_begin(&e, 2, 2, 4);
+	cr_assert_eq(post_enc_add(&e, 1, 1, NULL), NGIDX_OK);
+	cr_assert_eq(post_enc_add(&e, 2, 2, NULL), NGIDX_OK);
+	cr_assert_eq(post_enc_end(&e), NGIDX_ERR_INPUT, "fewer occurrences than cf");
 	/* wrong document counts */
 	post_enc_begin(&e, 2, 3, 3);
 	cr_assert_eq(post_enc_add(&e, 1, 1, NULL), NGIDX_OK);
@@ -1036,6 +1057,8 @@ Test(format, postings_encoder_known_bytes, .init = fixture_setup, .fini = fixtur
 		3, 6, 0, 3,                       /* df 2, n 3 */
 		4, 4, 4,                          /* df 1, n 1 */
 		0, 0xc7, 0x01, 0, 1, 0, 127, 0,   /* df 2, n 1: gaps 0, 199; tf-1; positions */
+		2, 1, 4,                          /* df 3 = cf, n 2 */
+		1, 1, 5, 0,                       /* df 2 = cf, n 1 */
 	};
 	cr_assert_geq(len, sizeof want);
 	for (size_t i = 0; i < sizeof want; i++)
@@ -1965,6 +1988,15 @@ Test(format, header_versions, .init = fixture_setup, .fini = fixture_teardown)
 		cr_assert_eq(rc, NGIDX_ERR_VERSION, "major 9 (trailer fixed: %d): %d %s", fix, rc, err.msg);
 		cr_assert_null(idx);
 		cr_assert_not_null(strstr(err.msg, "9."), "%s", err.msg);
+		/* an older major: refused, to be rebuilt */
+		memcpy(img, orig, len);
+		ngidx_put16(img + 8, NGIDX_FORMAT_MAJOR - 1);
+		if (fix)
+			fix_checksums(img, &l, -1);
+		write_file(tp("v.ngx"), img, len);
+		memset(&err, 0, sizeof err);
+		cr_assert_eq(ngidx_index_open(&idx, tp("v.ngx"), NULL, &err), NGIDX_ERR_VERSION);
+		cr_assert_not_null(strstr(err.msg, "rebuild"), "%s", err.msg);
 		/* major 0: corrupt */
 		memcpy(img, orig, len);
 		ngidx_put16(img + 8, 0);

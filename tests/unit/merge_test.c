@@ -102,13 +102,14 @@ static void same_file(const char *a, const char *b, const char *what)
 
 /*
  * The encoder of post_enc.c before post_enc_add_doc/post_enc_add_pos
- * existed, unchanged but for names and the test's allocation: every gap of
+ * existed, unchanged but for names, the test's allocation and the tf rule
+ * of format 2.0 (no tf when cf == df): every gap of
  * the block in pos[], cut in runs of NGIDX_BLOCK when the block is written.
  */
 typedef struct old_enc {
 	ngidx_wfile *out;
 	unsigned n;
-	uint64_t df;
+	uint64_t df, cf;
 	uint64_t start;
 	uint32_t docs[NGIDX_BLOCK], tfs[NGIDX_BLOCK];
 	size_t nb;
@@ -121,10 +122,11 @@ typedef struct old_enc {
 	uint8_t *scratch;
 } old_enc;
 
-static void old_begin(old_enc *e, unsigned n, uint64_t df)
+static void old_begin(old_enc *e, unsigned n, uint64_t df, uint64_t cf)
 {
 	e->n = n;
 	e->df = df;
+	e->cf = cf;
 	e->start = e->out->written;
 	e->nb = 0;
 	e->prev_last = -1;
@@ -159,7 +161,7 @@ static void old_flush_block(old_enc *e)
 		prev = e->docs[i];
 	}
 	old_put_values(e, gaps, e->nb);
-	if (e->df > 1) {
+	if (e->df > 1 && e->cf > e->df) {
 		for (size_t i = 0; i < e->nb; i++)
 			gaps[i] = e->tfs[i] - 1;
 		old_put_values(e, gaps, e->nb);
@@ -323,7 +325,7 @@ Test(merge, post_enc_streaming_same_bytes, .init = fixture_setup, .fini = fixtur
 		post_enc_init(&s, &w[2]);
 		for (size_t i = 0; i < nl; i++) {
 			tlist *g = &l[i];
-			old_begin(&o, g->n, g->df);
+			old_begin(&o, g->n, g->df, g->cf);
 			post_enc_begin(&a, g->n, g->df, g->cf);
 			post_enc_begin(&s, g->n, g->df, g->cf);
 			size_t pk = 0;
