@@ -57,6 +57,7 @@
 #include "common/mem.h"
 #include "run.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,24 +659,31 @@ static void write_toplist(toplists *t, idx_writer *w)
 	idx_writer_end(w);
 }
 
-/* NTERMS: the header, then each n's ids, of every partition in order,
- * bit-packed. */
+/* Zero bits up to bit @to of a bitmap whose next bit is *@at. */
+static void bit_zeros(bitw *b, uint64_t *at, uint64_t to)
+{
+	for (; *at < to; *at += to - *at < 64 ? to - *at : 64)
+		bit_put(b, 0, to - *at < 64 ? (unsigned)(to - *at) : 64);
+}
+
+/* NTERMS: the header, then each n's bitmap, made from the ids of every
+ * partition in order (ascending). */
 static int write_nterms(toplists *t, idx_writer *w, ngidx_error *err)
 {
 	int rc = NGIDX_OK;
 	idx_writer_begin(w, NGX_SEC_NTERMS);
-	uint32_t hdr[4] = { t->max_n, t->w, NGX_NTERMS_MIN_CF, 0 };
+	uint32_t hdr[4] = { t->max_n, 0, NGX_NTERMS_MIN_CF, 0 };
 	ngidx_wfile_write(&w->f, hdr, sizeof hdr);
-	uint64_t off = 0;
+	uint64_t bytes = (t->nterms + 7) / 8;
 	for (unsigned n = 0; n < t->max_n; n++) {
-		uint64_t e[2] = { 0, off };
+		uint64_t e[2] = { 0, n * bytes };
 		for (size_t p = 0; p < t->nparts; p++)
 			e[0] += t->part[p].nt_count[n];
 		ngidx_wfile_write(&w->f, e, sizeof e);
-		off += (e[0] * t->w + 7) / 8;
 	}
 	bitw b = { &w->f, 0, 0, 0, { 0 } };
 	for (unsigned n = 0; n < t->max_n && !rc; n++) {
+		uint64_t at = 0;
 		for (size_t p = 0; p < t->nparts && !rc; p++) {
 			ngidx_map m;
 			if ((rc = ngidx_map_file(&m, t->part[p].nt_path[n], err)))
@@ -683,10 +691,14 @@ static int write_nterms(toplists *t, idx_writer *w, ngidx_error *err)
 			for (size_t i = 0; i < m.len / 8; i++) {
 				uint64_t id;
 				memcpy(&id, m.p + 8 * i, 8);
-				bit_put(&b, id, t->w);
+				assert(id >= at && id < t->nterms);
+				bit_zeros(&b, &at, id);
+				bit_put(&b, 1, 1);
+				at++;
 			}
 			ngidx_map_release(&m);
 		}
+		bit_zeros(&b, &at, t->nterms);
 		bit_flush(&b);
 	}
 	idx_writer_end(w);

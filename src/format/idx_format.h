@@ -77,18 +77,21 @@
  *   DATES    (optional; date filters) one struct ngx_date_entry per dated
  *            document, sorted by (date, doc): the documents of a date
  *            range are a slice found by binary search.
- *   NTERMS   (optional; keyness, scans by n) for each n, the ids of the
+ *   NTERMS   (optional; keyness, scans by n) for each n, a bitmap of the
  *            n-grams of n tokens with at least NGX_NTERMS_MIN_CF
- *            occurrences, ascending, so that a walk over the terms of one n
- *            does not decode the whole lexicon:
+ *            occurrences, so that a walk over the terms of one n does not
+ *            decode the whole lexicon:
  *              0      4    max n (as in the header)
- *              4      4    w = ngx_id_bits(nterms): bits per term id
+ *              4      4    zero
  *              8      4    min cf (NGX_NTERMS_MIN_CF)
  *              12     4    zero
- *              16     16 x max n: per n = 1..max n {u64 count, u64 offset
- *                          of its list in the lists area, in bytes}
- *              then   the lists, each bit-packed (below) and padded to a
- *                     byte; the section ends with the last.
+ *              16     16 x max n: per n = 1..max n {u64 count of its set
+ *                          bits, u64 offset of its bitmap in the bitmaps
+ *                          area, in bytes: (n - 1) x ceil(nterms / 8)}
+ *              then   the bitmaps, ceil(nterms / 8) bytes each: bit i
+ *                     (bit i mod 8 of byte i / 8) is set when term i is
+ *                     listed; the bits past nterms are zero. The section
+ *                     ends with the last bitmap.
  *   FIELDS   (optional; --where) for every metadata FIELD=VALUE, the
  *            documents that have it: struct ngx_fields_head, the groups
  *            (struct ngx_field_group, by hash), the hashes of groups whose

@@ -35,27 +35,25 @@ const char *idx_section_name(uint32_t kind)
 	return kind <= NGX_SEC_KIND_MAX ? sec_names[kind] : "unknown";
 }
 
-/* The NTERMS header and the sizes of its lists (the ids: verify). */
+/* The NTERMS header and the sizes of its bitmaps (their bits: verify). */
 static int check_nterms(ngidx_index *x, const char *path, ngidx_error *err)
 {
 	const idx_sec *s = x->by_kind[NGX_SEC_NTERMS];
 	if (!s)
 		return NGIDX_OK;
-	uint64_t head = 16 + 16 * (uint64_t)x->max_n, off = 0;
-	if (s->len < head || ngidx_le32(s->p) != x->max_n || ngidx_le32(s->p + 4) != ngx_id_bits(x->nterms) ||
+	uint64_t head = 16 + 16 * (uint64_t)x->max_n, bytes = (x->nterms + 7) / 8;
+	if (s->len < head || ngidx_le32(s->p) != x->max_n || ngidx_le32(s->p + 4) != 0 ||
 	    ngidx_le32(s->p + 8) == 0)
 		return ERR_CORRUPT(err, "'%s': section nterms has a bad header", path);
-	x->nt_w = ngidx_le32(s->p + 4);
 	x->nt_min_cf = ngidx_le32(s->p + 8);
 	for (unsigned n = 0; n < x->max_n; n++) {
 		uint64_t count = ngidx_le64(s->p + 16 + 16 * n), o = ngidx_le64(s->p + 24 + 16 * n);
-		if (count > x->nterms || o != off)
-			return ERR_CORRUPT(err, "'%s': section nterms: list of n = %u is misplaced", path, n + 1);
+		if (count > x->nterms || o != n * bytes)
+			return ERR_CORRUPT(err, "'%s': section nterms: the bitmap of n = %u is misplaced", path,
+			                   n + 1);
 		x->nt_count[n] = count;
-		x->nt_off[n] = off;
-		off += (count * x->nt_w + 7) / 8;
 	}
-	if (off != s->len - head)
+	if (s->len - head != x->max_n * bytes)
 		return ERR_CORRUPT(err, "'%s': section nterms has a bad size", path);
 	x->nt_lists = s->p + head;
 	return NGIDX_OK;
@@ -122,13 +120,29 @@ int idx_field_docs(const ngidx_index *x, const char *k, size_t kl, const char *v
 	return 0;
 }
 
-int idx_nterms_id(const ngidx_index *x, unsigned n, uint64_t i, uint64_t *id)
+int idx_nterms_next(const ngidx_index *x, unsigned n, uint64_t from, uint64_t *id)
 {
-	if (!x->nt_lists || n < 1 || n > x->max_n || i >= x->nt_count[n - 1])
+	if (!x->nt_lists || n < 1 || n > x->max_n)
 		return -1;
-	uint64_t bytes = (x->nt_count[n - 1] * x->nt_w + 7) / 8;
-	if (top_bits_get(x->nt_lists + x->nt_off[n - 1], bytes, i, x->nt_w, id) || *id >= x->nterms)
-		return -1;
+	uint64_t bytes = (x->nterms + 7) / 8;
+	const unsigned char *m = x->nt_lists + (n - 1) * bytes;
+	for (uint64_t i = from; i < x->nterms;) {
+		uint64_t at = i / 8, w = 0;
+		if (at + 8 <= bytes)
+			w = ngidx_le64(m + at);
+		else
+			for (uint64_t k = at; k < bytes; k++)
+				w |= (uint64_t)m[k] << 8 * (k - at);
+		w >>= i % 8;
+		if (w) {
+			i += (uint64_t)__builtin_ctzll(w);
+			if (i >= x->nterms)
+				break;
+			*id = i;
+			return 1;
+		}
+		i = (at + 8) * 8;
+	}
 	return 0;
 }
 

@@ -36,10 +36,11 @@ struct ngidx_index {
 	uint64_t ndocs;
 	const struct ngx_date_entry *dates; /* NULL without the DATES section */
 	uint64_t ndates;
-	/* NTERMS (nt_lists NULL without it): per n, count ids from nt_off */
+	/* NTERMS (nt_lists NULL without it): per n, a bitmap of nterms bits
+	 * with nt_count bits set, the one of n at (n - 1) * ceil(nterms / 8) */
 	const unsigned char *nt_lists;
-	unsigned nt_w, nt_min_cf;
-	uint64_t nt_count[NGIDX_MAX_N], nt_off[NGIDX_MAX_N];
+	unsigned nt_min_cf;
+	uint64_t nt_count[NGIDX_MAX_N];
 	/* FIELDS (fgroups NULL without it) */
 	const struct ngx_field_group *fgroups;
 	uint64_t nfgroups;
@@ -105,11 +106,12 @@ typedef struct idx_term_rec {
 int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r);
 
 /*
- * Entry @i of the NTERMS list of @n (ascending term ids of n tokens and at
- * least x->nt_min_cf occurrences). @return 0 with *@id set, or -1 (no
- * such entry, no section, or an id out of range).
+ * The first term id >= @from set in the NTERMS bitmap of @n (terms of n
+ * tokens and at least x->nt_min_cf occurrences). @return 1 with *@id set,
+ * 0 if there is none, or -1 (no section, or no such n). Cost O(the bytes
+ * skipped / 8).
  */
-int idx_nterms_id(const ngidx_index *x, unsigned n, uint64_t i, uint64_t *id);
+int idx_nterms_next(const ngidx_index *x, unsigned n, uint64_t from, uint64_t *id);
 
 /*
  * The FIELDS group of metadata @k = @v: *@g, or NULL when no document has

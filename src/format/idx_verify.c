@@ -215,13 +215,17 @@ static int verify_docs(const ngidx_index *x, ngidx_error *err)
 	return rc;
 }
 
-/* NTERMS: each list is exactly the ids, ascending, of the n-grams of its n
- * with at least the minimum count: one pass over the lexicon. */
+/* NTERMS: each bitmap marks exactly the n-grams of its n with at least the
+ * minimum count, and its count is right: one pass over the lexicon. (The
+ * bits past nterms are not read; the section checksum covers them.) */
 static int verify_nterms(const ngidx_index *x, ngidx_error *err)
 {
 	if (!x->nt_lists)
 		return NGIDX_OK;
-	uint64_t at[NGIDX_MAX_N] = { 0 };
+	uint64_t at[NGIDX_MAX_N] = { 0 }, next[NGIDX_MAX_N];
+	for (unsigned n = 0; n < x->max_n; n++)
+		if (idx_nterms_next(x, n + 1, 0, &next[n]) != 1)
+			next[n] = UINT64_MAX;
 	idx_term_rec blk[NGX_LEX_BLOCK];
 	for (uint64_t b = 0; b < x->nblocks; b++) {
 		int cnt = idx_lex_block(x, b, blk);
@@ -233,16 +237,19 @@ static int verify_nterms(const ngidx_index *x, ngidx_error *err)
 			if (blk[i].cf < x->nt_min_cf || ngx_is_actor_term(t, len))
 				continue;
 			unsigned n = idx_text_n(t, len);
-			uint64_t id;
-			if (n < 1 || n > x->max_n || idx_nterms_id(x, n, at[n - 1]++, &id) ||
-			    id != b * NGX_LEX_BLOCK + (uint64_t)i)
-				return ERR_CORRUPT(err, "section nterms: the list of n = %u is wrong at entry %llu",
-				                   n, (unsigned long long)(at[n - 1] - 1));
+			uint64_t id = b * NGX_LEX_BLOCK + (uint64_t)i;
+			if (n < 1 || n > x->max_n || next[n - 1] != id)
+				return ERR_CORRUPT(err, "section nterms: the bitmap of n = %u lacks term %llu",
+				                   n, (unsigned long long)id);
+			at[n - 1]++;
+			if (idx_nterms_next(x, n, id + 1, &next[n - 1]) != 1)
+				next[n - 1] = UINT64_MAX;
 		}
 	}
 	for (unsigned n = 0; n < x->max_n; n++)
-		if (at[n] != x->nt_count[n])
-			return ERR_CORRUPT(err, "section nterms: the list of n = %u is too long", n + 1);
+		if (next[n] != UINT64_MAX || at[n] != x->nt_count[n])
+			return ERR_CORRUPT(err, "section nterms: the bitmap of n = %u marks other terms",
+			                   n + 1);
 	return NGIDX_OK;
 }
 

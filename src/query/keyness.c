@@ -553,8 +553,8 @@ static int compare(walk_ctx *c, const ngidx_term *t, const ngidx_term *u, const 
 
 /*
  * Every n-gram of length o->n of x. Within one index a term seen fewer than
- * min_count times cannot be compared, so when the NTERMS list of that n
- * holds every term seen that often, only its terms are visited; otherwise
+ * min_count times cannot be compared, so when the NTERMS bitmap of that n
+ * marks every term seen that often, only its terms are visited; otherwise
  * the whole lexicon is, a block at a time.
  */
 static int walk_ngrams(walk_ctx *c, ngidx_error *err)
@@ -563,14 +563,19 @@ static int walk_ngrams(walk_ctx *c, ngidx_error *err)
 	int same = x == c->y;
 	unsigned n = c->o->n;
 	int listed = same && x->nt_lists && n <= x->max_n && c->o->min_count >= x->nt_min_cf;
-	uint64_t total = listed ? x->nt_count[n - 1] : x->nterms, blk_at = UINT64_MAX;
+	uint64_t blk_at = UINT64_MAX;
 	idx_term_rec blk[NGX_LEX_BLOCK];
 	int cnt = 0;
-	for (uint64_t k = 0; k < total; k++) {
-		uint64_t id = k;
-		if (listed && idx_nterms_id(x, n, k, &id))
-			return ERR_CORRUPT(err, "section nterms: entry %llu of n = %u is bad",
-			                   (unsigned long long)k, n);
+	for (uint64_t id = 0;; id++) {
+		if (!listed && id >= x->nterms)
+			break;
+		if (listed) {
+			int f = idx_nterms_next(x, n, id, &id);
+			if (f < 0)
+				return ERR_CORRUPT(err, "section nterms: no bitmap of n = %u", n);
+			if (f == 0)
+				break;
+		}
 		if (id / NGX_LEX_BLOCK != blk_at) {
 			blk_at = id / NGX_LEX_BLOCK;
 			if ((cnt = idx_lex_block(x, blk_at, blk)) <= 0)

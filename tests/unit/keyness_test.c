@@ -759,6 +759,57 @@ Test(keyness, nterms_list_gives_the_same_rows, .init = fixture_setup, .fini = fi
 	free(d);
 }
 
+/* The NTERMS bitmaps: idx_nterms_next walks exactly the terms of each n
+ * seen twice or more, and verify finds any one bit flipped among the
+ * nterms bits of a bitmap (the section checksum aside: the copy is not
+ * covered by it). */
+Test(keyness, nterms_bitmaps, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120)
+{
+	rng r = { test_seed("nterms_bitmaps") };
+	gdoc *d = gen(&r, 200 + rng_below(&r, 100), tp("a.jsonl"));
+	ngidx_index *idx = build(tp("a.jsonl"), tp("a.ngx"));
+	cr_assert_not_null(idx->nt_lists, "no NTERMS section");
+	for (unsigned n = 1; n <= idx->max_n; n++) {
+		uint64_t id = 0, count = 0;
+		for (uint64_t t = 0; t < idx->nterms; t++) {
+			ngidx_term term;
+			cr_assert_eq(ngidx_term_get(idx, t, &term, NULL), NGIDX_OK);
+			int want = term.n == n && term.cf >= idx->nt_min_cf && (unsigned char)term.text[0] >= 0x20;
+			if (!want)
+				continue;
+			cr_assert_eq(idx_nterms_next(idx, n, id, &id), 1, "n %u: term %llu missing", n,
+			             (unsigned long long)t);
+			cr_assert_eq(id, t, "n %u: term %llu listed before %llu", n, (unsigned long long)id,
+			             (unsigned long long)t);
+			id++;
+			count++;
+		}
+		cr_assert_eq(idx_nterms_next(idx, n, id, &id), 0, "n %u: a term past the last", n);
+		cr_assert_eq(count, idx->nt_count[n - 1]);
+		cr_assert_gt(count, 0);
+	}
+	cr_assert_eq(idx_nterms_next(idx, idx->max_n + 1, 0, &(uint64_t){ 0 }), -1);
+	size_t bytes = (size_t)(idx->nterms + 7) / 8 * idx->max_n;
+	const unsigned char *orig = idx->nt_lists;
+	unsigned char *copy = xrealloc(NULL, bytes);
+	ngidx_error e;
+	for (int k = 0; k < 40; k++) {
+		memcpy(copy, orig, bytes);
+		unsigned n = 1 + (unsigned)rng_below(&r, idx->max_n);
+		uint64_t bit = rng_below(&r, (uint32_t)idx->nterms);
+		copy[(n - 1) * ((idx->nterms + 7) / 8) + bit / 8] ^= (unsigned char)(1u << bit % 8);
+		idx->nt_lists = copy;
+		cr_assert_eq(ngidx_index_verify(idx, &e), NGIDX_ERR_CORRUPT, "n %u bit %llu flipped", n,
+		             (unsigned long long)bit);
+		cr_assert_not_null(strstr(e.msg, "nterms"), "%s", e.msg);
+	}
+	idx->nt_lists = orig;
+	cr_assert_eq(ngidx_index_verify(idx, &e), NGIDX_OK, "%s", e.msg);
+	free(copy);
+	ngidx_index_free(idx);
+	free(d);
+}
+
 /* FIELD=VALUE conditions (alone, together, with dates) come from the
  * FIELDS section, or from a scan without it: both must select what a
  * brute-force test of every document selects, absent values included. */
