@@ -369,8 +369,9 @@ static int write_lexicon(idx_writer *w, const assemble_in *in, unsigned bits, ng
 			}
 			prev40 = h40;
 			ngidx_wfile_put_varint(&w->f, e.df);
-			ngidx_wfile_put_varint(&w->f, e.cf - e.df);
-			ngidx_wfile_put_varint(&w->f, e.text_len);
+			ngidx_wfile_put_varint(&w->f, e.text_len << 1 | (e.cf > e.df));
+			if (e.cf > e.df)
+				ngidx_wfile_put_varint(&w->f, e.cf - e.df - 1);
 			ngidx_wfile_put_varint(&w->f, e.post_len);
 			uint64_t k = bits ? e.hash >> (64 - bits) : 0;
 			for (; next_k <= k; next_k++) {

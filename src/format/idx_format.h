@@ -48,8 +48,9 @@
  *   LEXDATA  the terms, sorted by (hash, text bytes), in blocks; per term:
  *            varint hash40 (the top 40 bits of the hash; the first term of a
  *            block as is, the others as the difference from the previous
- *            term), varint df, varint cf - df, varint text length, varint
- *            postings length. n is 1 + the number of spaces in the text.
+ *            term), varint df, varint text length << 1 | (cf > df), then
+ *            varint cf - df - 1 only if cf > df, varint postings length. n
+ *            is 1 + the number of spaces in the text.
  *            hash = ngidx_hash64 of the n-gram's text (tokens joined by one
  *            space). Term i's text and postings follow term i-1's.
  *   LEXDIR   2^b + 1 u32: dir[k] = the block holding the first term whose

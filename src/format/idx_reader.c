@@ -343,6 +343,22 @@ unsigned idx_text_n(const char *s, size_t len)
 	return n;
 }
 
+/* One LEXDATA term (idx_format.h): the hash40 or its difference, df,
+ * cf - df, the text and postings lengths. @return 0, or -1 if malformed. */
+static inline int lex_get(const unsigned char **p, const unsigned char *end, uint64_t *dh,
+                          uint64_t *df, uint64_t *extra, uint64_t *tl, uint64_t *pl)
+{
+	uint64_t tx;
+	if (ngidx_varint_get(p, end, dh) || ngidx_varint_get(p, end, df) ||
+	    ngidx_varint_get(p, end, &tx))
+		return -1;
+	*extra = 0;
+	if ((tx & 1) && (ngidx_varint_get(p, end, extra) || ++*extra == 0))
+		return -1;
+	*tl = tx >> 1;
+	return ngidx_varint_get(p, end, pl) ? -1 : 0;
+}
+
 int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r)
 {
 	const struct ngx_lex_block *h = &x->blocks[b];
@@ -357,9 +373,7 @@ int idx_lex_block(const ngidx_index *x, uint64_t b, idx_term_rec *r)
 	uint64_t h40 = 0;
 	for (int i = 0; i < cnt; i++) {
 		uint64_t dh, df, extra, tl, pl;
-		if (ngidx_varint_get(&p, end, &dh) || ngidx_varint_get(&p, end, &df) ||
-		    ngidx_varint_get(&p, end, &extra) || ngidx_varint_get(&p, end, &tl) ||
-		    ngidx_varint_get(&p, end, &pl))
+		if (lex_get(&p, end, &dh, &df, &extra, &tl, &pl))
 			return -1;
 		h40 = i ? h40 + dh : dh;
 		if (h40 >> 40 || df == 0 || df > UINT32_MAX || extra > UINT64_MAX - df || tl > tlen - text ||
@@ -416,9 +430,7 @@ int ngidx_term_find(const ngidx_index *x, const char *text, size_t len, ngidx_te
 		uint64_t cnt = x->nterms - first < NGX_LEX_BLOCK ? x->nterms - first : NGX_LEX_BLOCK;
 		for (uint64_t i = 0; i < cnt; i++) {
 			uint64_t dh, df, extra, tl, pl;
-			if (ngidx_varint_get(&p, end, &dh) || ngidx_varint_get(&p, end, &df) ||
-			    ngidx_varint_get(&p, end, &extra) || ngidx_varint_get(&p, end, &tl) ||
-			    ngidx_varint_get(&p, end, &pl) || toff > tlen || tl > tlen - toff)
+			if (lex_get(&p, end, &dh, &df, &extra, &tl, &pl) || toff > tlen || tl > tlen - toff)
 				return -NGIDX_ERR_CORRUPT;
 			h40 = i ? h40 + dh : dh;
 			if (h40 > want)

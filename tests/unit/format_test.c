@@ -1113,8 +1113,9 @@ static void fake_index_make(fake_index *f, const unsigned char *post, size_t pos
 			sb_puts(&f->termtext, k ? " t" : "t");
 		put_varint_sb(&f->lexdata, 0); /* hash40, or its difference */
 		put_varint_sb(&f->lexdata, lex[i].df);
-		put_varint_sb(&f->lexdata, lex[i].cf - lex[i].df);
-		put_varint_sb(&f->lexdata, f->termtext.len - tl);
+		put_varint_sb(&f->lexdata, (f->termtext.len - tl) << 1 | (lex[i].cf > lex[i].df));
+		if (lex[i].cf > lex[i].df)
+			put_varint_sb(&f->lexdata, lex[i].cf - lex[i].df - 1);
 		put_varint_sb(&f->lexdata, lex[i + 1].post_off - lex[i].post_off);
 	}
 	f->blocks[nblocks] = (struct ngx_lex_block){ f->lexdata.len, post_len, f->termtext.len };
