@@ -110,6 +110,41 @@ static void BM_pfor_decode(benchmark::State &st)
 }
 BENCHMARK(BM_pfor_decode);
 
+// Rice groups of 64 values (the partial blocks of a postings list), the
+// same gaps; items are values.
+static void BM_rice_encode(benchmark::State &st)
+{
+	auto v = gaps(1 << 17, 8);
+	std::vector<uint8_t> out(ngidx_rice_bound(64) * (v.size() / 64));
+	for (auto _ : st) {
+		size_t bytes = 0;
+		for (size_t b = 0; b < v.size() / 64; b++)
+			bytes += ngidx_rice_encode(&v[b * 64], 64, out.data() + bytes);
+		benchmark::DoNotOptimize(bytes);
+	}
+	st.SetItemsProcessed((int64_t)(v.size() * st.iterations()));
+}
+BENCHMARK(BM_rice_encode);
+
+static void BM_rice_decode(benchmark::State &st)
+{
+	auto v = gaps(1 << 17, 8);
+	std::vector<uint8_t> enc(ngidx_rice_bound(64) * (v.size() / 64));
+	size_t bytes = 0;
+	for (size_t b = 0; b < v.size() / 64; b++)
+		bytes += ngidx_rice_encode(&v[b * 64], 64, enc.data() + bytes);
+	std::vector<uint32_t> out(64);
+	for (auto _ : st) {
+		const uint8_t *p = enc.data(), *end = enc.data() + bytes;
+		while (p < end && !ngidx_rice_decode(&p, end, out.data(), 64))
+			;
+		benchmark::DoNotOptimize(out.data());
+	}
+	st.SetItemsProcessed((int64_t)(v.size() * st.iterations()));
+	st.counters["bits_per_int"] = 8.0 * (double)bytes / (double)v.size();
+}
+BENCHMARK(BM_rice_decode);
+
 static void BM_varint_decode(benchmark::State &st)
 {
 	auto v = gaps(1 << 17, 8);

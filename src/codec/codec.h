@@ -1,7 +1,7 @@
 /*
- * codec.h - integer codecs for postings: LEB128 varints and a patched
+ * codec.h - integer codecs for postings: LEB128 varints, a patched
  * frame-of-reference block codec (bit-packing with exceptions) for blocks of
- * up to NGIDX_BLOCK integers.
+ * up to NGIDX_BLOCK integers, and Rice codes for shorter groups.
  *
  * Ownership: codecs write into caller-owned buffers and allocate nothing;
  * size the output with the _bound functions. They do no I/O.
@@ -64,5 +64,33 @@ size_t ngidx_pfor_decode(const uint8_t *in, const uint8_t *end, uint32_t *out, s
  * checked: a later ngidx_pfor_decode of the block does). Cost O(exceptions).
  */
 size_t ngidx_pfor_size(const uint8_t *in, const uint8_t *end, size_t n);
+
+/* Rice codes (rice.c): the groups of NGIDX_RICE_MIN to NGIDX_BLOCK - 1
+ * values of a postings list; a value of NGIDX_RICE_ESC << k or more is
+ * escaped (32 bits as is). */
+#define NGIDX_RICE_MIN 4
+#define NGIDX_RICE_ESC 24
+
+/* Worst-case bytes of ngidx_rice_encode for @n integers. */
+size_t ngidx_rice_bound(size_t n);
+
+/* The parameter k (0..31) that ngidx_rice_encode uses for @v[0..@n):
+ * the one giving the fewest bits. Cost O(n) per k tried (a few). */
+unsigned ngidx_rice_param(const uint32_t *v, size_t n);
+
+/*
+ * ngidx_rice_encode - write @n integers as one Rice group (k, then each
+ * value's unary quotient and k low bits, padded to a byte) at @out.
+ * @return bytes written, at most ngidx_rice_bound(n). Deterministic.
+ */
+size_t ngidx_rice_encode(const uint32_t *v, size_t n, uint8_t *out);
+
+/*
+ * ngidx_rice_decode - decode @n integers of a group from *@p (advanced past
+ * it), never reading at or past @end. @return 0, or -1 if the group is cut
+ * short, a value overflows 32 bits or the padding bits are not zero.
+ * Thread-safe. Cost O(n).
+ */
+int ngidx_rice_decode(const uint8_t **p, const uint8_t *end, uint32_t *v, size_t n);
 
 #endif

@@ -138,13 +138,15 @@
  *   Each block, in order:
  *     doc gaps   g = doc - prev - 1 (prev = last doc of the previous block,
  *                -1 for the first): a full block is one pfor block of B
- *                values, a partial block holds varints;
+ *                values, a partial block of NGIDX_RICE_MIN (4) values or
+ *                more one Rice group (codec/rice.c), of fewer varints;
  *     tf - 1     same coding; absent when df == 1 (then tf = cf) and when
  *                cf == df (then every tf is 1);
  *     positions  (n == 1 only) for each document in order, its tf token
  *                positions as gaps (first position as is, then
  *                pos - prev - 1); the values of the whole block are cut in
- *                runs of B: full runs are pfor blocks, the rest varints.
+ *                runs of B: full runs are pfor blocks, the rest is coded
+ *                as a partial block's gaps (a Rice group, or varints).
  *   If nblocks > 1, a skip table ends the term: nblocks entries of 16 bytes
  *   {u64 offset of the block from the term's start; u32 last doc of the
  *   block; u32 zero}.

@@ -534,6 +534,25 @@ void ngidx_postings_free(ngidx_postings *p)
 static uint64_t skip_off(const ngidx_postings *p, uint64_t b) { return ngidx_le64(p->skip + 16 * b); }
 static uint32_t skip_last(const ngidx_postings *p, uint64_t b) { return ngidx_le32(p->skip + 16 * b + 8); }
 
+/* Decode @n values at *@pp (< @end): pfor for a full block, a Rice group
+ * for NGIDX_RICE_MIN values or more, else varints. */
+static int get_values(const unsigned char **pp, const unsigned char *end, uint32_t *v, size_t n)
+{
+	if (n == NGIDX_BLOCK) {
+		size_t k = ngidx_pfor_decode(*pp, end, v, n);
+		if (!k)
+			return -1;
+		*pp += k;
+		return 0;
+	}
+	if (n >= NGIDX_RICE_MIN)
+		return ngidx_rice_decode(pp, end, v, n);
+	for (size_t i = 0; i < n; i++)
+		if (ngidx_varint_get32(pp, end, &v[i]))
+			return -1;
+	return 0;
+}
+
 int ngidx_index_postings_size(const ngidx_index *x, ngidx_postings_size *out, ngidx_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -547,7 +566,7 @@ int ngidx_index_postings_size(const ngidx_index *x, ngidx_postings_size *out, ng
 			uint64_t eo = p.skip && b + 1 < p.nblocks ? skip_off(&p, b + 1) : size;
 			uint32_t m = b + 1 < p.nblocks ? NGIDX_BLOCK : (uint32_t)(p.df - (p.nblocks - 1) * NGIDX_BLOCK);
 			const unsigned char *q = p.base + so, *end = p.base + eo;
-			uint32_t v;
+			uint32_t g[NGIDX_BLOCK];
 			if (so > eo || eo > size) {
 				bad = 1;
 			} else if (m == NGIDX_BLOCK) {
@@ -557,8 +576,7 @@ int ngidx_index_postings_size(const ngidx_index *x, ngidx_postings_size *out, ng
 				out->packed_postings += NGIDX_BLOCK;
 				out->packed_id_bytes += k;
 			} else {
-				for (uint32_t i = 0; i < m && !bad; i++)
-					bad = ngidx_varint_get32(&q, end, &v);
+				bad = get_values(&q, end, g, m);
 				ids += (uint64_t)(q - (p.base + so));
 			}
 		}
@@ -573,22 +591,6 @@ int ngidx_index_postings_size(const ngidx_index *x, ngidx_postings_size *out, ng
 		out->other_bytes += total - ids - skips;
 	}
 	return NGIDX_OK;
-}
-
-/* Decode @n values at *@pp (< @end): pfor for a full block, else varints. */
-static int get_values(const unsigned char **pp, const unsigned char *end, uint32_t *v, size_t n)
-{
-	if (n == NGIDX_BLOCK) {
-		size_t k = ngidx_pfor_decode(*pp, end, v, n);
-		if (!k)
-			return -1;
-		*pp += k;
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (ngidx_varint_get32(pp, end, &v[i]))
-			return -1;
-	return 0;
 }
 
 /* get_values fills g[0..m) or fails; -fanalyzer cannot see into the

@@ -2,8 +2,9 @@
  * post_enc.c - writing postings blocks.
  *
  * A full block (NGIDX_BLOCK documents) stores its document gaps and tf - 1
- * values with the pfor codec; the last, partial block stores them as
- * varints, which is smaller for the few values it holds. Most n-grams occur
+ * values with the pfor codec; the last, partial block stores them as a Rice
+ * group (NGIDX_RICE_MIN values or more) or varints (fewer), which is
+ * smaller for the few values it holds. Most n-grams occur
  * once in each of a few documents, so the tf is not stored at all when the
  * term's df and cf tell it: when df == 1 it is cf, when cf == df it is 1. Positions of a block are cut in runs of
  * NGIDX_BLOCK: full runs pfor, the rest varints. The skip table, written
@@ -65,11 +66,13 @@ void post_enc_begin(post_enc *e, unsigned n, uint64_t df, uint64_t cf)
 	e->nskip = 0;
 }
 
-/* Encode @n values: pfor when it is a full block, varints otherwise. */
+/* Encode @n values: pfor when it is a full block, a Rice group for
+ * NGIDX_RICE_MIN values or more, varints for fewer. */
 static void put_values(post_enc *e, const uint32_t *v, size_t n)
 {
-	if (n == NGIDX_BLOCK) {
-		size_t k = ngidx_pfor_encode(v, n, e->scratch);
+	if (n == NGIDX_BLOCK || n >= NGIDX_RICE_MIN) {
+		size_t k = n == NGIDX_BLOCK ? ngidx_pfor_encode(v, n, e->scratch)
+		                            : ngidx_rice_encode(v, n, e->scratch);
 		ngidx_wfile_write(e->out, e->scratch, k);
 		return;
 	}
@@ -113,7 +116,8 @@ static int flush_block(post_enc *e)
 int post_enc_add_doc(post_enc *e, uint32_t doc, uint32_t tf)
 {
 	if (!e->scratch) {
-		e->scratch_cap = ngidx_pfor_bound(NGIDX_BLOCK) + NGIDX_BLOCK * NGIDX_VARINT32_MAX;
+		e->scratch_cap = ngidx_pfor_bound(NGIDX_BLOCK) + ngidx_rice_bound(NGIDX_BLOCK) +
+		                 NGIDX_BLOCK * NGIDX_VARINT32_MAX;
 		e->scratch = ngidx_malloc(e->scratch_cap);
 		if (!e->scratch)
 			return NGIDX_ERR_NOMEM;

@@ -650,3 +650,162 @@ Test(pfor, garbage_and_mutations, .timeout = 120)
 	}
 	fprintf(stderr, "codec_test: garbage_and_mutations: %zu of 20000 inputs accepted\n", accepted);
 }
+
+/* ---- rice ----------------------------------------------------------------- */
+
+/* The layout of rice.c, one bit at a time, with the k given. */
+static size_t ref_rice(const uint32_t *v, size_t n, unsigned k, uint8_t *out)
+{
+	size_t bit = 0;
+	memset(out, 0, ngidx_rice_bound(n));
+#define PUT(b) (out[bit / 8] |= (uint8_t)((b) << bit % 8), bit++)
+	for (unsigned j = 0; j < 5; j++)
+		PUT((k >> j) & 1);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t q = v[i] >> k;
+		if (q < NGIDX_RICE_ESC) {
+			for (uint64_t j = 0; j < q; j++)
+				PUT(1u);
+			PUT(0u);
+			for (unsigned j = 0; j < k; j++)
+				PUT((v[i] >> j) & 1);
+		} else {
+			for (unsigned j = 0; j < NGIDX_RICE_ESC; j++)
+				PUT(1u);
+			for (unsigned j = 0; j < 32; j++)
+				PUT((v[i] >> j) & 1);
+		}
+	}
+#undef PUT
+	return (bit + 7) / 8;
+}
+
+/* The smallest group over every k, by the reference encoder. */
+static size_t ref_rice_best(const uint32_t *v, size_t n, uint8_t *out)
+{
+	uint8_t tmp[1 + NGIDX_BLOCK * 8];
+	size_t best = SIZE_MAX;
+	for (unsigned k = 0; k < 32; k++) {
+		size_t len = ref_rice(v, n, k, tmp);
+		if (len < best) {
+			best = len;
+			memcpy(out, tmp, len);
+		}
+	}
+	return best;
+}
+
+Test(rice, known_answers)
+{
+	uint8_t out[64];
+	const uint32_t a[] = { 0, 1, 2, 3 }; /* k 0: 0 | 10 | 110 | 1110 */
+	cr_assert_eq(ngidx_rice_encode(a, 4, out), 2);
+	cr_assert(out[0] == 0x40 && out[1] == 0x3b, "%02x %02x", out[0], out[1]);
+	const uint32_t b[] = { 0, 0, 0, 1000000 }; /* k 0, the last one escaped */
+	static const uint8_t want_b[] = { 0, 0xff, 0xff, 0xff, 0x40, 0x42, 0x0f, 0 };
+	cr_assert_eq(ngidx_rice_encode(b, 4, out), 8);
+	cr_assert_arr_eq(out, want_b, 8);
+	const uint32_t c[] = { 100, 100, 100, 100 }; /* k 6: 1 one, a zero, 100 - 64 */
+	cr_assert_eq(ngidx_rice_param(c, 4), 6);
+	cr_assert_eq(ngidx_rice_encode(c, 4, out), (5 + 4 * 8 + 7) / 8);
+	const uint8_t *p = out;
+	uint32_t back[4];
+	cr_assert_eq(ngidx_rice_decode(&p, out + 5, back, 4), 0);
+	cr_assert_eq(p, out + 5);
+	cr_assert_arr_eq(back, c, sizeof c);
+}
+
+Test(rice, round_trip_against_the_reference, .timeout = 120)
+{
+	const uint64_t seed = test_seed("rice.round_trip_against_the_reference");
+	rng r = { seed };
+	uint32_t v[NGIDX_BLOCK], back[NGIDX_BLOCK];
+	uint8_t enc[1 + NGIDX_BLOCK * 8], ref[1 + NGIDX_BLOCK * 8];
+	for (int it = 0; it < 20000; it++) {
+		size_t n = 1 + rng_below(&r, NGIDX_BLOCK - 1);
+		unsigned mode = rng_below(&r, 5), bits = rng_below(&r, 33);
+		for (size_t i = 0; i < n; i++) {
+			uint32_t x = bits ? rng32(&r) >> (32 - bits) : 0;
+			if (mode == 1) /* geometric-like: a few small, a few large */
+				x >>= rng_below(&r, 32);
+			else if (mode == 2 && rng_below(&r, 16) == 0) /* rare outliers */
+				x = rng32(&r);
+			else if (mode == 3)
+				x = UINT32_MAX - rng_below(&r, 4);
+			v[i] = x;
+		}
+		size_t len = ngidx_rice_encode(v, n, enc);
+		cr_assert_leq(len, ngidx_rice_bound(n));
+		size_t rlen = ref_rice_best(v, n, ref);
+		cr_assert_eq(len, rlen, "seed=%" PRIu64 " it %d: %zu bytes, the best k gives %zu", seed, it,
+		             len, rlen);
+		cr_assert_eq(len, ref_rice(v, n, ngidx_rice_param(v, n), ref));
+		cr_assert(!memcmp(enc, ref, len), "seed=%" PRIu64 " it %d: bytes differ", seed, it);
+		uint8_t *e = exact_copy(enc, len);
+		const uint8_t *p = e;
+		cr_assert_eq(ngidx_rice_decode(&p, e + len, back, n), 0, "seed=%" PRIu64 " it %d", seed, it);
+		cr_assert_eq(p, e + len);
+		cr_assert(!memcmp(back, v, n * sizeof *v), "seed=%" PRIu64 " it %d: values differ", seed, it);
+		/* every cut is refused: the last byte holds at least one bit */
+		for (size_t cut = 0; cut < len; cut++) {
+			p = e;
+			cr_assert_eq(ngidx_rice_decode(&p, e + cut, back, n), -1, "cut %zu of %zu", cut, len);
+		}
+		free(e);
+	}
+}
+
+Test(rice, malformed)
+{
+	uint32_t v[8];
+	const uint8_t *p;
+	/* padding bits must be zero: k 0, values 0 0 0 0 (bits 0-8), then
+	 * bits 9-15 of padding */
+	const uint8_t pad[] = { 0x00, 0x00 }, bad_pad[] = { 0x00, 0x02 };
+	p = pad;
+	cr_assert_eq(ngidx_rice_decode(&p, pad + 2, v, 4), 0, "clean padding");
+	cr_assert_eq(p, pad + 2);
+	p = bad_pad;
+	cr_assert_eq(ngidx_rice_decode(&p, bad_pad + 2, v, 4), -1, "a set padding bit");
+	/* k 31 and a quotient of 2: past 32 bits */
+	const uint8_t big[] = { 0x1f | 0x60, 0, 0, 0, 0, 0 };
+	p = big;
+	cr_assert_eq(ngidx_rice_decode(&p, big + sizeof big, v, 1), -1, "2 << 31");
+	/* an escape cut in its 32 bits */
+	const uint8_t esc[] = { 0xe0, 0xff, 0xff, 0x1f, 0x00 };
+	p = esc;
+	cr_assert_eq(ngidx_rice_decode(&p, esc + sizeof esc, v, 1), -1, "a cut escape");
+	p = esc;
+	cr_assert_eq(ngidx_rice_decode(&p, esc, v, 1), -1, "nothing");
+}
+
+Test(rice, garbage_never_overreads, .timeout = 120)
+{
+	const uint64_t seed = test_seed("rice.garbage_never_overreads");
+	rng r = { seed };
+	uint8_t buf[1 + NGIDX_BLOCK * 8];
+	uint32_t v[NGIDX_BLOCK], w[NGIDX_BLOCK];
+	uint8_t again[1 + NGIDX_BLOCK * 8];
+	for (int it = 0; it < 20000; it++) {
+		size_t n = 1 + rng_below(&r, NGIDX_BLOCK - 1), len = rng_below(&r, sizeof buf + 1);
+		unsigned density = rng_below(&r, 9); /* one bits: quotients long and short */
+		for (size_t i = 0; i < len; i++) {
+			uint8_t x = 0;
+			for (unsigned b = 0; b < 8; b++)
+				x |= (uint8_t)((rng_below(&r, 8) < density) << b);
+			buf[i] = x;
+		}
+		uint8_t *e = exact_copy(buf, len);
+		const uint8_t *p = e;
+		if (ngidx_rice_decode(&p, e + len, v, n) == 0) {
+			cr_assert(p >= e && p <= e + len);
+			/* what decodes re-encodes to no more bytes, and back */
+			size_t k = ngidx_rice_encode(v, n, again);
+			cr_assert_leq(k, (size_t)(p - e), "seed=%" PRIu64 " it %d", seed, it);
+			const uint8_t *q = again;
+			cr_assert_eq(ngidx_rice_decode(&q, again + k, w, n), 0);
+			cr_assert(!memcmp(v, w, n * sizeof *v));
+		}
+		free(e);
+	}
+}

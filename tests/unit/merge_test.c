@@ -102,8 +102,8 @@ static void same_file(const char *a, const char *b, const char *what)
 
 /*
  * The encoder of post_enc.c before post_enc_add_doc/post_enc_add_pos
- * existed, unchanged but for names, the test's allocation and the tf rule
- * of format 2.0 (no tf when cf == df): every gap of
+ * existed, unchanged but for names, the test's allocation and the rules of
+ * format 2.0 (no tf when cf == df; Rice groups): every gap of
  * the block in pos[], cut in runs of NGIDX_BLOCK when the block is written.
  */
 typedef struct old_enc {
@@ -137,8 +137,9 @@ static void old_begin(old_enc *e, unsigned n, uint64_t df, uint64_t cf)
 
 static void old_put_values(old_enc *e, const uint32_t *v, size_t n)
 {
-	if (n == NGIDX_BLOCK) {
-		size_t k = ngidx_pfor_encode(v, n, e->scratch);
+	if (n == NGIDX_BLOCK || n >= NGIDX_RICE_MIN) {
+		size_t k = n == NGIDX_BLOCK ? ngidx_pfor_encode(v, n, e->scratch)
+		                            : ngidx_rice_encode(v, n, e->scratch);
 		ngidx_wfile_write(e->out, e->scratch, k);
 		return;
 	}
@@ -319,7 +320,8 @@ Test(merge, post_enc_streaming_same_bytes, .init = fixture_setup, .fini = fixtur
 			cr_assert_eq(ngidx_wfile_open(&w[k], path[k], 1000 + rng_below(&r, 9000), &err),
 			             NGIDX_OK, "%s", err.msg);
 		old_enc o = { .out = &w[0] };
-		o.scratch = xrealloc(NULL, ngidx_pfor_bound(NGIDX_BLOCK) + NGIDX_BLOCK * NGIDX_VARINT32_MAX);
+		o.scratch = xrealloc(NULL, ngidx_pfor_bound(NGIDX_BLOCK) + ngidx_rice_bound(NGIDX_BLOCK) +
+		                               NGIDX_BLOCK * NGIDX_VARINT32_MAX);
 		post_enc a, s;
 		post_enc_init(&a, &w[1]);
 		post_enc_init(&s, &w[2]);
