@@ -539,14 +539,13 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 		unsigned top = (unsigned)(t->hash >> 56);
 		while (k <= top)
 			fence[k++] = w.written;
-		unsigned char h8[9];
-		ngidx_put64(h8, t->hash);
-		h8[8] = (unsigned char)t->n;
-		ngidx_wfile_write(&w, h8, 9);
-		ngidx_wfile_put_varint(&w, t->key_len);
+		unsigned char n = (unsigned char)t->n;
+		ngidx_wfile_write(&w, &n, 1);
+		ngidx_wfile_put_varint(&w, (uint64_t)t->key_len << 1 | (t->cf > t->df));
 		ngidx_wfile_write(&w, a->keys + t->key_off, t->key_len);
 		ngidx_wfile_put_varint(&w, t->df);
-		ngidx_wfile_put_varint(&w, t->cf);
+		if (t->cf > t->df)
+			ngidx_wfile_put_varint(&w, t->cf - t->df - 1);
 		ngidx_wfile_put_varint(&w, t->post_len);
 		ngidx_wfile_write(&w, a->post + t->post_off, t->post_len);
 	}

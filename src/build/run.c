@@ -10,6 +10,7 @@
 #include "codec/codec.h"
 #include "common/endian.h"
 #include "common/err.h"
+#include "common/hash.h"
 #include "common/mem.h"
 
 #include <errno.h>
@@ -107,22 +108,22 @@ void run_cursor_release(run_cursor *c)
 static size_t parse(run_rec *r, const unsigned char *p, size_t n)
 {
 	const unsigned char *q = p, *end = p + n;
-	uint64_t v;
-	if (n < 9)
+	uint64_t v, tx, extra = 0;
+	if (n < 1)
 		return 0;
-	r->hash = ngidx_le64(q);
-	r->n = q[8];
-	q += 9;
-	if (ngidx_varint_get(&q, end, &v) || v > (uint64_t)(end - q))
+	r->n = *q++;
+	if (ngidx_varint_get(&q, end, &tx) || (tx >> 1) > (uint64_t)(end - q))
 		return 0;
 	r->text = q;
-	r->text_len = (size_t)v;
-	q += v;
-	if (ngidx_varint_get(&q, end, &r->df) || ngidx_varint_get(&q, end, &r->cf) ||
-	    ngidx_varint_get(&q, end, &v) || v > (uint64_t)(end - q))
+	r->text_len = (size_t)(tx >> 1);
+	q += r->text_len;
+	if (ngidx_varint_get(&q, end, &r->df) || ((tx & 1) && ngidx_varint_get(&q, end, &extra)) ||
+	    extra >= UINT64_MAX - r->df || ngidx_varint_get(&q, end, &v) || v > (uint64_t)(end - q))
 		return 0;
+	r->cf = r->df + (tx & 1) + extra;
 	r->post = q;
 	r->post_len = (size_t)v;
+	r->hash = ngidx_hash64((const char *)r->text, r->text_len);
 	return (size_t)(q + v - p);
 }
 

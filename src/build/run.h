@@ -7,9 +7,13 @@
  * A run holds the postings a worker accumulated since its previous spill,
  * one record per distinct n-gram, sorted by (hash, text bytes):
  *
- *   header   8 B magic "NGXRUN\0\1"
- *   records  u64 hash | u8 n | varint text length | text | varint df |
- *            varint cf | varint postings length | postings
+ *   header   8 B magic "NGXRUN\0\2"
+ *   records  u8 n | varint text length << 1 | (cf > df) | text |
+ *            varint df | varint cf - df - 1 (only if cf > df) |
+ *            varint postings length | postings
+ *            The hash is not stored: it is ngidx_hash64 of the text, which
+ *            the reader computes (8 bytes a record less to write and read:
+ *            a quarter of the runs).
  *   fences   257 u64: fence[k] = offset of the first record whose hash has
  *            top byte >= k (fence[256] = end of records); the merge starts a
  *            key-range partition there without scanning
@@ -43,7 +47,7 @@
 #include <string.h>
 #include "common/fileio.h"
 
-#define RUN_MAGIC "NGXRUN\0\1"
+#define RUN_MAGIC "NGXRUN\0\2"
 #define RUN_HEADER 8
 #define RUN_TRAILER 24
 #define RUN_FENCES 257
@@ -56,7 +60,7 @@
 /* One record, pointing into its cursor's buffer: valid until the cursor's
  * next call but one (the merge reads a group after advancing past it). */
 typedef struct run_rec {
-	uint64_t hash;
+	uint64_t hash;      /* of the text: computed, not stored */
 	unsigned n;
 	const unsigned char *text;
 	size_t text_len;

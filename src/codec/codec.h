@@ -7,9 +7,9 @@
  * size the output with the _bound functions. They do no I/O.
  *
  * Every decoder takes an end pointer and never reads at or past it; on
- * malformed input it returns 0 (block codec) or -1 (varint) and leaves the
- * output undefined. Decoders never read past the end (no over-read slack
- * is needed).
+ * malformed input it returns 0 (block codec) or -1 (varint, Rice) and
+ * leaves the output undefined. Decoders never read past the end (no
+ * over-read slack is needed).
  */
 #ifndef NGIDX_CODEC_CODEC_H
 #define NGIDX_CODEC_CODEC_H

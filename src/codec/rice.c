@@ -17,7 +17,7 @@
  * than its entropy, where a varint rounds each value up to 7-bit groups:
  * on the generated 100 MB corpus, 3.3 MB less for the document gaps of
  * partial blocks, 1.1 MB for their frequencies and 1.4 MB for positions
- * (bench/RESULTS.md, "Rice codes for the partial groups").
+ * (bench/RESULTS.md, "format 2.0: a smaller index").
  */
 #include "codec.h"
 

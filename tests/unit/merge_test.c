@@ -522,14 +522,13 @@ static void run_write(const char *path, trec *r, size_t nr)
 		unsigned top = (unsigned)(r[i].hash >> 56);
 		while (k <= top)
 			fence[k++] = b.len;
-		unsigned char h[9];
-		ngidx_put64(h, r[i].hash);
-		h[8] = (unsigned char)r[i].n;
-		sb_put(&b, h, 9);
-		sb_varint(&b, r[i].len);
+		unsigned char n = (unsigned char)r[i].n;
+		sb_put(&b, &n, 1);
+		sb_varint(&b, (uint64_t)r[i].len << 1 | (r[i].cf > r[i].df));
 		sb_put(&b, r[i].text, r[i].len);
 		sb_varint(&b, r[i].df);
-		sb_varint(&b, r[i].cf);
+		if (r[i].cf > r[i].df)
+			sb_varint(&b, r[i].cf - r[i].df - 1);
 		sb_varint(&b, r[i].plen);
 		if (r[i].plen) /* an empty record's post may be NULL */
 			sb_put(&b, r[i].post, r[i].plen);
@@ -1272,7 +1271,7 @@ Test(merge, cursors_free_what_they_read, .init = fixture_setup, .fini = fixture_
 		size_t len = 20 + rng_below(&r, 180);
 		for (size_t k = 0; k < len; k++)
 			t[k] = (char)('a' + rng_below(&r, 26));
-		recs[i] = (trec){ .hash = rng_next(&r), .n = 1, .text = t, .len = len, .df = 1, .cf = 1,
+		recs[i] = (trec){ .hash = ngidx_hash64(t, len), .n = 1, .text = t, .len = len, .df = 1, .cf = 1,
 		                  .post = (const unsigned char *)t, .plen = len };
 	}
 	run_write(tp("big.run"), recs, nr); /* sorts recs */
