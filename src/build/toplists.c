@@ -57,7 +57,6 @@
 #include "common/mem.h"
 #include "run.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +119,13 @@ static void bit_flush(bitw *b)
 	b->nacc = 0;
 }
 
+/* Zero bits up to bit @to of a bitmap whose next bit is *@at. */
+static void bit_zeros(bitw *b, uint64_t *at, uint64_t to)
+{
+	for (; *at < to; *at += to - *at < 64 ? to - *at : 64)
+		bit_put(b, 0, to - *at < 64 ? (unsigned)(to - *at) : 64);
+}
+
 /* One partition's share of the work: the pass over its terms, then the
  * join of its records. */
 typedef struct tl_part {
@@ -128,8 +134,11 @@ typedef struct tl_part {
 	size_t dropped;              /* text bytes given back (ngidx_map_drop) */
 	tl_heap heap[2 * NGIDX_MAX_N];
 	uint64_t total[NGIDX_MAX_N];
-	/* NTERMS: per n, the ids (u64) of its terms with cf >= NGX_NTERMS_MIN_CF */
+	/* NTERMS: per n, its share of the bitmap (bit i: term id0 + i has n
+	 * tokens and cf >= NGX_NTERMS_MIN_CF), nt_at bits written so far */
 	ngidx_wfile nt[NGIDX_MAX_N];
+	bitw ntb[NGIDX_MAX_N];
+	uint64_t nt_at[NGIDX_MAX_N];
 	char *nt_path[NGIDX_MAX_N];
 	unsigned nt_open;
 	uint64_t nt_count[NGIDX_MAX_N];
@@ -304,8 +313,10 @@ int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint6
 		for (unsigned n = 0; n < max_n && !rc; n++) {
 			if (!(q->nt_path[n] = ngidx_strdupf("%s/nterms-%u-%zu", tmpdir, n + 1, p)))
 				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-			if (!rc && !(rc = ngidx_wfile_open(&q->nt[n], q->nt_path[n], 1u << 16, err)))
+			if (!rc && !(rc = ngidx_wfile_open(&q->nt[n], q->nt_path[n], 1u << 16, err))) {
+				q->ntb[n] = (bitw){ &q->nt[n], 0, 0, 0, { 0 } };
 				q->nt_open = n + 1;
+			}
 		}
 		/* at most two join records per term, one list entry per record */
 		uint64_t expect = parts[p].nterms < SIZE_MAX / 2 ? parts[p].nterms * 2 : SIZE_MAX;
@@ -347,7 +358,9 @@ static void add_term(const toplists *t, tl_part *q, uint64_t id, const merge_ter
 	unsigned n = e->n;
 	q->total[n - 1]++;
 	if (e->cf >= NGX_NTERMS_MIN_CF) {
-		ngidx_wfile_write(&q->nt[n - 1], &id, sizeof id);
+		bit_zeros(&q->ntb[n - 1], &q->nt_at[n - 1], id - q->id0);
+		bit_put(&q->ntb[n - 1], 1, 1);
+		q->nt_at[n - 1]++;
 		q->nt_count[n - 1]++;
 	}
 	tl_ent c = { e->cf, e->df, id, (char *)(uintptr_t)s, len };
@@ -389,6 +402,8 @@ static void scan(const toplists *t, tl_part *q)
 	q->keys_open = 0;
 	q->rc = q->rc ? q->rc : rc;
 	for (unsigned n = 0; n < q->nt_open; n++) {
+		bit_zeros(&q->ntb[n], &q->nt_at[n], q->nterms);
+		bit_flush(&q->ntb[n]);
 		rc = ngidx_wfile_close(&q->nt[n], 0, q->rc ? NULL : &q->err);
 		q->rc = q->rc ? q->rc : rc;
 	}
@@ -659,15 +674,8 @@ static void write_toplist(toplists *t, idx_writer *w)
 	idx_writer_end(w);
 }
 
-/* Zero bits up to bit @to of a bitmap whose next bit is *@at. */
-static void bit_zeros(bitw *b, uint64_t *at, uint64_t to)
-{
-	for (; *at < to; *at += to - *at < 64 ? to - *at : 64)
-		bit_put(b, 0, to - *at < 64 ? (unsigned)(to - *at) : 64);
-}
-
-/* NTERMS: the header, then each n's bitmap, made from the ids of every
- * partition in order (ascending). */
+/* NTERMS: the header, then each n's bitmap, the partitions' shares in
+ * order (a share ends on a bit, not a byte: the next one follows it). */
 static int write_nterms(toplists *t, idx_writer *w, ngidx_error *err)
 {
 	int rc = NGIDX_OK;
@@ -683,22 +691,21 @@ static int write_nterms(toplists *t, idx_writer *w, ngidx_error *err)
 	}
 	bitw b = { &w->f, 0, 0, 0, { 0 } };
 	for (unsigned n = 0; n < t->max_n && !rc; n++) {
-		uint64_t at = 0;
 		for (size_t p = 0; p < t->nparts && !rc; p++) {
+			const tl_part *q = &t->part[p];
 			ngidx_map m;
-			if ((rc = ngidx_map_file(&m, t->part[p].nt_path[n], err)))
+			if ((rc = ngidx_map_file(&m, q->nt_path[n], err)))
 				break;
-			for (size_t i = 0; i < m.len / 8; i++) {
-				uint64_t id;
-				memcpy(&id, m.p + 8 * i, 8);
-				assert(id >= at && id < t->nterms);
-				bit_zeros(&b, &at, id);
-				bit_put(&b, 1, 1);
-				at++;
+			if (m.len != (q->nterms + 7) / 8)
+				rc = ngidx_err_set(err, NGIDX_ERR_CORRUPT, "'%s' has a bad size", q->nt_path[n]);
+			for (uint64_t i = 0; i < q->nterms && !rc; i += 64) {
+				uint64_t bits = 0, k = i / 8;
+				for (unsigned j = 0; j < 8 && k + j < m.len; j++)
+					bits |= (uint64_t)m.p[k + j] << 8 * j;
+				bit_put(&b, bits, q->nterms - i < 64 ? (unsigned)(q->nterms - i) : 64);
 			}
 			ngidx_map_release(&m);
 		}
-		bit_zeros(&b, &at, t->nterms);
 		bit_flush(&b);
 	}
 	idx_writer_end(w);
