@@ -29,6 +29,7 @@
 #include "common/hash.h"
 #include "common/mem.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -518,6 +519,31 @@ static void sort_terms(accum *a, size_t lo, size_t hi, int shift)
 	}
 }
 
+/* Write the postings @p[0, @len) of a term whose every tf is 1 (cf == df,
+ * so no continuation either) without their tf bytes (each the varint 1,
+ * one byte): per entry the gap, then for a unigram its one position. */
+static void put_without_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n)
+{
+	unsigned char buf[4096];
+	size_t k = 0;
+	for (size_t i = 0; i < len;) {
+		if (k + 2 * NGIDX_VARINT32_MAX > sizeof buf) {
+			ngidx_wfile_write(w, buf, k);
+			k = 0;
+		}
+		do /* the gap */
+			buf[k++] = p[i];
+		while (p[i++] & 0x80);
+		assert(p[i] == 1);
+		i++;
+		if (n == 1)
+			do
+				buf[k++] = p[i];
+			while (p[i++] & 0x80);
+	}
+	ngidx_wfile_write(w, buf, k);
+}
+
 int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 {
 	sort_terms(a, 0, a->nterms, 56);
@@ -546,8 +572,13 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 		ngidx_wfile_put_varint(&w, t->df);
 		if (t->cf > t->df)
 			ngidx_wfile_put_varint(&w, t->cf - t->df - 1);
-		ngidx_wfile_put_varint(&w, t->post_len);
-		ngidx_wfile_write(&w, a->post + t->post_off, t->post_len);
+		if (t->cf > t->df) {
+			ngidx_wfile_put_varint(&w, t->post_len);
+			ngidx_wfile_write(&w, a->post + t->post_off, t->post_len);
+		} else {
+			ngidx_wfile_put_varint(&w, t->post_len - t->df);
+			put_without_tf(&w, a->post + t->post_off, t->post_len, t->n);
+		}
 	}
 	while (k < RUN_FENCES)
 		fence[k++] = w.written;

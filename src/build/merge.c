@@ -66,6 +66,7 @@ typedef struct src {
 	const unsigned char *p, *end;  /* entries not read yet */
 	const unsigned char *first;    /* the current document's first entry */
 	uint64_t df;                   /* the record's df, checked at its end */
+	int tf1;                       /* cf == df: no tf stored, each is 1 */
 	uint64_t ndocs;                /* documents read */
 	uint64_t prev1;                /* current document + 1 (0: none yet) */
 	uint64_t tf;                   /* of the current document, in this record */
@@ -100,9 +101,9 @@ static int src_next(src *s, unsigned n, ngidx_error *err)
 			                    "of df %" PRIu64, s->ndocs, s->df);
 		return 0;
 	}
-	uint64_t g, tf;
+	uint64_t g, tf = 1;
 	s->first = s->p;
-	if (ngidx_varint_get(&s->p, s->end, &g) || ngidx_varint_get(&s->p, s->end, &tf))
+	if (ngidx_varint_get(&s->p, s->end, &g) || (!s->tf1 && ngidx_varint_get(&s->p, s->end, &tf)))
 		goto bad;
 	/* The continuations of the previous document were read with it, so
 	 * g == 0 here continues nothing. The document is prev1 - 1 + g. */
@@ -116,8 +117,9 @@ static int src_next(src *s, unsigned n, ngidx_error *err)
 	s->ndocs++;
 	if (n == 1 && skip_varints(&s->p, s->end, tf))
 		goto bad;
-	/* A continuation's g is 0, always the single byte 0. */
-	while (s->p < s->end && *s->p == 0) {
+	/* A continuation's g is 0, always the single byte 0 (none when
+	 * cf == df: its tf would make cf larger). */
+	while (!s->tf1 && s->p < s->end && *s->p == 0) {
 		s->p++;
 		if (ngidx_varint_get(&s->p, s->end, &tf) || tf > UINT32_MAX)
 			goto bad;
@@ -187,8 +189,8 @@ static int emit_positions(merger *m, const src *s, post_enc *enc, int64_t *last,
 {
 	const unsigned char *p = s->first, *end = s->p;
 	while (p < end) {
-		uint64_t g, tf;
-		if (ngidx_varint_get(&p, end, &g) || ngidx_varint_get(&p, end, &tf))
+		uint64_t g, tf = 1;
+		if (ngidx_varint_get(&p, end, &g) || (!s->tf1 && ngidx_varint_get(&p, end, &tf)))
 			goto bad;
 		uint64_t prev1 = 0; /* previous position + 1 in this entry */
 		while (tf) {
@@ -444,7 +446,8 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 				rc = ERR_CORRUPT(err, "temporary run has an invalid n-gram length");
 				goto done;
 			}
-			m.srcs[k++] = (src){ .p = r->post, .end = r->post + r->post_len, .df = r->df };
+			m.srcs[k++] = (src){ .p = r->post, .end = r->post + r->post_len, .df = r->df,
+			                     .tf1 = r->cf == r->df };
 			df += r->df;
 			cf += r->cf;
 			if ((rc = pop_advance(&m, err)))

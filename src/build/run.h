@@ -21,8 +21,9 @@
  *            everything before it (so the file is written in one pass)
  *
  * Postings of a record: entries in increasing document order, each a
- * varint g, a varint tf, and for unigrams tf varint position gaps (first
- * as is, then pos - prev - 1). g = doc + 1 - prev1, where prev1 is the
+ * varint g, a varint tf (absent when the record's cf == df: every tf is 1,
+ * and there is no continuation), and for unigrams tf varint position gaps
+ * (first as is, then pos - prev - 1). g = doc + 1 - prev1, where prev1 is the
  * previous entry's document + 1, or 0 before the first entry:
  *   g >= 1  a new document (tf >= 1);
  *   g == 0  a continuation: more occurrences of the previous entry's

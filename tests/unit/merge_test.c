@@ -509,6 +509,35 @@ static int trec_cmp(const void *x, const void *y)
 	return (a->len > b->len) - (a->len < b->len);
 }
 
+/* The postings @p[0, @len) of an n-gram of @n tokens without their tf
+ * (each must then be the one byte 1), as a run holds those of a record
+ * with cf == df: into @o. Malformed postings are copied as they are. */
+static void strip_tf(sbuf *o, const unsigned char *p, size_t len, unsigned n)
+{
+	const unsigned char *q = p, *end = p + len;
+	sbuf t = { 0 };
+	while (q < end) {
+		uint64_t v;
+		const unsigned char *g = q;
+		if (ngidx_varint_get(&q, end, &v) || q == end || *q != 1)
+			goto asis;
+		sb_put(&t, g, (size_t)(q - g));
+		q++;
+		if (n == 1) {
+			g = q;
+			if (ngidx_varint_get(&q, end, &v))
+				goto asis;
+			sb_put(&t, g, (size_t)(q - g));
+		}
+	}
+	sb_put(o, t.p, t.len);
+	free(t.p);
+	return;
+asis:
+	free(t.p);
+	sb_put(o, p, len);
+}
+
 /* Write the @nr records as a run at @path, as accum_spill does: sorted by
  * (hash, text), then the fences and the trailer with its XXH64. */
 static void run_write(const char *path, trec *r, size_t nr)
@@ -529,9 +558,14 @@ static void run_write(const char *path, trec *r, size_t nr)
 		sb_varint(&b, r[i].df);
 		if (r[i].cf > r[i].df)
 			sb_varint(&b, r[i].cf - r[i].df - 1);
-		sb_varint(&b, r[i].plen);
-		if (r[i].plen) /* an empty record's post may be NULL */
-			sb_put(&b, r[i].post, r[i].plen);
+		sbuf post = { 0 };
+		if (r[i].plen && r[i].cf == r[i].df) /* an empty record's post may be NULL */
+			strip_tf(&post, r[i].post, r[i].plen, r[i].n);
+		else if (r[i].plen)
+			sb_put(&post, r[i].post, r[i].plen);
+		sb_varint(&b, post.len);
+		sb_put(&b, post.p, post.len);
+		free(post.p);
 	}
 	while (k < RUN_FENCES)
 		fence[k++] = b.len;
@@ -1197,7 +1231,9 @@ Test(merge, corrupt_runs_rejected, .init = fixture_setup, .fini = fixture_teardo
 		{ "df above the documents", { { 2, 3, 2, NV(6, 1, 2, 1) } }, 1, 0, NGIDX_ERR_CORRUPT },
 		{ "df below the documents", { { 2, 1, 2, NV(6, 1, 2, 1) } }, 1, 0, NGIDX_ERR_CORRUPT },
 		{ "df above the documents, in a group counted exactly",
-		  { { 2, 2, 1, NV(6, 1) }, { 2, 1, 1, NV(8, 1) } }, 2, 1, NGIDX_ERR_CORRUPT },
+		  { { 2, 2, 3, NV(6, 2) }, { 2, 1, 1, NV(8, 1) } }, 2, 1, NGIDX_ERR_CORRUPT },
+		{ "cf = df with a tf of 2 (a run stores no tf then)",
+		  { { 2, 2, 2, NV(6, 2, 1, 1) } }, 1, 0, NGIDX_ERR_CORRUPT },
 		{ "continuation counted in df", { { 2, 2, 3, NV(6, 1, 0, 2) } }, 1, 0, NGIDX_ERR_CORRUPT },
 		{ "valid: continuation not counted", { { 2, 1, 3, NV(6, 1, 0, 2) } }, 1, 0, NGIDX_OK },
 		{ "cf above the tf", { { 2, 1, 3, NV(6, 2) } }, 1, 0, NGIDX_ERR_CORRUPT },
