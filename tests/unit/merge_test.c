@@ -564,7 +564,8 @@ static void run_write(const char *path, trec *r, size_t nr)
 		else if (r[i].plen)
 			sb_put(&post, r[i].post, r[i].plen);
 		sb_varint(&b, post.len);
-		sb_put(&b, post.p, post.len);
+		if (post.len)
+			sb_put(&b, post.p, post.len);
 		free(post.p);
 	}
 	while (k < RUN_FENCES)
