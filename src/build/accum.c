@@ -570,9 +570,8 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 		ngidx_wfile_put_varint(&w, (uint64_t)t->key_len << 1 | (t->cf > t->df));
 		ngidx_wfile_write(&w, a->keys + t->key_off, t->key_len);
 		ngidx_wfile_put_varint(&w, t->df);
-		if (t->cf > t->df)
-			ngidx_wfile_put_varint(&w, t->cf - t->df - 1);
 		if (t->cf > t->df) {
+			ngidx_wfile_put_varint(&w, t->cf - t->df - 1);
 			ngidx_wfile_put_varint(&w, t->post_len);
 			ngidx_wfile_write(&w, a->post + t->post_off, t->post_len);
 		} else {
