@@ -11,9 +11,9 @@
  * the writer as it read the documents. Every section is hashed as it
  * streams (idx_writer).
  *
- * TOPLIST, NTERMS and CONT need a pass of their own over the terms and
- * external sorts (toplists.c), one task per partition; one more task
- * writes everything else meanwhile, and they come last.
+ * TOPLIST, NTERMS and CONT need a pass of their own over the terms and a
+ * join (toplists.c), one task per partition; one more task writes
+ * everything else meanwhile, and they come last.
  * The writing phase was one thread's, about a third of a 2-thread build at
  * 200 MB; measured in bench/RESULTS.md.
  */
@@ -476,11 +476,10 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		idx_writer_begin(w, NGX_SEC_INFO);
 		ngidx_wfile_write(&w->f, &info, sizeof info);
 		idx_writer_end(w);
-		/* TOPLIST and CONT (a pass over the terms and two external sorts
-		 * per partition, then a merge of the lists) run as tasks, the
-		 * scans on every thread first; then the joins and the writing of
-		 * the other sections, the lists by the last join. They come last
-		 * in the file. */
+		/* TOPLIST and CONT (a pass over the terms, then a join by
+		 * buckets) run as tasks, the scans on every thread first; then
+		 * the joins and the writing of the other sections; the last join
+		 * merges the best terms. They come last in the file. */
 		ngidx_error terr = { 0 };
 		int trc = NGIDX_OK;
 		size_t left = toplists_parts(tl);

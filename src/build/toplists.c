@@ -15,51 +15,51 @@
  * CONT. A term t of n >= 2 tokens extends its prefix p (first n-1 tokens)
  * on the right and its suffix s (last n-1 tokens) on the left; both are in
  * the lexicon (a sub-phrase has at least the documents of t, so --min-df
- * keeps it; unigrams are always kept). Their ids are found by a sort-merge
- * join, never with a table of all terms in memory:
- *   1. the pass over partition P writes, for each term of n < max_n,
- *      (hash, h2, id) to P's scratch file "contkeys-P" (in id order, i.e.
- *      hash order, so the files of all partitions in order are the keys of
- *      the whole lexicon), and for each term of n >= 2 adds two records
- *      (hash(p), h2(p), t | right, cf, df) and (hash(s), h2(s), t | left,
- *      cf, df) to P's external sort (xsort.c), ordered by the top 33 bits
- *      of the hash alone (the join needs no more: the order within is
- *      undone by the second sort). h2 is XXH3 with another seed, so a
- *      collision of the 64-bit hash (or of the 3-bit test hash) is
- *      resolved by the 64-bit h2, and texts never need to be compared;
- *   2. once every pass is done, each partition's sorted records are merged
- *      with the keys of all partitions (a group of keys of equal top bits,
- *      which never spans two partitions, is sorted by (hash, h2) in memory
- *      and searched; groups hold one term but under the 3-bit test hash,
- *      where the group is every key), turning each record into (key, cf,
- *      df, child), key holding parent << 1 | side and the cf (s2_key), for
- *      the partition's second external sort, ordered by parent, side, then
- *      cf desc, df desc, child id asc: the order of the lists;
- *   3. a merge of the partitions' second sorts gives each term's records
- *      in id order: the counts of right and left continuations, then the
- *      ids bit-packed (format/idx_format.h). The group table (offset of
- *      every NGX_CONT_GROUP-th record) and the records go to scratch files,
- *      appended as the section by toplists_write.
- * Steps 1 and 2 are one call per partition, which the assembler runs as
- * parallel tasks (every step 1 before any step 2: each join reads the keys
- * of all partitions); step 3 is short and runs alone. The index does not
- * depend on the number of partitions: the orders above are total.
+ * keeps it; unigrams are always kept). Their ids are found by a hash join
+ * cut into buckets, never with a table of all terms in memory. Lexicon ids
+ * follow the hash order, so a bucket (a range of the top hash bits) holds
+ * the terms of a range of ids, and its keys are few enough to look up in
+ * the caches:
+ *   1. the pass over partition P adds each term of n < max_n as a key
+ *      (hash, h2, id) to its bucket, and for each term of n >= 2 two join
+ *      records (hash(p), h2(p), t, right, cf, df) and (hash(s), h2(s), t,
+ *      left, cf, df), varint-coded, to the bucket of the parent's hash.
+ *      h2 is XXH3 with another seed, so a collision of the 64-bit hash (or
+ *      of the 3-bit test hash) is resolved by the 64-bit h2, and texts
+ *      never need to be compared. A bucket's bytes are kept in chunks, in
+ *      memory when all of them fit in half of --memory, else appended to
+ *      P's scratch file "contrec-P"; each chunk is checksummed;
+ *   2. once every pass is done, join task W takes the W-th range of
+ *      buckets. For each bucket it gathers the keys of all partitions (a
+ *      directory on the hash bits below the bucket's finds a key in one or
+ *      two probes), turns every record into (parent, side, cf, df, child),
+ *      orders them by a counting sort on parent and side, then each list
+ *      by cf desc, df desc, child id asc, and writes the records of the
+ *      bucket's ids: the counts of right and left continuations, then the
+ *      ids bit-packed (format/idx_format.h). Its group table (the offset of
+ *      every NGX_CONT_GROUP-th record) and records go to its scratch files
+ *      "contgroups-W" and "contdata-W", appended in order as the section.
+ * The index does not depend on the number of partitions or buckets: the
+ * orders above are total.
  * Pseudo-terms (text starting with a byte below 0x20: actor mentions,
  * co-occurrence counters) are neither listed nor joined; they get empty
  * continuation records.
  */
 #include "toplists.h"
 #include "format/top_rank.h"
-#include "xsort.h"
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/hash.h"
 #include "common/mem.h"
+#include "codec/codec.h"
 #include "run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define H2_SEED 0x6e6769647832ull /* "ngidx2" */
 
@@ -75,9 +75,36 @@ typedef struct tl_heap {
 	int by_df;
 } tl_heap;
 
+/* The join's buckets: about CONT_BUCKET_TERMS terms each, so that a
+ * bucket's keys and directory stay in the caches; more when --memory is
+ * small (CONT_TERM_BYTES: what a bucket's join holds per term, roughly);
+ * at most 2^CONT_MAX_BUCKET_BITS. */
+#define CONT_BUCKET_TERMS 32768
+#define CONT_TERM_BYTES 160
+#define CONT_MAX_BUCKET_BITS 16
+#define CONT_CHUNK_MAX (64u << 10)  /* bytes of a chunk, at most */
+#define CONT_CHUNK_MIN (1u << 10)
+#define CONT_REC_MAX (8 + 8 + 3 * NGIDX_VARINT64_MAX)
+#define CONT_REC_EST 24             /* bytes of a join record, about */
+
 typedef struct key_rec { uint64_t hash, h2, id; } key_rec;
-typedef struct s1_rec { uint64_t hash, h2, child, cf, df; } s1_rec; /* child: id | side << 63 */
-typedef struct s2_rec { uint64_t key, cf, df, child; } s2_rec;       /* key: s2_key() */
+
+/* Bytes of a bucket handed over: in memory (mem) or at off in the
+ * partition's scratch file; hash checks them when read back. */
+typedef struct chunk {
+	unsigned char *mem;
+	uint64_t off, hash;
+	size_t len;
+} chunk;
+
+typedef struct clist { chunk *c; size_t n, cap; } clist;
+
+/* Bytes not handed over yet: a chunk being filled. */
+typedef struct cbuf { unsigned char *p; size_t len; } cbuf;
+
+/* A join record, decoded: list slot = (parent - first id of the bucket)
+ * << 1 | side (0 right, 1 left). */
+typedef struct cont_ent { uint64_t cf, df, child, slot; } cont_ent;
 
 /* LSB-first bit packing into a byte sink, through a small buffer. */
 typedef struct bitw {
@@ -126,8 +153,8 @@ static void bit_zeros(bitw *b, uint64_t *at, uint64_t to)
 		bit_put(b, 0, to - *at < 64 ? (unsigned)(to - *at) : 64);
 }
 
-/* One partition's share of the work: the pass over its terms, then the
- * join of its records. */
+/* One partition's share of the work: the pass over its terms, then join
+ * task number p (a range of buckets, whichever partitions hold them). */
 typedef struct tl_part {
 	ngidx_map lex, text;         /* its lexicon and term texts */
 	uint64_t nterms, id0;        /* id0: the id of its first term */
@@ -142,10 +169,19 @@ typedef struct tl_part {
 	char *nt_path[NGIDX_MAX_N];
 	unsigned nt_open;
 	uint64_t nt_count[NGIDX_MAX_N];
-	ngidx_wfile keys;            /* its terms of n < max_n: key_rec */
-	char *keys_path;
-	int keys_open;
-	xsort s1, s2;                /* its join records; its join's output */
+	/* CONT, per bucket: its terms here, its keys' and records' chunks */
+	uint64_t *bterms;
+	clist *kch, *rch;
+	cbuf *rbuf;                  /* per bucket: records being gathered */
+	cbuf kbuf;                   /* keys of bucket kb being gathered */
+	size_t kb;
+	ngidx_wfile spill;           /* the chunks, when they do not fit */
+	char *spill_path;
+	int spill_open, spill_fd;
+	int scanned;                 /* its scan ended without error */
+	/* join task p's scratch files and what it wrote */
+	char *gpath, *dpath;
+	uint64_t dlen;
 	int rc;
 	ngidx_error err;
 } tl_part;
@@ -153,10 +189,11 @@ typedef struct tl_part {
 struct toplists {
 	uint64_t nterms;
 	unsigned max_n, w;
-	unsigned cf_bits;            /* of the list sort's key: s2_key() */
 	size_t nparts;
 	tl_part *part;
-	char *cgroups_path, *cdata_path;
+	unsigned bbits;              /* 1 << bbits buckets */
+	size_t chunk;                /* bytes of a full chunk */
+	int spill;                   /* chunks go to the scratch files */
 	uint64_t cdata_len;          /* CONT's records, in bytes */
 };
 
@@ -220,46 +257,24 @@ static void heap_add(tl_part *q, tl_heap *h, const tl_ent *c)
 	}
 }
 
-/* The list sort's key: from the top, parent << 1 | side (w + 1 bits),
- * then cf_bits bits of the cf, inverted (larger first; a cf that does not
- * fit counts as the largest and cmp_s2 orders those). The radix sort
- * takes all of it, so qsort only orders children of equal cf, not every
- * continuation of a frequent word. cf_bits makes the key a whole number of
- * 11-bit radix digits, at least 16 bits of cf. */
-static uint64_t s2_key(const toplists *t, uint64_t parent_side, uint64_t cf)
+static size_t bucket_of(const toplists *t, uint64_t hash)
 {
-	uint64_t max = t->cf_bits ? (~0ull >> (64 - t->cf_bits)) : 0;
-	uint64_t k = t->cf_bits ? parent_side << t->cf_bits | (max - (cf < max ? cf : max)) : parent_side;
-	return k << (63 - t->w - t->cf_bits);
+	return t->bbits ? (size_t)(hash >> (64 - t->bbits)) : 0;
 }
 
-static uint64_t s2_parent_side(const toplists *t, uint64_t key) { return key >> (63 - t->w); }
-
-static int cmp_s2(const void *a, const void *b)
+/* Buckets: enough for about CONT_BUCKET_TERMS terms each and for a join
+ * task's memory (a quarter of --memory, shared by the tasks), and at least
+ * one per task. */
+static unsigned bucket_bits(uint64_t nterms, size_t ntasks, uint64_t memory)
 {
-	const s2_rec *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	if (x->cf != y->cf)
-		return x->cf > y->cf ? -1 : 1;
-	if (x->df != y->df)
-		return x->df > y->df ? -1 : 1;
-	return x->child < y->child ? -1 : x->child > y->child;
+	uint64_t per_task = memory / 4 / ntasks;
+	uint64_t by_mem = per_task / CONT_TERM_BYTES ? per_task / CONT_TERM_BYTES : 1;
+	uint64_t size = by_mem < CONT_BUCKET_TERMS ? by_mem : CONT_BUCKET_TERMS;
+	unsigned bits = 0;
+	while (bits < CONT_MAX_BUCKET_BITS && ((nterms >> bits) > size || (1ull << bits) < ntasks))
+		bits++;
+	return bits;
 }
-
-static int cmp_key(const void *a, const void *b)
-{
-	const key_rec *x = a, *y = b;
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return x->h2 < y->h2 ? -1 : x->h2 > y->h2;
-}
-
-/* The join orders and groups by the top JOIN_BITS bits of the hash only:
- * 3 radix passes instead of 6, and a group (equal top bits) holds one term
- * but once in 2^33 / nterms. */
-#define JOIN_BITS 33
-#define JOIN_KEY(h) ((h) >> (64 - JOIN_BITS))
 
 int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint64_t nterms,
                     unsigned max_n, const char *tmpdir, uint64_t memory, ngidx_error *err)
@@ -271,22 +286,25 @@ int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint6
 	t->nterms = nterms;
 	t->max_n = max_n;
 	t->w = ngx_id_bits(nterms);
-	unsigned kbits = (t->w + 1 + 16 + 10) / 11 * 11;
-	t->cf_bits = kbits < 64 ? kbits - t->w - 1 : 63 - t->w;
-	t->cgroups_path = ngidx_strdupf("%s/contgroups", tmpdir);
-	t->cdata_path = ngidx_strdupf("%s/contdata", tmpdir);
+	t->bbits = bucket_bits(nterms, nparts ? nparts : 1, memory);
+	size_t nb = (size_t)1 << t->bbits;
+	/* The keys and records (at most two per term) stay in memory if they
+	 * fit in half of --memory; else the chunks being filled, one per
+	 * bucket and partition, share an eighth of it. */
+	t->spill = nterms * (2 * CONT_REC_EST + sizeof(key_rec)) > memory / 2;
+	uint64_t share = memory / 8 / (nb * (nparts ? nparts : 1));
+	t->chunk = !t->spill || share > CONT_CHUNK_MAX ? CONT_CHUNK_MAX
+	           : share < CONT_CHUNK_MIN            ? CONT_CHUNK_MIN
+	                                               : (size_t)share;
 	t->part = ngidx_calloc(nparts ? nparts : 1, sizeof *t->part);
-	int rc = t->cgroups_path && t->cdata_path && t->part
-	                 ? NGIDX_OK
-	                 : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	/* Two sorts per partition: a quarter of --memory for each kind. */
-	size_t budget = (size_t)(memory / 4 / (nparts ? nparts : 1));
+	int rc = t->part ? NGIDX_OK : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	uint64_t id0 = 0;
 	for (; t->nparts < nparts && !rc; t->nparts++) {
 		size_t p = t->nparts;
 		tl_part *q = &t->part[p];
 		q->id0 = id0;
 		q->nterms = parts[p].nterms;
+		q->spill_fd = -1;
 		id0 += parts[p].nterms;
 		/* Mapped now: the assembler removes the files as it copies them,
 		 * and a mapping outlives its file's name. */
@@ -299,17 +317,19 @@ int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint6
 			if (!q->heap[i].e)
 				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		}
-		char s1name[32], s2name[32];
-		snprintf(s1name, sizeof s1name, "contjoin-%zu", p);
-		snprintf(s2name, sizeof s2name, "contlist-%zu", p);
-		if (!rc)
-			rc = xsort_init(&q->s1, sizeof(s1_rec), NULL, tmpdir, s1name, budget, err);
-		if (!rc)
-			rc = xsort_init(&q->s2, sizeof(s2_rec), cmp_s2, tmpdir, s2name, budget, err);
-		if (!rc && !(q->keys_path = ngidx_strdupf("%s/contkeys-%zu", tmpdir, p)))
+		q->bterms = ngidx_calloc(nb, sizeof *q->bterms);
+		q->kch = ngidx_calloc(nb, sizeof *q->kch);
+		q->rch = ngidx_calloc(nb, sizeof *q->rch);
+		q->rbuf = ngidx_calloc(nb, sizeof *q->rbuf);
+		q->spill_path = ngidx_strdupf("%s/contrec-%zu", tmpdir, p);
+		q->gpath = ngidx_strdupf("%s/contgroups-%zu", tmpdir, p);
+		q->dpath = ngidx_strdupf("%s/contdata-%zu", tmpdir, p);
+		if (!rc && !(q->bterms && q->kch && q->rch && q->rbuf && q->spill_path && q->gpath &&
+		             q->dpath))
 			rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-		if (!rc && !(rc = ngidx_wfile_open(&q->keys, q->keys_path, 1u << 20, err)))
-			q->keys_open = 1;
+		if (!rc && t->spill && max_n > 1 &&
+		    !(rc = ngidx_wfile_open(&q->spill, q->spill_path, 1u << 20, err)))
+			q->spill_open = 1;
 		for (unsigned n = 0; n < max_n && !rc; n++) {
 			if (!(q->nt_path[n] = ngidx_strdupf("%s/nterms-%u-%zu", tmpdir, n + 1, p)))
 				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
@@ -318,12 +338,6 @@ int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint6
 				q->nt_open = n + 1;
 			}
 		}
-		/* at most two join records per term, one list entry per record */
-		uint64_t expect = parts[p].nterms < SIZE_MAX / 2 ? parts[p].nterms * 2 : SIZE_MAX;
-		xsort_expect(&q->s1, (size_t)expect);
-		xsort_key_bits(&q->s1, JOIN_BITS);
-		xsort_expect(&q->s2, (size_t)expect);
-		xsort_key_bits(&q->s2, t->w + 1 + t->cf_bits);
 	}
 	if (rc) {
 		toplists_free(t);
@@ -333,11 +347,56 @@ int toplists_create(toplists **out, const merge_out *parts, size_t nparts, uint6
 	return NGIDX_OK;
 }
 
-static void s1_add(tl_part *q, const char *s, size_t len, uint64_t child, const merge_term *e)
+/* Hand @b's bytes over to @l as a chunk: kept (memory) or appended to the
+ * partition's scratch file. */
+static void chunk_flush(const toplists *t, tl_part *q, clist *l, cbuf *b)
 {
-	s1_rec r = { ngidx_hash64(s, len), XXH3_64bits_withSeed(s, len, H2_SEED), child, e->cf, e->df };
-	if (!q->rc)
-		q->rc = xsort_add(&q->s1, &r, &q->err);
+	if (!b->len || q->rc)
+		return;
+	if (NGIDX_RESERVE(l->c, l->cap, l->n + 1)) {
+		q->rc = ngidx_err_set(&q->err, NGIDX_ERR_NOMEM, "out of memory");
+		return;
+	}
+	chunk c = { NULL, 0, XXH3_64bits(b->p, b->len), b->len };
+	if (t->spill) {
+		c.off = q->spill.written;
+		ngidx_wfile_write(&q->spill, b->p, b->len);
+	} else {
+		c.mem = b->p; /* the next bytes get a buffer of their own */
+		b->p = NULL;
+	}
+	l->c[l->n++] = c;
+	b->len = 0;
+}
+
+/* Append @len bytes (at most CONT_REC_MAX) to @b, the chunk being filled
+ * for @l. */
+static void chunk_put(const toplists *t, tl_part *q, clist *l, cbuf *b, const void *p, size_t len)
+{
+	if (b->len + len > t->chunk)
+		chunk_flush(t, q, l, b);
+	if (!b->p && !q->rc && !(b->p = ngidx_malloc(t->chunk)))
+		q->rc = ngidx_err_set(&q->err, NGIDX_ERR_NOMEM, "out of memory");
+	if (q->rc)
+		return;
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+}
+
+/* A join record: the parent (the @len bytes at @s) hash and h2, then
+ * varints child << 1 | side, cf, cf - df. */
+static void rec_add(const toplists *t, tl_part *q, const char *s, size_t len, uint64_t child_side,
+                    const merge_term *e)
+{
+	uint64_t h[2] = { ngidx_hash64(s, len), XXH3_64bits_withSeed(s, len, H2_SEED) };
+	unsigned char r[CONT_REC_MAX];
+	memcpy(r, h, 16);
+	size_t n = 16;
+	n += ngidx_varint_put(r + n, child_side);
+	n += ngidx_varint_put(r + n, e->cf);
+	n += ngidx_varint_put(r + n, e->cf - e->df);
+	size_t b = bucket_of(t, h[0]);
+	chunk_put(t, q, &q->rch[b], &q->rbuf[b], r, n);
 }
 
 /* Feed term @id of partition @q, @e, whose text is in q->text. Errors are
@@ -366,21 +425,28 @@ static void add_term(const toplists *t, tl_part *q, uint64_t id, const merge_ter
 	tl_ent c = { e->cf, e->df, id, (char *)(uintptr_t)s, len };
 	heap_add(q, &q->heap[2 * (n - 1)], &c);
 	heap_add(q, &q->heap[2 * (n - 1) + 1], &c);
+	if (t->max_n == 1)
+		return;
 	if (n < t->max_n) {
 		key_rec k = { e->hash, XXH3_64bits_withSeed(s, len, H2_SEED), id };
-		ngidx_wfile_write(&q->keys, &k, sizeof k);
+		size_t b = bucket_of(t, e->hash);
+		if (b != q->kb) {
+			chunk_flush(t, q, &q->kch[q->kb], &q->kbuf);
+			q->kb = b;
+		}
+		chunk_put(t, q, &q->kch[b], &q->kbuf, &k, sizeof k);
 	}
 	if (n >= 2) {
 		const char *first = memchr(s, ' ', len), *last = memrchr(s, ' ', len);
 		if (!first)
 			return;
-		s1_add(q, s, (size_t)(last - s), id, e);
-		s1_add(q, first + 1, (size_t)(s + len - first - 1), id | 1ull << 63, e);
+		rec_add(t, q, s, (size_t)(last - s), id << 1, e);
+		rec_add(t, q, first + 1, (size_t)(s + len - first - 1), id << 1 | 1, e);
 	}
 }
 
 /* Step 1 for partition @q: the pass over its terms. Its mappings go once
- * read; its scratch files are closed and its join records sorted. */
+ * read; its scratch files are closed, every chunk handed over. */
 static void scan(const toplists *t, tl_part *q)
 {
 	ngidx_map *m = &q->lex;
@@ -390,17 +456,28 @@ static void scan(const toplists *t, tl_part *q)
 	for (uint64_t i = 0; i < q->nterms && !q->rc; i++) {
 		if ((size_t)(at - m->p) - dropped >= RUN_DROP)
 			dropped = ngidx_map_drop(m, dropped, (size_t)(at - m->p));
-		if (merge_term_get(&at, end, &e))
+		if (merge_term_get(&at, end, &e)) {
 			q->rc = ngidx_err_set(&q->err, NGIDX_ERR_CORRUPT, "term %llu: damaged",
 			                      (unsigned long long)(q->id0 + i));
-		else
+		} else {
+			q->bterms[bucket_of(t, e.hash)]++;
 			add_term(t, q, q->id0 + i, &e);
+		}
 	}
 	ngidx_map_release(&q->lex);
 	ngidx_map_release(&q->text);
-	int rc = ngidx_wfile_close(&q->keys, 0, q->rc ? NULL : &q->err);
-	q->keys_open = 0;
-	q->rc = q->rc ? q->rc : rc;
+	chunk_flush(t, q, &q->kch[q->kb], &q->kbuf);
+	for (size_t b = 0; b < (size_t)1 << t->bbits; b++)
+		chunk_flush(t, q, &q->rch[b], &q->rbuf[b]);
+	int rc;
+	if (q->spill_open) {
+		rc = ngidx_wfile_close(&q->spill, 0, q->rc ? NULL : &q->err);
+		q->spill_open = 0;
+		q->rc = q->rc ? q->rc : rc;
+		if (!q->rc && (q->spill_fd = open(q->spill_path, O_RDONLY | O_CLOEXEC)) < 0)
+			q->rc = ngidx_err_set(&q->err, NGIDX_ERR_IO, "cannot read '%s': %s", q->spill_path,
+			                      strerror(errno));
+	}
 	for (unsigned n = 0; n < q->nt_open; n++) {
 		bit_zeros(&q->ntb[n], &q->nt_at[n], q->nterms);
 		bit_flush(&q->ntb[n]);
@@ -408,199 +485,275 @@ static void scan(const toplists *t, tl_part *q)
 		q->rc = q->rc ? q->rc : rc;
 	}
 	q->nt_open = 0;
-	if (!q->rc && t->max_n > 1)
-		q->rc = xsort_finish(&q->s1, &q->err);
+	q->scanned = !q->rc;
 }
 
-/* The keys of every partition, read in partition order as one stream. */
-typedef struct keys_in {
-	const toplists *t;
-	size_t part;                 /* the next partition to map */
-	ngidx_map m;
-	size_t i, n, dropped;        /* next key, keys in m, bytes given back */
-} keys_in;
+/* A join task's memory, reused from bucket to bucket. */
+typedef struct join_mem {
+	key_rec *key;
+	size_t nkey, kcap;
+	uint32_t *dir;
+	size_t dcap;
+	cont_ent *ent, *sorted;
+	size_t nent, ecap, scap;
+	size_t *pos;
+	size_t pcap;
+	unsigned char *rd;           /* a chunk read back from a scratch file */
+} join_mem;
 
-/* Map the next partition's keys while the current ones are all read;
- * @return 1 if a key is left, 0 at the end, or an error (negated). */
-static int keys_more(keys_in *k, ngidx_error *err)
+/* The bytes of chunk @c of partition @q: in memory, or read into jm->rd.
+ * @return them, or NULL with the error in @err. */
+static const unsigned char *chunk_bytes(const toplists *t, const tl_part *q, const chunk *c,
+                                        join_mem *jm, ngidx_error *err)
 {
-	while (k->i == k->n) {
-		ngidx_map_release(&k->m);
-		if (k->part == k->t->nparts)
-			return 0;
-		int rc = ngidx_map_file(&k->m, k->t->part[k->part++].keys_path, err);
-		if (rc)
-			return -rc;
-		k->i = k->dropped = 0;
-		k->n = k->m.len / sizeof(key_rec);
+	const unsigned char *p = c->mem;
+	if (!p) {
+		if (!jm->rd && !(jm->rd = ngidx_malloc(t->chunk))) {
+			ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			return NULL;
+		}
+		if (c->len > t->chunk || ngidx_pread_all(q->spill_fd, jm->rd, c->len, c->off, err))
+			return NULL;
+		p = jm->rd;
 	}
-	return 1;
-}
-
-/* Step 2 for partition @q: join its sorted records with the keys, feeding
- * its list sort, and finish that. */
-static void join(const toplists *t, tl_part *q)
-{
-	keys_in kin = { t, 0, { 0 }, 0, 0, 0 };
-	key_rec *grp = NULL;
-	size_t ng = 0, gcap = 0;
-	uint64_t gkey = 0;
-	int have = 0, more = 0, left = 1;
-	const void *p;
-	ngidx_error *err = &q->err;
-	while (!q->rc && (more = xsort_next(&q->s1, &p, err)) == 1) {
-		s1_rec r;
-		memcpy(&r, p, sizeof r);
-		while (!have || gkey < JOIN_KEY(r.hash)) {
-			if ((left = keys_more(&kin, err)) <= 0)
-				break;
-			/* load the next group of equal top hash bits (in one partition:
-			 * partitions are ranges of the top 8 bits) */
-			ng = 0;
-			memcpy(&gkey, kin.m.p + kin.i * sizeof(key_rec), 8);
-			gkey = JOIN_KEY(gkey);
-			for (; kin.i < kin.n; kin.i++) {
-				key_rec k;
-				memcpy(&k, kin.m.p + kin.i * sizeof k, sizeof k);
-				if (JOIN_KEY(k.hash) != gkey)
-					break;
-				if (NGIDX_RESERVE(grp, gcap, ng + 1)) {
-					q->rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-					goto done;
-				}
-				grp[ng++] = k;
-			}
-			if (ng > 1)
-				qsort(grp, ng, sizeof *grp, cmp_key);
-			have = 1;
-			if (kin.i * sizeof(key_rec) - kin.dropped >= RUN_DROP)
-				kin.dropped = ngidx_map_drop(&kin.m, kin.dropped, kin.i * sizeof(key_rec));
-		}
-		if (left < 0) {
-			q->rc = -left;
-			goto done;
-		}
-		if (!have || gkey != JOIN_KEY(r.hash))
-			continue; /* cannot happen: every sub-phrase is a term */
-		size_t lo = 0, hi = ng;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (grp[mid].hash < r.hash || (grp[mid].hash == r.hash && grp[mid].h2 < r.h2))
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == ng || grp[lo].hash != r.hash || grp[lo].h2 != r.h2)
-			continue;
-		s2_rec o = { s2_key(t, grp[lo].id << 1 | r.child >> 63, r.cf), r.cf, r.df,
-		             r.child & ~(1ull << 63) };
-		q->rc = xsort_add(&q->s2, &o, err);
+	if (XXH3_64bits(p, c->len) != c->hash) {
+		ngidx_err_set(err, NGIDX_ERR_CORRUPT, "'%s': damaged at byte %llu", q->spill_path,
+		              (unsigned long long)c->off);
+		return NULL;
 	}
-	if (!q->rc && more < 0)
-		q->rc = -more;
-	xsort_release(&q->s1);
-	if (!q->rc)
-		q->rc = xsort_finish(&q->s2, err);
-done:
-	ngidx_free(grp);
-	ngidx_map_release(&kin.m);
+	return p;
 }
 
-/* The partitions' list sorts merged in cmp_s2 order. */
-typedef struct lists_in {
-	toplists *t;
-	s2_rec *head;                /* per partition: its next record */
-	unsigned char *live;         /* per partition: head is one */
-} lists_in;
-
-/* Read partition @p's next record; @return 0 or an error (negated). */
-static int lists_pull(lists_in *l, size_t p, ngidx_error *err)
+static void chunks_free(clist *l)
 {
-	const void *r;
-	int more = xsort_next(&l->t->part[p].s2, &r, err);
-	if (more == 1)
-		memcpy(&l->head[p], r, sizeof(s2_rec));
-	l->live[p] = more == 1;
-	return more < 0 ? more : 0;
+	for (size_t i = 0; i < l->n; i++)
+		ngidx_free(l->c[i].mem);
+	ngidx_free(l->c);
+	*l = (clist){ 0 };
 }
 
-/* @return 1 with the next record in @out, 0 at the end, or an error
- * (negated). */
-static int lists_next(lists_in *l, s2_rec *out, ngidx_error *err)
+static int cmp_key(const void *a, const void *b)
 {
-	size_t best = SIZE_MAX;
-	for (size_t p = 0; p < l->t->nparts; p++)
-		if (l->live[p] && (best == SIZE_MAX || cmp_s2(&l->head[p], &l->head[best]) < 0))
-			best = p;
-	if (best == SIZE_MAX)
-		return 0;
-	*out = l->head[best];
-	int rc = lists_pull(l, best, err);
-	return rc < 0 ? rc : 1;
+	const key_rec *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->h2 < y->h2 ? -1 : x->h2 > y->h2;
 }
 
-/* Step 3: the CONT section's group table and records, to scratch files. */
-static int cont_data(toplists *t, ngidx_error *err)
+/* A list's order: cf desc, df desc, child id asc. */
+static int ent_before(const cont_ent *x, const cont_ent *y)
 {
-	uint64_t *ids = NULL;
-	size_t cap = 0;
-	lists_in l = { t, ngidx_calloc(t->nparts + 1, sizeof(s2_rec)), ngidx_calloc(t->nparts + 1, 1) };
-	int rc = l.head && l.live ? NGIDX_OK : ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	ngidx_wfile g, d;
-	int gopen = 0, dopen = 0;
-	if (!rc && !(rc = ngidx_wfile_open(&g, t->cgroups_path, 1u << 20, err)))
-		gopen = 1;
-	if (!rc && !(rc = ngidx_wfile_open(&d, t->cdata_path, 1u << 20, err)))
-		dopen = 1;
-	for (size_t p = 0; p < t->nparts && !rc; p++)
-		rc = -lists_pull(&l, p, err);
-	s2_rec r;
-	int more = rc ? 0 : lists_next(&l, &r, err);
-	if (more < 0)
-		rc = -more;
-	bitw b = { &d, 0, 0, 0, { 0 } };
-	for (uint64_t id = 0; id < t->nterms && !rc; id++) {
+	if (x->cf != y->cf)
+		return x->cf > y->cf;
+	if (x->df != y->df)
+		return x->df > y->df;
+	return x->child < y->child;
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+	return ent_before(a, b) ? -1 : ent_before(b, a);
+}
+
+static void sort_list(cont_ent *e, size_t n)
+{
+	if (n > 16) {
+		qsort(e, n, sizeof *e, cmp_ent);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		cont_ent x = e[i];
+		size_t j = i;
+		for (; j && ent_before(&x, &e[j - 1]); j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
+/* The directory slot of @hash in a bucket: its next @dbits bits. */
+static size_t dir_of(const toplists *t, uint64_t hash, unsigned dbits)
+{
+	return dbits ? (size_t)((hash << t->bbits) >> (64 - dbits)) : 0;
+}
+
+/* Gather bucket @b's keys, sorted by (hash, h2), and their directory:
+ * dir[i] is the first key of slot i or more. @return 1 << dbits slots. */
+static int load_keys(const toplists *t, size_t b, join_mem *jm, unsigned *dbits, ngidx_error *err)
+{
+	jm->nkey = 0;
+	int sorted = 1;
+	for (size_t p = 0; p < t->nparts; p++) {
+		const clist *l = &t->part[p].kch[b];
+		for (size_t i = 0; i < l->n; i++) {
+			const unsigned char *s = chunk_bytes(t, &t->part[p], &l->c[i], jm, err);
+			if (!s)
+				return err->code;
+			size_t n = l->c[i].len / sizeof(key_rec);
+			if (NGIDX_RESERVE(jm->key, jm->kcap, jm->nkey + n))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+			memcpy(jm->key + jm->nkey, s, n * sizeof(key_rec));
+			for (size_t k = jm->nkey ? jm->nkey : 1; k < jm->nkey + n; k++)
+				sorted &= jm->key[k - 1].hash < jm->key[k].hash;
+			jm->nkey += n;
+		}
+	}
+	if (!sorted) /* equal hashes, ordered by text: order them by h2 */
+		qsort(jm->key, jm->nkey, sizeof *jm->key, cmp_key);
+	if (jm->nkey > UINT32_MAX)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "too many terms in one bucket");
+	unsigned bits = 0;
+	while (bits < 26 && bits < 64 - t->bbits && ((size_t)1 << bits) < jm->nkey)
+		bits++;
+	size_t nd = (size_t)1 << bits;
+	if (NGIDX_RESERVE(jm->dir, jm->dcap, nd + 1))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	size_t k = 0;
+	for (size_t i = 0; i <= nd; i++) {
+		while (k < jm->nkey && dir_of(t, jm->key[k].hash, bits) < i)
+			k++;
+		jm->dir[i] = (uint32_t)k;
+	}
+	*dbits = bits;
+	return NGIDX_OK;
+}
+
+/* The key of (@h, @h2) in bucket @b's keys, or NULL. */
+static const key_rec *find_key(const toplists *t, const join_mem *jm, unsigned dbits, uint64_t h,
+                               uint64_t h2)
+{
+	size_t d = dir_of(t, h, dbits), lo = jm->dir[d], hi = jm->dir[d + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const key_rec *k = &jm->key[mid];
+		if (k->hash < h || (k->hash == h && k->h2 < h2))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < jm->dir[d + 1] && jm->key[lo].hash == h && jm->key[lo].h2 == h2 ? &jm->key[lo]
+	                                                                           : NULL;
+}
+
+/* Decode the records of chunk bytes @s..@end into jm->ent, parents found
+ * among the keys; the bucket's ids are [tlo, thi). */
+static int read_records(const toplists *t, join_mem *jm, unsigned dbits, const unsigned char *s,
+                        const unsigned char *end, uint64_t tlo, uint64_t thi, ngidx_error *err)
+{
+	while (s < end) {
+		uint64_t h[2], cs, cf, cfdf;
+		if (end - s < 16)
+			return ngidx_err_set(err, NGIDX_ERR_CORRUPT, "a join record is cut");
+		memcpy(h, s, 16);
+		s += 16;
+		if (ngidx_varint_get(&s, end, &cs) || ngidx_varint_get(&s, end, &cf) ||
+		    ngidx_varint_get(&s, end, &cfdf) || cfdf > cf)
+			return ngidx_err_set(err, NGIDX_ERR_CORRUPT, "a join record is damaged");
+		const key_rec *k = find_key(t, jm, dbits, h[0], h[1]);
+		if (!k || k->id < tlo || k->id >= thi || cs >> 1 >= t->nterms)
+			return ngidx_err_set(err, NGIDX_ERR_CORRUPT,
+			                     "term %llu: a sub-phrase is not in the lexicon",
+			                     (unsigned long long)(cs >> 1));
+		if (NGIDX_RESERVE(jm->ent, jm->ecap, jm->nent + 1))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+		jm->ent[jm->nent++] = (cont_ent){ cf, cf - cfdf, cs >> 1, (k->id - tlo) << 1 | (cs & 1) };
+	}
+	return NGIDX_OK;
+}
+
+/* Bucket @b, whose terms are the ids [@tlo, @thi), from its chunks (then
+ * freed) to its CONT records in @d and group table entries in @g (offsets
+ * from the start of @d). */
+static int join_bucket(const toplists *t, size_t b, uint64_t tlo, uint64_t thi, join_mem *jm,
+                       ngidx_wfile *g, ngidx_wfile *d, ngidx_error *err)
+{
+	unsigned dbits = 0;
+	FORWARD_IF_ERROR(load_keys(t, b, jm, &dbits, err));
+	jm->nent = 0;
+	for (size_t p = 0; p < t->nparts; p++) {
+		clist *l = &t->part[p].rch[b];
+		for (size_t i = 0; i < l->n; i++) {
+			const unsigned char *s = chunk_bytes(t, &t->part[p], &l->c[i], jm, err);
+			if (!s)
+				return err->code;
+			FORWARD_IF_ERROR(read_records(t, jm, dbits, s, s + l->c[i].len, tlo, thi, err));
+		}
+		chunks_free(l);
+		chunks_free(&t->part[p].kch[b]);
+	}
+	/* a counting sort on the slot: pos[s] = the first entry of slot s */
+	size_t nslot = (size_t)(thi - tlo) * 2;
+	if (NGIDX_RESERVE(jm->pos, jm->pcap, nslot + 1) ||
+	    NGIDX_RESERVE(jm->sorted, jm->scap, jm->nent))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	memset(jm->pos, 0, (nslot + 1) * sizeof *jm->pos);
+	for (size_t i = 0; i < jm->nent; i++)
+		jm->pos[jm->ent[i].slot + 1]++;
+	for (size_t s = 0; s < nslot; s++)
+		jm->pos[s + 1] += jm->pos[s];
+	for (size_t i = 0; i < jm->nent; i++)
+		jm->sorted[jm->pos[jm->ent[i].slot]++] = jm->ent[i];
+	/* pos[s] is now the end of slot s */
+	bitw bw = { d, 0, 0, 0, { 0 } };
+	size_t at = 0;
+	for (uint64_t id = tlo; id < thi; id++) {
 		if (id % NGX_CONT_GROUP == 0)
-			ngidx_wfile_write(&g, &d.written, 8);
-		size_t cnt[2] = { 0, 0 };
-		while (more == 1) {
-			uint64_t ps = s2_parent_side(t, r.key);
-			if (ps >> 1 != id)
-				break;
-			if (NGIDX_RESERVE(ids, cap, cnt[0] + cnt[1] + 1)) {
-				rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-				break;
-			}
-			ids[cnt[0] + cnt[1]] = r.child;
-			cnt[ps & 1]++;
-			more = lists_next(&l, &r, err);
-			if (more < 0)
-				rc = -more;
-		}
+			ngidx_wfile_write(g, &d->written, 8);
+		size_t s = (size_t)(id - tlo) * 2, r = jm->pos[s] - at, l = jm->pos[s + 1] - jm->pos[s];
+		sort_list(jm->sorted + at, r);
+		sort_list(jm->sorted + at + r, l);
 		/* varint r << 1 | (l > 0), then varint l if l > 0: the many
 		 * terms without continuations (all of max n) take one byte */
-		ngidx_wfile_put_varint(&d, (uint64_t)cnt[0] << 1 | (cnt[1] > 0));
-		if (cnt[1])
-			ngidx_wfile_put_varint(&d, cnt[1]);
-		for (size_t i = 0; i < cnt[0] + cnt[1]; i++)
-			bit_put(&b, ids[i], t->w);
-		bit_flush(&b);
+		ngidx_wfile_put_varint(d, (uint64_t)r << 1 | (l > 0));
+		if (l)
+			ngidx_wfile_put_varint(d, l);
+		for (size_t i = 0; i < r + l; i++)
+			bit_put(&bw, jm->sorted[at + i].child, t->w);
+		bit_flush(&bw);
+		at += r + l;
 	}
-	t->cdata_len = dopen ? d.written : 0;
-	if (!rc)
-		ngidx_wfile_write(&g, &t->cdata_len, 8);
+	return NGIDX_OK;
+}
+
+/* Step 2, join task @p: its range of buckets, to its scratch files. */
+static void join(const toplists *t, size_t p)
+{
+	tl_part *q = &t->part[p];
+	size_t nb = (size_t)1 << t->bbits;
+	size_t b0 = nb * p / t->nparts, b1 = nb * (p + 1) / t->nparts;
+	/* the first id of bucket b: the terms of the buckets before it */
+	uint64_t tlo = 0;
+	for (size_t b = 0; b < b0; b++)
+		for (size_t k = 0; k < t->nparts; k++)
+			tlo += t->part[k].bterms[b];
+	join_mem jm = { 0 };
+	ngidx_wfile g, d;
+	int gopen = 0, dopen = 0;
+	if (!(q->rc = ngidx_wfile_open(&g, q->gpath, 1u << 16, &q->err)))
+		gopen = 1;
+	if (!q->rc && !(q->rc = ngidx_wfile_open(&d, q->dpath, 1u << 20, &q->err)))
+		dopen = 1;
+	for (size_t b = b0; b < b1 && !q->rc; b++) {
+		uint64_t thi = tlo;
+		for (size_t k = 0; k < t->nparts; k++)
+			thi += t->part[k].bterms[b];
+		q->rc = join_bucket(t, b, tlo, thi, &jm, &g, &d, &q->err);
+		tlo = thi;
+	}
+	q->dlen = dopen ? d.written : 0;
 	if (gopen) {
-		int r2 = ngidx_wfile_close(&g, 0, rc ? NULL : err);
-		rc = rc ? rc : r2;
+		int rc = ngidx_wfile_close(&g, 0, q->rc ? NULL : &q->err);
+		q->rc = q->rc ? q->rc : rc;
 	}
 	if (dopen) {
-		int r2 = ngidx_wfile_close(&d, 0, rc ? NULL : err);
-		rc = rc ? rc : r2;
+		int rc = ngidx_wfile_close(&d, 0, q->rc ? NULL : &q->err);
+		q->rc = q->rc ? q->rc : rc;
 	}
-	ngidx_free(ids);
-	ngidx_free(l.head);
-	ngidx_free(l.live);
-	return rc;
+	ngidx_free(jm.key);
+	ngidx_free(jm.dir);
+	ngidx_free(jm.ent);
+	ngidx_free(jm.sorted);
+	ngidx_free(jm.pos);
+	ngidx_free(jm.rd);
 }
 
 /* The first error of the partitions, in their order. */
@@ -621,9 +774,11 @@ void toplists_scan(toplists *t, size_t p) { scan(t, &t->part[p]); }
 
 void toplists_join(toplists *t, size_t p)
 {
-	tl_part *q = &t->part[p];
-	if (!q->rc && t->max_n > 1)
-		join(t, q);
+	for (size_t q = 0; q < t->nparts; q++)
+		if (!t->part[q].scanned)
+			return; /* that scan's error is the one reported */
+	if (t->max_n > 1)
+		join(t, p);
 }
 
 int toplists_lists(toplists *t, ngidx_error *err)
@@ -636,7 +791,10 @@ int toplists_lists(toplists *t, ngidx_error *err)
 			for (size_t j = 0; j < t->part[p].heap[i].n; j++)
 				heap_add(q0, &q0->heap[i], &t->part[p].heap[i].e[j]);
 	FORWARD_IF_ERROR(part_error(t, err));
-	return t->max_n == 1 ? NGIDX_OK : cont_data(t, err); /* max_n 1: no CONT */
+	t->cdata_len = 0;
+	for (size_t p = 0; p < t->nparts; p++)
+		t->cdata_len += t->part[p].dlen;
+	return NGIDX_OK;
 }
 
 /* ---- writing ---- */
@@ -712,14 +870,31 @@ static int write_nterms(toplists *t, idx_writer *w, ngidx_error *err)
 	return rc;
 }
 
+/* CONT: the header, the join tasks' group tables (their offsets moved by
+ * the records before theirs) and the end, then their records. */
 static int write_cont(toplists *t, idx_writer *w, ngidx_error *err)
 {
 	idx_writer_begin(w, NGX_SEC_CONT);
 	uint64_t hdr[3] = { t->nterms, t->w, t->cdata_len };
 	ngidx_wfile_write(&w->f, hdr, sizeof hdr);
-	int rc = ngidx_wfile_append_file(&w->f, t->cgroups_path, err);
-	if (!rc)
-		rc = ngidx_wfile_append_file(&w->f, t->cdata_path, err);
+	int rc = NGIDX_OK;
+	uint64_t base = 0;
+	for (size_t p = 0; p < t->nparts && !rc; p++) {
+		ngidx_map m;
+		if ((rc = ngidx_map_file(&m, t->part[p].gpath, err)))
+			break;
+		for (size_t i = 0; i + 8 <= m.len; i += 8) {
+			uint64_t off;
+			memcpy(&off, m.p + i, 8);
+			off += base;
+			ngidx_wfile_write(&w->f, &off, 8);
+		}
+		ngidx_map_release(&m);
+		base += t->part[p].dlen;
+	}
+	ngidx_wfile_write(&w->f, &t->cdata_len, 8);
+	for (size_t p = 0; p < t->nparts && !rc; p++)
+		rc = ngidx_wfile_append_file(&w->f, t->part[p].dpath, err);
 	idx_writer_end(w);
 	return rc;
 }
@@ -729,6 +904,13 @@ int toplists_write(toplists *t, idx_writer *w, ngidx_error *err)
 	write_toplist(t, w);
 	FORWARD_IF_ERROR(write_nterms(t, w, err));
 	return t->max_n == 1 ? NGIDX_OK : write_cont(t, w, err);
+}
+
+static void remove_free(char *path)
+{
+	if (path)
+		remove(path);
+	ngidx_free(path);
 }
 
 void toplists_free(toplists *t)
@@ -742,29 +924,30 @@ void toplists_free(toplists *t)
 				ngidx_free(q->heap[i].e[j].text);
 			ngidx_free(q->heap[i].e);
 		}
-		if (q->keys_open)
-			ngidx_wfile_abort(&q->keys);
 		for (unsigned n = 0; n < q->nt_open; n++)
 			ngidx_wfile_abort(&q->nt[n]);
-		for (unsigned n = 0; n < NGIDX_MAX_N; n++) {
-			if (q->nt_path[n])
-				remove(q->nt_path[n]);
-			ngidx_free(q->nt_path[n]);
+		for (unsigned n = 0; n < NGIDX_MAX_N; n++)
+			remove_free(q->nt_path[n]);
+		for (size_t b = 0; q->kch && q->rch && q->rbuf && b < (size_t)1 << t->bbits; b++) {
+			chunks_free(&q->kch[b]);
+			chunks_free(&q->rch[b]);
+			ngidx_free(q->rbuf[b].p);
 		}
-		if (q->keys_path)
-			remove(q->keys_path);
-		ngidx_free(q->keys_path);
-		xsort_release(&q->s1);
-		xsort_release(&q->s2);
+		ngidx_free(q->kbuf.p);
+		ngidx_free(q->bterms);
+		ngidx_free(q->kch);
+		ngidx_free(q->rch);
+		ngidx_free(q->rbuf);
+		if (q->spill_open)
+			ngidx_wfile_abort(&q->spill);
+		if (q->spill_fd >= 0)
+			close(q->spill_fd);
+		remove_free(q->spill_path);
+		remove_free(q->gpath);
+		remove_free(q->dpath);
 		ngidx_map_release(&q->lex);
 		ngidx_map_release(&q->text);
 	}
-	if (t->cgroups_path)
-		remove(t->cgroups_path);
-	if (t->cdata_path)
-		remove(t->cdata_path);
 	ngidx_free(t->part);
-	ngidx_free(t->cgroups_path);
-	ngidx_free(t->cdata_path);
 	ngidx_free(t);
 }

@@ -6,7 +6,7 @@
  * format/idx_format.h.
  *
  * Ownership: a toplists object owns its heaps, its temporary files (in
- * the build's tmpdir, removed by toplists_free), its external sorts and
+ * the build's tmpdir, removed by toplists_free), the join's chunks and
  * its mappings of the partitions' lexicons and term texts.
  *
  * Use:
@@ -14,14 +14,21 @@
  *       maps the partitions' lexicons and term texts (the assembler may
  *       then remove the files);
  *   toplists_scan(t, p) for every partition p, then toplists_join(t, p)
- *       for every p: the work, one call per partition, which may run in
- *       parallel (OpenMP tasks) beside the assembler's own;
- *   toplists_lists(t)   the continuation lists, to scratch files;
+ *       for every p: the work, one call per partition (join p writes the
+ *       continuation lists of the p-th range of buckets to scratch
+ *       files), which may run in parallel (OpenMP tasks) beside the
+ *       assembler's own;
+ *   toplists_lists(t)   merges the partitions' best terms;
  *   toplists_write(t, &writer)   appends TOPLIST, NTERMS and CONT;
  *   toplists_free(t)
  * Memory: the heaps (2 x max_n x NGX_TOP_K entries with a copy of their
- * text) plus two external sorts of memory / 4 bytes each, whatever the
- * number of terms. One object is used by one thread at a time.
+ * text), the join's keys and records if they fit in memory / 2 (else one
+ * chunk per bucket and partition being filled, memory / 8 in all), and per
+ * join task one bucket's join, about memory / 4 / nparts: whatever the
+ * number of terms, but for a bucket with a parent of very many
+ * continuations (one list is joined and sorted in memory). The calls for
+ * different partitions may run at once; toplists_lists and
+ * toplists_write come after all of them.
  */
 #ifndef NGIDX_BUILD_TOPLISTS_H
 #define NGIDX_BUILD_TOPLISTS_H
@@ -47,20 +54,22 @@ size_t toplists_parts(const toplists *t);
 /*
  * toplists_scan - read partition @p's terms (pseudo-terms, whose text
  * starts with a byte below 0x20, are left out): keep the best of each n,
- * and sort the records of the continuation lists' join. Errors are kept
+ * and gather the keys and records of the continuation lists' join by
+ * bucket. Errors are kept
  * and returned by toplists_lists. Any partitions' calls may run at once.
  */
 void toplists_scan(toplists *t, size_t p);
 
-/* toplists_join - once every partition is scanned: partition @p's part
- * of the join (the parents of its terms, whichever partition holds them).
+/* toplists_join - once every partition is scanned: join task @p, the
+ * continuation lists of the p-th range of buckets (whichever partitions
+ * hold their terms).
  * Errors are kept for toplists_lists. Any partitions' calls may run at
  * once. */
 void toplists_join(toplists *t, size_t p);
 
 /*
  * toplists_lists - once every partition is joined: merge the partitions'
- * best terms and write the continuation lists to scratch files. @return
+ * best terms. @return
  * the first error of all the calls so far in partition order, or of its
  * own: NGIDX_OK, NGIDX_ERR_IO/NOSPACE/NOMEM, NGIDX_ERR_CORRUPT (a scratch
  * file damaged on disk).
