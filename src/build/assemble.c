@@ -477,15 +477,19 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 		ngidx_wfile_write(&w->f, &info, sizeof info);
 		idx_writer_end(w);
 		/* TOPLIST and CONT (a pass over the terms, then a join by
-		 * buckets) run as tasks, the scans on every thread first; then
-		 * the joins and the writing of the other sections; the last join
-		 * merges the best terms. They come last in the file. */
+		 * buckets) run as tasks beside the writing of the other
+		 * sections, which starts first: it is the longest task, and the
+		 * scans map what it reads and then removes. The joins follow the
+		 * scans; the last one merges the best terms. TOPLIST, NTERMS
+		 * and CONT come last in the file. */
 		ngidx_error terr = { 0 };
 		int trc = NGIDX_OK;
 		size_t left = toplists_parts(tl);
 #pragma omp parallel num_threads(in->threads > 1 ? in->threads : 1)
 #pragma omp single
 		{
+#pragma omp task shared(rc)
+			rc = write_sections(w, in, bits, err);
 #pragma omp taskgroup
 			{
 				for (size_t p = 0; p < toplists_parts(tl); p++) {
@@ -505,8 +509,6 @@ int assemble_index(assemble_in *in, uint64_t *index_bytes, ngidx_error *err)
 						trc = toplists_lists(tl, &terr);
 				}
 			}
-#pragma omp task shared(rc)
-			rc = write_sections(w, in, bits, err);
 		}
 		if (!rc && trc) {
 			rc = trc;
