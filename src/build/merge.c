@@ -1,11 +1,12 @@
 /*
  * merge.c - the final merge of the build.
  *
- * Every run is sorted by (hash, text), so a binary heap of one cursor per
- * run yields the n-grams of all runs in lexicon order; the cursors whose
- * current record has the same key form a group: the same n-gram seen by
- * several workers or between several spills. The heap breaks ties by run
- * index, so a group's records come in run order.
+ * Every run is sorted by (hash, text), so a tournament of one cursor per
+ * run (a loser tree: one comparison per level to replace the winner, where
+ * a binary heap makes two) yields the n-grams of all runs in lexicon order;
+ * the cursors whose current record has the same key form a group: the same
+ * n-gram seen by several workers or between several spills. Ties go to the
+ * lower run index, so a group's records come in run order.
  *
  * Each record holds its documents in increasing order (run.h). A document
  * is usually in one record of a group (one worker indexes it between two of
@@ -135,7 +136,9 @@ bad:
 typedef struct merger {
 	const run_file *runs;
 	run_cursor *cur;
-	size_t *heap, nheap;
+	size_t ncur, k;         /* cursors; leaves (a power of two >= ncur) */
+	size_t *tree;           /* [1, k): each match's loser; [0]: the winner */
+	unsigned char *live;    /* per cursor: it holds a record */
 	src *srcs;     /* the group's records, in run order */
 	src *scan;     /* copies of them for count_docs */
 	uint32_t *pos; /* MERGE_POS_CHUNK decoded positions */
@@ -147,34 +150,50 @@ static int cur_less(const merger *m, size_t a, size_t b)
 	return c < 0 || (c == 0 && a < b);
 }
 
-static void sift_down(merger *m, size_t i)
+/* Cursor @a's record comes before @b's: it has one and @b none, or a
+ * smaller one (ties: the lower run). */
+static int beats(const merger *m, size_t a, size_t b)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, s = i;
-		if (l < m->nheap && cur_less(m, m->heap[l], m->heap[s]))
-			s = l;
-		if (r < m->nheap && cur_less(m, m->heap[r], m->heap[s]))
-			s = r;
-		if (s == i)
-			return;
-		size_t t = m->heap[i];
-		m->heap[i] = m->heap[s];
-		m->heap[s] = t;
-		i = s;
-	}
+	if (a >= m->ncur || !m->live[a])
+		return 0;
+	if (b >= m->ncur || !m->live[b])
+		return 1;
+	return cur_less(m, a, b);
 }
 
-/* Advance the top cursor and restore the heap. */
+/* Play the matches below @node; @return their winner. */
+static size_t play(merger *m, size_t node)
+{
+	if (node >= m->k)
+		return node - m->k;
+	size_t a = play(m, 2 * node), b = play(m, 2 * node + 1);
+	int w = beats(m, a, b);
+	m->tree[node] = w ? b : a;
+	return w ? a : b;
+}
+
+/* The cursor with the smallest record, or SIZE_MAX once all are done. */
+static size_t top(const merger *m)
+{
+	size_t c = m->tree[0];
+	return c < m->ncur && m->live[c] ? c : SIZE_MAX;
+}
+
+/* Advance the winner and replay its matches up to the root. */
 static int pop_advance(merger *m, ngidx_error *err)
 {
-	size_t c = m->heap[0];
+	size_t c = m->tree[0];
 	int rc = run_cursor_next(&m->cur[c], err);
 	if (rc < 0)
 		return -rc;
-	if (rc == 0)
-		m->heap[0] = m->heap[--m->nheap];
-	if (m->nheap)
-		sift_down(m, 0);
+	m->live[c] = rc == 1;
+	for (size_t node = (c + m->k) / 2; node; node /= 2)
+		if (beats(m, m->tree[node], c)) {
+			size_t t = m->tree[node];
+			m->tree[node] = c;
+			c = t;
+		}
+	m->tree[0] = c;
 	return NGIDX_OK;
 }
 
@@ -401,11 +420,15 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 	post_enc_init(&enc, &post);
 	m.runs = runs;
 	m.cur = ngidx_calloc(nruns ? nruns : 1, sizeof *m.cur);
-	m.heap = ngidx_calloc(nruns ? nruns : 1, sizeof *m.heap);
+	for (m.k = 1; m.k < nruns; m.k *= 2)
+		;
+	m.ncur = nruns;
+	m.tree = ngidx_calloc(m.k, sizeof *m.tree);
+	m.live = ngidx_calloc(nruns ? nruns : 1, 1);
 	m.srcs = ngidx_calloc(nruns ? nruns : 1, sizeof *m.srcs);
 	m.scan = ngidx_calloc(nruns ? nruns : 1, sizeof *m.scan);
 	m.pos = ngidx_malloc(MERGE_POS_CHUNK * sizeof *m.pos);
-	if (!m.cur || !m.heap || !m.srcs || !m.scan || !m.pos) {
+	if (!m.cur || !m.tree || !m.live || !m.srcs || !m.scan || !m.pos) {
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -429,19 +452,17 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 			rc = -r;
 			goto done;
 		}
-		if (r)
-			m.heap[m.nheap++] = i;
+		m.live[i] = r == 1;
 	}
-	for (size_t i = m.nheap / 2; i-- > 0;)
-		sift_down(&m, i);
+	m.tree[0] = play(&m, 1);
 
-	while (m.nheap) {
+	while (top(&m) != SIZE_MAX) {
 		/* Gather the group of records equal to the smallest key. */
-		run_rec key = m.cur[m.heap[0]].rec;
+		run_rec key = m.cur[top(&m)].rec;
 		uint64_t df = 0, cf = 0;
 		size_t k = 0;
-		while (m.nheap && run_rec_cmp(&m.cur[m.heap[0]].rec, &key) == 0) {
-			const run_rec *r = &m.cur[m.heap[0]].rec;
+		while (top(&m) != SIZE_MAX && run_rec_cmp(&m.cur[top(&m)].rec, &key) == 0) {
+			const run_rec *r = &m.cur[top(&m)].rec;
 			if (r->n != key.n || r->n == 0 || r->n > NGIDX_MAX_N) {
 				rc = ERR_CORRUPT(err, "temporary run has an invalid n-gram length");
 				goto done;
@@ -517,7 +538,8 @@ done:
 	for (size_t i = 0; m.cur && i < nruns; i++)
 		run_cursor_release(&m.cur[i]);
 	ngidx_free(m.cur);
-	ngidx_free(m.heap);
+	ngidx_free(m.tree);
+	ngidx_free(m.live);
 	ngidx_free(m.srcs);
 	ngidx_free(m.scan);
 	ngidx_free(m.pos);
