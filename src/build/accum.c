@@ -39,10 +39,12 @@
 #define PF_TERM 8  /* n-grams ahead: prefetch the term record */
 #define PF_KEY 4   /* n-grams ahead: prefetch the term's text */
 
+/* A term record is one cache line: the n-gram's token count shares a word
+ * with its text's offset (term_n, term_key_off). */
 typedef struct term {
 	uint64_t hash;
 	uint64_t cf;
-	uint64_t key_off;   /* in keys */
+	uint64_t key;       /* n << KEY_N_SHIFT | offset of the text in keys */
 	uint64_t post_off;  /* in post */
 	uint32_t key_len;
 	uint32_t post_len, post_cap;
@@ -50,8 +52,14 @@ typedef struct term {
 	uint32_t df;
 	uint32_t cur_tf;    /* occurrences in the current document */
 	uint32_t head, tail;/* position chain in the current document */
-	uint32_t n;
 } term;
+
+_Static_assert(sizeof(term) == 64, "a term record is one cache line");
+
+#define KEY_N_SHIFT 56
+
+static inline uint64_t term_key_off(const term *t) { return t->key & ((1ull << KEY_N_SHIFT) - 1); }
+static inline unsigned term_n(const term *t) { return (unsigned)(t->key >> KEY_N_SHIFT); }
 
 struct accum {
 	unsigned max_n;
@@ -190,7 +198,7 @@ static uint32_t find_or_add(accum *a, uint64_t h, const char *s, uint32_t len, u
 			break;
 		if ((uint32_t)(e >> 32) == tag) {
 			term *t = &a->terms[(uint32_t)e - 1];
-			if (t->hash == h && t->key_len == len && !memcmp(a->keys + t->key_off, s, len))
+			if (t->hash == h && t->key_len == len && !memcmp(a->keys + term_key_off(t), s, len))
 				return (uint32_t)e - 1;
 		}
 		j = (j + 1) & mask;
@@ -202,9 +210,8 @@ static uint32_t find_or_add(accum *a, uint64_t h, const char *s, uint32_t len, u
 	term *t = &a->terms[idx];
 	memset(t, 0, sizeof *t);
 	t->hash = h;
-	t->key_off = a->keys_len;
+	t->key = (uint64_t)n << KEY_N_SHIFT | a->keys_len;
 	t->key_len = len;
-	t->n = n;
 	t->head = t->tail = NONE;
 	memcpy(a->keys + a->keys_len, s, len);
 	a->keys_len += len;
@@ -272,7 +279,7 @@ static int flush_doc(accum *a, uint32_t doc)
 	for (size_t k = 0; k < a->ntouched; k++) {
 		term *t = &a->terms[a->touched[k]];
 		uint32_t tf = t->cur_tf;
-		size_t need = 2 * NGIDX_VARINT32_MAX + (t->n == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
+		size_t need = 2 * NGIDX_VARINT32_MAX + (term_n(t) == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
 		if (post_room(a, t, need))
 			return NGIDX_ERR_NOMEM;
 		/* g = doc + 1 - prev1: 0 continues the previous entry's document
@@ -280,7 +287,7 @@ static int flush_doc(accum *a, uint32_t doc)
 		int cont = t->prev1 == doc + 1;
 		put_varint(a, t, (uint64_t)doc + 1 - t->prev1);
 		put_varint(a, t, tf);
-		if (t->n == 1) {
+		if (term_n(t) == 1) {
 			uint32_t prev1 = 0;
 			for (uint32_t p = t->head; p != NONE; p = a->next[p]) {
 				put_varint(a, t, p + a->pbase - prev1);
@@ -408,7 +415,7 @@ int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip,
 		if (k + PF_KEY < K) {
 			uint64_t e = a->table[a->hashes[k + PF_KEY] & mask];
 			if (e)
-				__builtin_prefetch(a->keys + a->terms[(uint32_t)e - 1].key_off);
+				__builtin_prefetch(a->keys + term_key_off(&a->terms[(uint32_t)e - 1]));
 		}
 		uint32_t i = a->gstart[k], n = a->glen[k], s = a->tstart[i];
 		uint32_t idx = find_or_add(a, a->hashes[k], a->joined + s, a->tstart[i + n] - 1 - s, n);
@@ -455,7 +462,7 @@ static int cmp_terms(const void *x, const void *y, void *ctx)
 	if (s->hash != t->hash)
 		return s->hash < t->hash ? -1 : 1;
 	uint32_t m = s->key_len < t->key_len ? s->key_len : t->key_len;
-	int c = memcmp(a->keys + s->key_off, a->keys + t->key_off, m);
+	int c = memcmp(a->keys + term_key_off(s), a->keys + term_key_off(t), m);
 	if (c)
 		return c;
 	return (s->key_len > t->key_len) - (s->key_len < t->key_len);
@@ -558,17 +565,17 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 		 * random in memory: fetch a few ahead so the copies below do not
 		 * wait on misses. */
 		if (i + 8 < a->nterms) {
-			__builtin_prefetch(a->keys + a->terms[i + 8].key_off);
+			__builtin_prefetch(a->keys + term_key_off(&a->terms[i + 8]));
 			__builtin_prefetch(a->post + a->terms[i + 8].post_off);
 		}
 		const term *t = &a->terms[i];
 		unsigned top = (unsigned)(t->hash >> 56);
 		while (k <= top)
 			fence[k++] = w.written;
-		unsigned char n = (unsigned char)t->n;
+		unsigned char n = (unsigned char)term_n(t);
 		ngidx_wfile_write(&w, &n, 1);
 		ngidx_wfile_put_varint(&w, (uint64_t)t->key_len << 1 | (t->cf > t->df));
-		ngidx_wfile_write(&w, a->keys + t->key_off, t->key_len);
+		ngidx_wfile_write(&w, a->keys + term_key_off(t), t->key_len);
 		ngidx_wfile_put_varint(&w, t->df);
 		if (t->cf > t->df) {
 			ngidx_wfile_put_varint(&w, t->cf - t->df - 1);
@@ -576,7 +583,7 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 			ngidx_wfile_write(&w, a->post + t->post_off, t->post_len);
 		} else {
 			ngidx_wfile_put_varint(&w, t->post_len - t->df);
-			put_without_tf(&w, a->post + t->post_off, t->post_len, t->n);
+			put_without_tf(&w, a->post + t->post_off, t->post_len, term_n(t));
 		}
 	}
 	while (k < RUN_FENCES)
