@@ -1186,7 +1186,7 @@ Test(actors, longest_aliases, .init = fixture_setup, .fini = fixture_teardown, .
 	/* 64 words (the most an alias may hold), its 63-word prefix owned by
 	 * another actor, its last word alone, and a 65-word alias that must
 	 * be refused */
-	static char w64[1024], w63[1024], w65[1024];
+	static char w64[1024], w63[1024], w65[1024 + 8];
 	w64[0] = 0;
 	for (int i = 1; i <= 64; i++) {
 		char w[16];

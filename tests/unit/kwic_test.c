@@ -265,7 +265,7 @@ static void build_texts(const char *out, const char *const *texts, size_t n, int
 	snprintf(dir, sizeof dir, "%s/d-%s", g_dir, strrchr(out, '/') + 1);
 	cr_assert_eq(mkdir(dir, 0755), 0);
 	for (size_t i = 0; i < n; i++) {
-		char name[PATH_MAX + 16];
+		char name[PATH_MAX + 32];
 		snprintf(name, sizeof name, "%s/%03zu.txt", dir, i);
 		write_file(name, texts[i], strlen(texts[i]));
 	}

@@ -81,7 +81,7 @@ static void make_corpus(rng *r, corpus *c, unsigned nwords)
 static void write_corpus(const corpus *c, const char *path)
 {
 	sbuf b = { 0 };
-	char id[32];
+	char id[48];
 	for (size_t d = 0; d < c->ndocs; d++) {
 		snprintf(id, sizeof id, "{\"id\":\"%zu\",\"text\":\"", d);
 		sb_puts(&b, id);
