@@ -517,8 +517,12 @@ static const unsigned char *chunk_bytes(const toplists *t, const tl_part *q, con
 		p = jm->rd;
 	}
 	if (XXH3_64bits(p, c->len) != c->hash) {
-		ngidx_err_set(err, NGIDX_ERR_CORRUPT, "'%s': damaged at byte %llu", q->spill_path,
-		              (unsigned long long)c->off);
+		if (c->mem)
+			ngidx_err_set(err, NGIDX_ERR_CORRUPT, "the continuation lists' join records "
+			                                      "are damaged in memory");
+		else
+			ngidx_err_set(err, NGIDX_ERR_CORRUPT, "'%s': damaged at byte %llu",
+			              q->spill_path, (unsigned long long)c->off);
 		return NULL;
 	}
 	return p;
