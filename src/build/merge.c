@@ -456,13 +456,13 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 	}
 	m.tree[0] = play(&m, 1);
 
-	while (top(&m) != SIZE_MAX) {
+	for (size_t c; (c = top(&m)) != SIZE_MAX;) {
 		/* Gather the group of records equal to the smallest key. */
-		run_rec key = m.cur[top(&m)].rec;
+		run_rec key = m.cur[c].rec;
 		uint64_t df = 0, cf = 0;
 		size_t k = 0;
-		while (top(&m) != SIZE_MAX && run_rec_cmp(&m.cur[top(&m)].rec, &key) == 0) {
-			const run_rec *r = &m.cur[top(&m)].rec;
+		for (; c != SIZE_MAX && run_rec_cmp(&m.cur[c].rec, &key) == 0; c = top(&m)) {
+			const run_rec *r = &m.cur[c].rec;
 			if (r->n != key.n || r->n == 0 || r->n > NGIDX_MAX_N) {
 				rc = ERR_CORRUPT(err, "temporary run has an invalid n-gram length");
 				goto done;

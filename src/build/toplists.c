@@ -445,6 +445,13 @@ static void add_term(const toplists *t, tl_part *q, uint64_t id, const merge_ter
 	}
 }
 
+/* Close @w, keeping @q's first error. */
+static void part_close(tl_part *q, ngidx_wfile *w)
+{
+	int rc = ngidx_wfile_close(w, 0, q->rc ? NULL : &q->err);
+	q->rc = q->rc ? q->rc : rc;
+}
+
 /* Step 1 for partition @q: the pass over its terms. Its mappings go once
  * read; its scratch files are closed, every chunk handed over. */
 static void scan(const toplists *t, tl_part *q)
@@ -469,20 +476,16 @@ static void scan(const toplists *t, tl_part *q)
 	chunk_flush(t, q, &q->kch[q->kb], &q->kbuf);
 	for (size_t b = 0; b < (size_t)1 << t->bbits; b++)
 		chunk_flush(t, q, &q->rch[b], &q->rbuf[b]);
-	int rc;
 	if (q->spill_open) {
-		rc = ngidx_wfile_close(&q->spill, 0, q->rc ? NULL : &q->err);
+		part_close(q, &q->spill);
 		q->spill_open = 0;
-		q->rc = q->rc ? q->rc : rc;
 		if (!q->rc && (q->spill_fd = open(q->spill_path, O_RDONLY | O_CLOEXEC)) < 0)
-			q->rc = ngidx_err_set(&q->err, NGIDX_ERR_IO, "cannot read '%s': %s", q->spill_path,
-			                      strerror(errno));
+			q->rc = ngidx_err_errno(&q->err, errno, "cannot read '%s'", q->spill_path);
 	}
 	for (unsigned n = 0; n < q->nt_open; n++) {
 		bit_zeros(&q->ntb[n], &q->nt_at[n], q->nterms);
 		bit_flush(&q->ntb[n]);
-		rc = ngidx_wfile_close(&q->nt[n], 0, q->rc ? NULL : &q->err);
-		q->rc = q->rc ? q->rc : rc;
+		part_close(q, &q->nt[n]);
 	}
 	q->nt_open = 0;
 	q->scanned = !q->rc;
@@ -744,14 +747,10 @@ static void join(const toplists *t, size_t p)
 		tlo = thi;
 	}
 	q->dlen = dopen ? d.written : 0;
-	if (gopen) {
-		int rc = ngidx_wfile_close(&g, 0, q->rc ? NULL : &q->err);
-		q->rc = q->rc ? q->rc : rc;
-	}
-	if (dopen) {
-		int rc = ngidx_wfile_close(&d, 0, q->rc ? NULL : &q->err);
-		q->rc = q->rc ? q->rc : rc;
-	}
+	if (gopen)
+		part_close(q, &g);
+	if (dopen)
+		part_close(q, &d);
 	ngidx_free(jm.key);
 	ngidx_free(jm.dir);
 	ngidx_free(jm.ent);
