@@ -17,24 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "varint.h"
+
 #define NGIDX_BLOCK 128 /* integers per full block */
-
-/* Bytes at most for one varint of a u32 / u64. */
-#define NGIDX_VARINT32_MAX 5
-#define NGIDX_VARINT64_MAX 10
-
-/* Write @v as LEB128 at @p; @return the bytes written (1..10). */
-size_t ngidx_varint_put(uint8_t *p, uint64_t v);
-
-/*
- * Read one LEB128 value from *@p (advanced past it), never reading at or
- * past @end. @return 0, or -1 if truncated or longer than 10 bytes or
- * overflowing 64 bits.
- */
-int ngidx_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
-
-/* Same, but the value must fit in 32 bits (else -1). */
-int ngidx_varint_get32(const uint8_t **p, const uint8_t *end, uint32_t *v);
 
 /* Worst-case bytes of ngidx_pfor_encode for @n integers (n <= NGIDX_BLOCK). */
 size_t ngidx_pfor_bound(size_t n);

@@ -68,7 +68,7 @@
  * returns.
  */
 #include "codec.h"
-#include "varint_impl.h"
+#include "varint.h"
 #include "common/endian.h"
 #include "common/err.h"
 
