@@ -303,11 +303,6 @@ static int flush_doc(accum *a, uint32_t doc)
 	return NGIDX_OK;
 }
 
-int accum_add(accum *a, uint32_t doc, const ngidx_tokens *tk)
-{
-	return accum_add_range(a, doc, tk, 0, 0);
-}
-
 /*
  * The n-grams of @tk that end at token @skip or later and have @min_n
  * tokens or more, in order of first token then length: their hashes in
@@ -391,13 +386,16 @@ static size_t sift(accum *a, size_t K)
 	return k;
 }
 
-int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip, uint32_t base)
+/*
+ * Count the @K n-grams (@hash, first token @start, tokens @len) of the
+ * current document, whose tokens are joined in @joined with token i at
+ * @tstart[i], and flush it as document @doc. a->next must hold a slot per
+ * token.
+ */
+static int count_grams(accum *a, uint32_t doc, const char *joined, const uint32_t *tstart,
+                       const uint64_t *hash, const uint32_t *start, const unsigned char *len,
+                       size_t K)
 {
-	a->pbase = base - (uint32_t)skip;
-	ptrdiff_t got = ngrams(a, tk, skip, 1);
-	if (got < 0)
-		return NGIDX_ERR_NOMEM;
-	size_t K = a->sv ? sift(a, (size_t)got) : (size_t)got;
 	/* The hashes are all known first: the table probes below prefetch the
 	 * slot PF_SLOT n-grams ahead, the term record PF_TERM ahead and its
 	 * text PF_KEY ahead, so the three cache misses of a lookup (slot,
@@ -406,19 +404,19 @@ int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip,
 	for (size_t k = 0; k < K; k++) {
 		size_t mask = a->table_cap - 1;
 		if (k + PF_SLOT < K)
-			__builtin_prefetch(&a->table[a->hashes[k + PF_SLOT] & mask]);
+			__builtin_prefetch(&a->table[hash[k + PF_SLOT] & mask]);
 		if (k + PF_TERM < K) {
-			uint64_t e = a->table[a->hashes[k + PF_TERM] & mask];
+			uint64_t e = a->table[hash[k + PF_TERM] & mask];
 			if (e)
 				__builtin_prefetch(&a->terms[(uint32_t)e - 1]);
 		}
 		if (k + PF_KEY < K) {
-			uint64_t e = a->table[a->hashes[k + PF_KEY] & mask];
+			uint64_t e = a->table[hash[k + PF_KEY] & mask];
 			if (e)
 				__builtin_prefetch(a->keys + term_key_off(&a->terms[(uint32_t)e - 1]));
 		}
-		uint32_t i = a->gstart[k], n = a->glen[k], s = a->tstart[i];
-		uint32_t idx = find_or_add(a, a->hashes[k], a->joined + s, a->tstart[i + n] - 1 - s, n);
+		uint32_t i = start[k], n = len[k], s = tstart[i];
+		uint32_t idx = find_or_add(a, hash[k], joined + s, tstart[i + n] - 1 - s, n);
 		if (idx == NONE)
 			return NGIDX_ERR_NOMEM;
 		term *t = &a->terms[idx];
@@ -428,6 +426,54 @@ int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip,
 			chain_pos(a, t, i);
 	}
 	return flush_doc(a, doc);
+}
+
+int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip, uint32_t base)
+{
+	a->pbase = base - (uint32_t)skip;
+	ptrdiff_t got = ngrams(a, tk, skip, 1);
+	if (got < 0)
+		return NGIDX_ERR_NOMEM;
+	size_t K = a->sv ? sift(a, (size_t)got) : (size_t)got;
+	return count_grams(a, doc, a->joined, a->tstart, a->hashes, a->gstart, a->glen, K);
+}
+
+int accum_grams_of(accum *a, const ngidx_tokens *tk, accum_grams *g)
+{
+	static const uint32_t none[1] = { 0 }; /* no token: ngrams() joins nothing */
+	ptrdiff_t got = ngrams(a, tk, 0, 1);
+	if (got < 0)
+		return NGIDX_ERR_NOMEM;
+	g->joined = tk->ntok ? a->joined : "";
+	g->tstart = tk->ntok ? a->tstart : none;
+	g->ntok = tk->ntok;
+	g->hash = a->hashes;
+	g->start = a->gstart;
+	g->len = a->glen;
+	g->k = a->sv ? sift(a, (size_t)got) : (size_t)got;
+	return NGIDX_OK;
+}
+
+int accum_add_grams(accum *a, uint32_t doc, const accum_grams *g, unsigned owner, unsigned owners)
+{
+	a->pbase = 0;
+	if (NGIDX_RESERVE(a->next, a->next_cap, g->ntok))
+		return NGIDX_ERR_NOMEM;
+	if (owners == 1)
+		return count_grams(a, doc, g->joined, g->tstart, g->hash, g->start, g->len, g->k);
+	/* this owner's n-grams, kept in order without a branch per n-gram */
+	if (NGIDX_RESERVE(a->hashes, a->hashes_cap, g->k) ||
+	    NGIDX_RESERVE(a->gstart, a->gstart_cap, g->k) ||
+	    NGIDX_RESERVE(a->glen, a->glen_cap, g->k))
+		return NGIDX_ERR_NOMEM;
+	size_t K = 0;
+	for (size_t j = 0; j < g->k; j++) {
+		a->hashes[K] = g->hash[j];
+		a->gstart[K] = g->start[j];
+		a->glen[K] = g->len[j];
+		K += accum_owner(g->hash[j], owners) == owner;
+	}
+	return count_grams(a, doc, g->joined, g->tstart, a->hashes, a->gstart, a->glen, K);
 }
 
 int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk)

@@ -4,9 +4,11 @@
  * Ownership: the accumulator owns all its memory; accum_spill writes it to a
  * run file and empties it, keeping the allocations for reuse.
  *
- * One accumulator belongs to one thread. Documents must be added in
- * increasing id order (the pipeline guarantees it: a worker takes
- * batches in input order).
+ * One accumulator is used by one thread at a time. Documents must be added
+ * in increasing id order (the pipeline gives each accumulator every
+ * document, in order, and the accumulator counts the n-grams it owns).
+ * Its per-document scratch may also serve, between two of its documents,
+ * to find another document's n-grams (accum_grams_of).
  */
 #ifndef NGIDX_BUILD_ACCUM_H
 #define NGIDX_BUILD_ACCUM_H
@@ -38,9 +40,6 @@ uint64_t accum_doc_need(const accum *a, const ngidx_tokens *t);
 /* Distinct n-grams held. */
 size_t accum_size(const accum *a);
 
-/* Count every n-gram of document @doc. @return NGIDX_OK or NGIDX_ERR_NOMEM. */
-int accum_add(accum *a, uint32_t doc, const ngidx_tokens *t);
-
 /*
  * accum_add_range - count a piece of document @doc: the n-grams of @t that
  * end at token @skip or later (tokens before @skip are the end of the
@@ -51,6 +50,45 @@ int accum_add(accum *a, uint32_t doc, const ngidx_tokens *t);
  * NGIDX_ERR_NOMEM.
  */
 int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *t, size_t skip, uint32_t base);
+
+/*
+ * The n-grams of a whole document, as accum_grams_of finds them (after the
+ * sieve, if one is set) and accum_add_grams counts them: the tokens joined
+ * by single spaces, where each starts (@tstart[@ntok] is one past the
+ * last's end), and per n-gram its hash, first token and token count.
+ */
+typedef struct accum_grams {
+	const char *joined;
+	const uint32_t *tstart;
+	size_t ntok;
+	const uint64_t *hash;
+	const uint32_t *start;
+	const unsigned char *len;
+	size_t k;
+} accum_grams;
+
+/* Which of @owners accumulators counts the n-gram of hash @h: they own
+ * consecutive ranges of hashes. */
+static inline unsigned accum_owner(uint64_t h, unsigned owners)
+{
+	return (unsigned)(((h >> 32) * owners) >> 32);
+}
+
+/*
+ * accum_grams_of - the n-grams of document @t, in @g, which points into
+ * @a's scratch until its next call: one thread finds them and others may
+ * count them (accum_add_grams) from a copy. @return NGIDX_OK or
+ * NGIDX_ERR_NOMEM.
+ */
+int accum_grams_of(accum *a, const ngidx_tokens *t, accum_grams *g);
+
+/*
+ * accum_add_grams - count as document @doc those n-grams of @g that
+ * accumulator @owner of @owners owns (accum_owner): every accumulator is
+ * given every document, and each n-gram is held by one of them.
+ * @return NGIDX_OK or NGIDX_ERR_NOMEM.
+ */
+int accum_add_grams(accum *a, uint32_t doc, const accum_grams *g, unsigned owner, unsigned owners);
 
 struct sieve;
 
@@ -83,7 +121,7 @@ uint64_t accum_keys_need(size_t nk, size_t text_bytes);
 
 /*
  * Count the keys @k[0..@nk) in document @doc, which must be the document
- * last given to accum_add (or a later one). Positions are absolute and, in
+ * last given to accum_add_grams or accum_add_range (or a later one). Positions are absolute and, in
  * a piece of a document, lie among the tokens of the last accum_add_range.
  * @return NGIDX_OK or NGIDX_ERR_NOMEM.
  */

@@ -9,16 +9,26 @@
  * the frames - and with them the whole file - depend on the input alone,
  * never on the thread count or the memory bound.
  *
- * Indexing. A wave of 2 x threads batches is processed by an OpenMP loop
- * with a dynamic schedule. libgomp hands iterations out in increasing
- * order, so each worker sees increasing document ids, which its
- * accumulator (accum.c) requires. A worker analyzes each document, records
- * its token and sentence counts, adds its n-grams to its accumulator and
- * compresses the batch's frames. Before a document that could push its
- * accumulator past the worker's share of --memory, the worker spills a
- * sorted run. When the wave is done the main thread writes the documents'
- * records and sentence lists, in order, to temporary files, and their
- * compressed text to the index file itself, whose first section it is.
+ * Indexing. A wave of 2 x threads batches goes through two phases, each an
+ * OpenMP loop. Phase A, over the batches (dynamic schedule): a worker
+ * analyzes each document, records its token and sentence counts, finds
+ * its n-grams (hashes, after the sieve) and actor keys and keeps them in
+ * the batch, and compresses the batch's frames. Phase B, over the
+ * accumulators: there is one per thread, and each owns a range of hashes
+ * (accum_owner), so that an n-gram is counted by one accumulator only;
+ * each takes every document of the wave in order (accum.c requires
+ * increasing ids) and counts the n-grams it owns; the first also counts the
+ * actor keys. Owning rather than sharing the n-grams makes the runs those
+ * of one accumulator with all the memory: the frequent n-grams are not
+ * held, spilled and merged once per thread (200 MB, 2 threads: 380.6 MB of
+ * runs with shared n-grams, 303.7 MB owned, as with one thread). Before a
+ * document that could push an accumulator past its share of --memory, it
+ * spills a sorted run; and before phase B, if one accumulator expects to
+ * fill up during the wave, all spill, so that none waits for another at the
+ * end of the phase. When the wave is done the main thread writes the
+ * documents' records and sentence lists, in order, to temporary files,
+ * and their compressed text to the index file itself, whose first section
+ * it is.
  *
  * Merging. At the end every accumulator spills what it holds, the runs are
  * merged by key-range partitions in parallel (merge.c), and assemble.c
@@ -33,15 +43,18 @@
  *
  * Long documents. A document longer than long_doc (4 MiB) comes from the
  * reader in an anonymous file rather than in memory. It ends its batch and
- * has text frames of its own; its worker reads it in pieces (process_long),
+ * has text frames of its own; the first accumulator's thread, in phase B,
+ * reads it in pieces (process_long) and counts all its n-grams,
  * so that the index is that of the whole text at the cost of a few pieces
  * of memory. A spill between two pieces puts the document in two runs,
  * which the merge joins back (merge.c, split_docs).
  *
- * Memory. With M = --memory and T threads: a wave holds at most 2T batches
- * of M/64 text (plus their compressed copy and analysis buffers), so about
- * M/8; each accumulator's share is (M - M/4 - the sieve's "twice", at most
- * M/8) / T; in the first pass the sieve takes at most M/2 + M/8 instead.
+ * Memory. With M = --memory and T threads: a wave holds 2T batches of
+ * M/128T text (64 KB to 1 MB), their compressed copy, and their n-grams
+ * kept for phase B (13 bytes each, about 7 bytes per byte of text), so
+ * about M/7 at most, with the analysis buffers; each accumulator's share
+ * is (M - M/4 - the sieve's "twice", at most M/8) / T; in the first pass
+ * the sieve takes at most M/2 + M/8 instead.
  * The merge needs a few MB per partition and 64 KB per run (less when that
  * would pass M/2). The reader's line buffer grows to the
  * longest line up to long_doc.
@@ -80,6 +93,9 @@
 #define FRAME_DOCS 4096u
 #define ZSTD_LEVEL 3
 #define PIECE_DEFAULT ((size_t)256 << 10)
+#define WAVE_BATCHES 2                   /* per thread */
+#define BATCH_MIN ((uint64_t)64 << 10)  /* text of a batch: M/128T within these */
+#define BATCH_MAX ((uint64_t)1 << 20)
 
 void ngidx_build_opts_init(ngidx_build_opts *o)
 {
@@ -133,7 +149,29 @@ typedef struct bdoc {
 	/* a long document: its text in fd[0, long_len), its frames after */
 	int fd;                     /* -1 for others */
 	uint64_t long_len, zlen;
+	/* where its n-grams and keys are in batch.g, and the memory that
+	 * counting them may need */
+	size_t g_joined, g_tstart, g_gram, g_ngram, g_key, g_nkey;
+	uint64_t need;
 } bdoc;
+
+/* The n-grams and keys of a batch's documents, as phase A found them for
+ * phase B (accum.h: accum_grams, accum_key). */
+typedef struct bgrams {
+	char *joined;
+	size_t joined_len, joined_cap;
+	uint32_t *tstart;
+	size_t tstart_len, tstart_cap;
+	uint64_t *hash;
+	uint32_t *start;
+	unsigned char *len;
+	size_t n, hash_cap, start_cap, len_cap;
+	accum_key *keys;            /* their texts: koff[] in ktext */
+	uint32_t *koff;
+	size_t nkeys, keys_cap, koff_cap;
+	char *ktext;
+	size_t ktext_len, ktext_cap;
+} bgrams;
 
 typedef struct batch {
 	uint32_t first_doc;
@@ -152,6 +190,7 @@ typedef struct batch {
 	size_t ztext_len, ztext_cap;
 	uint64_t *frame_zoff;       /* nframes + 1 offsets in ztext */
 	size_t frame_zoff_cap;
+	bgrams g;
 } batch;
 
 /* Close the files of the long documents not emitted. */
@@ -175,6 +214,15 @@ static void batch_release(batch *b)
 	ngidx_free(b->sents);
 	ngidx_free(b->ztext);
 	ngidx_free(b->frame_zoff);
+	bgrams *g = &b->g;
+	ngidx_free(g->joined);
+	ngidx_free(g->tstart);
+	ngidx_free(g->hash);
+	ngidx_free(g->start);
+	ngidx_free(g->len);
+	ngidx_free(g->keys);
+	ngidx_free(g->koff);
+	ngidx_free(g->ktext);
 	memset(b, 0, sizeof *b);
 }
 
@@ -201,6 +249,7 @@ typedef struct worker {
 	uint64_t digest;            /* of the texts it analyzed (same_input) */
 	ZSTD_CCtx *zc;
 	unsigned seq;               /* runs spilled */
+	uint64_t grow;              /* what its accumulator took in the last wave */
 } worker;
 
 typedef struct build {
@@ -507,12 +556,15 @@ static int long_text(build *B, worker *w, bdoc *x, const char *p, size_t n, ngid
  * before (carry: the max_n - 1 an n-gram needs, and the tokens the actor
  * matcher has not yet decided on), so that the counts, positions,
  * sentences, mentions and co-occurrences are those of the whole text.
+ * The worker is thread @tid's; all the n-grams go to accumulator @own (in
+ * the first pass, only its scratch is used, and it is the thread's).
  * Memory: a few pieces, whatever the document's length (its sentence
  * list excepted: about 2 bytes a sentence).
  */
-static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
+static int process_long(build *B, batch *b, size_t i, int tid, int own, ngidx_error *err)
 {
 	worker *w = &B->w[tid];
+	accum *acc = B->w[own].acc;
 	long_scratch *L = &w->ls;
 	bdoc *x = &b->docs[i];
 	const actor_dict *dict = B->pass1 ? NULL : B->dict;
@@ -602,7 +654,7 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 					return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		}
 		uint32_t first = base - (uint32_t)C; /* position of cmb token 0 */
-		uint64_t need = accum_doc_need(w->acc, t);
+		uint64_t need = accum_doc_need(acc, t);
 		size_t stop = t->ntok;
 		if (dict) {
 			size_t ahead = ACTOR_MAX_ALIAS_TOKENS - 1;
@@ -620,13 +672,13 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 			w->mentions += w->as.nm;
 			resume = first + (uint64_t)stop;
 		}
-		uint64_t live = accum_live(w->acc);
+		uint64_t live = accum_live(acc);
 		if (!B->pass1 && live && live + need > B->share)
-			FORWARD_IF_ERROR(spill(B, tid, err));
-		rc = B->pass1 ? accum_sieve_range(w->acc, B->sv, t, C)
-		              : accum_add_range(w->acc, doc, t, C, base);
+			FORWARD_IF_ERROR(spill(B, own, err));
+		rc = B->pass1 ? accum_sieve_range(acc, B->sv, t, C)
+		              : accum_add_range(acc, doc, t, C, base);
 		if (!rc && dict)
-			rc = accum_add_keys(w->acc, doc, w->ck.k, w->ck.nk);
+			rc = accum_add_keys(acc, doc, w->ck.k, w->ck.nk);
 		if (rc)
 			return ngidx_err_set(err, rc, "out of memory");
 		if (dict)
@@ -662,15 +714,68 @@ static int process_long(build *B, batch *b, size_t i, int tid, ngidx_error *err)
 	return NGIDX_OK;
 }
 
-/* The worker's part: analyze and count batch @b, compress its frames. */
+/* Keep in @b the n-grams @g and the keys of @ck of its document @x, for
+ * phase B. */
+static int keep_grams(batch *b, bdoc *x, const accum_grams *g, const cooc_keys *ck)
+{
+	bgrams *G = &b->g;
+	size_t jl = g->tstart[g->ntok];
+	if (NGIDX_RESERVE(G->joined, G->joined_cap, G->joined_len + jl) ||
+	    NGIDX_RESERVE(G->tstart, G->tstart_cap, G->tstart_len + g->ntok + 1) ||
+	    NGIDX_RESERVE(G->hash, G->hash_cap, G->n + g->k) ||
+	    NGIDX_RESERVE(G->start, G->start_cap, G->n + g->k) ||
+	    NGIDX_RESERVE(G->len, G->len_cap, G->n + g->k))
+		return NGIDX_ERR_NOMEM;
+	x->g_joined = G->joined_len;
+	x->g_tstart = G->tstart_len;
+	x->g_gram = G->n;
+	x->g_ngram = g->k;
+	memcpy(G->tstart + G->tstart_len, g->tstart, (g->ntok + 1) * sizeof *g->tstart);
+	if (jl) /* else the arrays may be NULL */
+		memcpy(G->joined + G->joined_len, g->joined, jl);
+	if (g->k) {
+		memcpy(G->hash + G->n, g->hash, g->k * sizeof *g->hash);
+		memcpy(G->start + G->n, g->start, g->k * sizeof *g->start);
+		memcpy(G->len + G->n, g->len, g->k);
+	}
+	G->joined_len += jl;
+	G->tstart_len += g->ntok + 1;
+	G->n += g->k;
+	x->g_key = G->nkeys;
+	x->g_nkey = ck ? ck->nk : 0;
+	if (!x->g_nkey)
+		return NGIDX_OK;
+	if (NGIDX_RESERVE(G->keys, G->keys_cap, G->nkeys + ck->nk) ||
+	    NGIDX_RESERVE(G->koff, G->koff_cap, G->nkeys + ck->nk) ||
+	    NGIDX_RESERVE(G->ktext, G->ktext_cap, G->ktext_len + ck->len))
+		return NGIDX_ERR_NOMEM;
+	for (size_t k = 0; k < ck->nk; k++) {
+		accum_key *d = &G->keys[G->nkeys + k];
+		*d = ck->k[k];
+		G->koff[G->nkeys + k] = (uint32_t)G->ktext_len;
+		memcpy(G->ktext + G->ktext_len, d->text, d->len);
+		G->ktext_len += d->len;
+	}
+	G->nkeys += ck->nk;
+	return NGIDX_OK;
+}
+
+/*
+ * Phase A, a worker's part: analyze batch @b, keep its n-grams and keys for
+ * phase B (in the first pass, insert them into the sieve), compress its
+ * frames. A long document is phase B's (first pass: this phase's) whole.
+ */
 static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 {
 	worker *w = &B->w[tid];
+	bgrams *G = &b->g;
 	b->sents_len = 0;
+	G->joined_len = G->tstart_len = G->n = G->nkeys = G->ktext_len = 0;
 	for (size_t i = 0; i < b->ndocs; i++) {
 		bdoc *x = &b->docs[i];
 		if (x->fd >= 0) {
-			FORWARD_IF_ERROR(process_long(B, b, i, tid, err));
+			if (B->pass1)
+				FORWARD_IF_ERROR(process_long(B, b, i, tid, tid, err));
 			continue;
 		}
 		w->digest += XXH3_64bits_withSeed(b->text + x->text_off, x->text_len,
@@ -696,24 +801,21 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 			                   w->tok.sent[s] - w->tok.sent[s - 1]))
 				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		x->sent_len = b->sents_len - x->sent_off;
-		uint64_t need = accum_doc_need(w->acc, &w->tok);
+		x->need = accum_doc_need(w->acc, &w->tok);
 		if (B->dict) {
 			cooc_begin(&w->ck, B->o->window);
 			if (actor_match(B->dict, &w->tok, &w->as) ||
 			    cooc_add(&w->ck, w->as.m, w->as.nm) || cooc_end(&w->ck))
 				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-			need += accum_keys_need(w->ck.nk, w->ck.len);
+			x->need += accum_keys_need(w->ck.nk, w->ck.len);
 			w->mentions += w->as.nm;
 		}
-		uint64_t live = accum_live(w->acc);
-		if (live && live + need > B->share)
-			FORWARD_IF_ERROR(spill(B, tid, err));
-		rc = accum_add(w->acc, b->first_doc + (uint32_t)i, &w->tok);
-		if (!rc && B->dict)
-			rc = accum_add_keys(w->acc, b->first_doc + (uint32_t)i, w->ck.k, w->ck.nk);
-		if (rc)
-			return ngidx_err_set(err, rc, "out of memory");
+		accum_grams g;
+		if (accum_grams_of(w->acc, &w->tok, &g) || keep_grams(b, x, &g, B->dict ? &w->ck : NULL))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	}
+	for (size_t k = 0; k < G->nkeys; k++) /* ktext moves no more */
+		G->keys[k].text = G->ktext + G->koff[k];
 	if (!B->o->store_text || B->pass1)
 		return NGIDX_OK;
 	if (NGIDX_RESERVE(b->frame_zoff, b->frame_zoff_cap, b->nframes + 1))
@@ -733,6 +835,38 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 		b->ztext_len += k;
 	}
 	b->frame_zoff[b->nframes] = b->ztext_len;
+	return NGIDX_OK;
+}
+
+/*
+ * Phase B, owner @own's part, on thread @tid: count, of the n-grams phase A
+ * kept for batch @b, those accumulator @own owns, and the keys if @own is
+ * 0; accumulator 0 also takes the long documents whole.
+ */
+static int count_batch(build *B, batch *b, int own, int tid, ngidx_error *err)
+{
+	accum *acc = B->w[own].acc;
+	const bgrams *G = &b->g;
+	for (size_t i = 0; i < b->ndocs; i++) {
+		const bdoc *x = &b->docs[i];
+		uint32_t doc = b->first_doc + (uint32_t)i;
+		if (x->fd >= 0) {
+			if (own == 0)
+				FORWARD_IF_ERROR(process_long(B, b, i, tid, 0, err));
+			continue;
+		}
+		uint64_t live = accum_live(acc);
+		if (live && live + x->need > B->share)
+			FORWARD_IF_ERROR(spill(B, own, err));
+		accum_grams g = { G->joined + x->g_joined, G->tstart + x->g_tstart, x->ntokens,
+		                  G->hash + x->g_gram, G->start + x->g_gram, G->len + x->g_gram,
+		                  x->g_ngram };
+		int rc = accum_add_grams(acc, doc, &g, (unsigned)own, (unsigned)B->threads);
+		if (!rc && own == 0 && x->g_nkey)
+			rc = accum_add_keys(acc, doc, G->keys + x->g_key, x->g_nkey);
+		if (rc)
+			return ngidx_err_set(err, rc, "out of memory");
+	}
 	return NGIDX_OK;
 }
 
@@ -803,6 +937,30 @@ static int run_wave(build *B, size_t nb, ngidx_error *err)
 		if (rc)
 			set_perr(B, rc, &e, "build");
 	}
+	if (!B->pass1 && !B->prc) {
+		/* The accumulators fill alike (each owns as many n-grams), and an
+		 * owner that spilled alone would keep the others waiting at the
+		 * end of the phase: if one expects to fill up during this wave
+		 * (taking what it took in the last one), all spill now. */
+		int all = 0;
+		for (int own = 0; B->threads > 1 && own < B->threads; own++) {
+			uint64_t live = accum_live(B->w[own].acc);
+			all |= live && live + B->w[own].grow > B->share;
+		}
+#pragma omp parallel for schedule(static, 1) num_threads(B->threads)
+		for (int own = 0; own < B->threads; own++) {
+			ngidx_error e = { 0 };
+			accum *acc = B->w[own].acc;
+			int rc = all && accum_size(acc) ? spill(B, own, &e) : NGIDX_OK;
+			uint64_t live0 = accum_live(acc);
+			for (size_t i = 0; i < nb && !rc && !B->prc; i++)
+				rc = count_batch(B, &B->wave[i], own, omp_get_thread_num(), &e);
+			uint64_t live1 = accum_live(acc);
+			B->w[own].grow = live1 > live0 ? live1 - live0 : live1;
+			if (rc)
+				set_perr(B, rc, &e, "build");
+		}
+	}
 	if (B->prc) {
 		if (err)
 			*err = B->perr;
@@ -836,7 +994,7 @@ static void progress(build *B, int phase, uint64_t done, uint64_t total)
 /* Read all input, indexing wave by wave. */
 static int index_all(build *B, ngidx_corpus *c, ngidx_error *err)
 {
-	size_t maxb = 2 * (size_t)B->threads;
+	size_t maxb = WAVE_BATCHES * (size_t)B->threads;
 	if (!B->wave && !(B->wave = ngidx_calloc(maxb, sizeof *B->wave)))
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	B->wave_cap = maxb;
@@ -1200,11 +1358,11 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	B.threads = o->threads ? o->threads : omp_get_num_procs();
 	if (B.threads < 1)
 		B.threads = 1;
-	B.batch_bytes = o->memory / 64;
-	if (B.batch_bytes < (64u << 10))
-		B.batch_bytes = 64u << 10;
-	if (B.batch_bytes > (4u << 20))
-		B.batch_bytes = 4u << 20;
+	B.batch_bytes = o->memory / 128 / (uint64_t)B.threads;
+	if (B.batch_bytes < BATCH_MIN)
+		B.batch_bytes = BATCH_MIN;
+	if (B.batch_bytes > BATCH_MAX)
+		B.batch_bytes = BATCH_MAX;
 	/* Two passes: the sieve takes at most M/2 + M/8 in the first, M/8
 	 * after, less for a smaller input (sieve_size). */
 	uint64_t in_bytes = 0;

@@ -32,6 +32,9 @@
  *
  * 4. ngidx_parse_size.
  *
+ * 5. The owners of the n-grams (accum_owner): with T threads, T
+ *    accumulators each own one range of hashes.
+ *
  * Random tests print their seed on stderr; NGIDX_SEED=<seed> replays it.
  */
 #include <criterion/criterion.h>
@@ -48,6 +51,7 @@
 #include <unistd.h>
 
 #include "ngidx/ngidx.h"
+#include "build/accum.h"
 
 #define TEST_NAME "build"
 #include "test_util.h"
@@ -1255,4 +1259,28 @@ Test(build, parse_size)
 	}
 	uint64_t v;
 	cr_assert_eq(ngidx_parse_size(NULL, &v), -1);
+}
+
+/* ---- 5. owners ------------------------------------------------------------ */
+
+/* The ranges follow each other in hash order, cover every hash, and hold
+ * as many hashes each (evenly spaced hashes: within one). */
+Test(build, owners_split_the_hashes)
+{
+	enum { N = 70000 };
+	for (unsigned T = 1; T <= 9; T++) {
+		cr_assert_eq(accum_owner(0, T), 0u);
+		cr_assert_eq(accum_owner(UINT64_MAX, T), T - 1);
+		unsigned n[9] = { 0 }, prev = 0;
+		for (uint64_t i = 0; i < N; i++) {
+			unsigned o = accum_owner(i * (UINT64_MAX / N), T);
+			cr_assert(o < T && o >= prev, "T %u: hash %" PRIu64 " owned by %u after %u", T, i, o,
+			          prev);
+			prev = o;
+			n[o]++;
+		}
+		for (unsigned o = 0; o < T; o++)
+			cr_assert(n[o] + 1 >= N / T && n[o] <= N / T + 1, "T %u: owner %u has %u of %u",
+			          T, o, n[o], N);
+	}
 }
