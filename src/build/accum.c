@@ -454,26 +454,12 @@ int accum_grams_of(accum *a, const ngidx_tokens *tk, accum_grams *g)
 	return NGIDX_OK;
 }
 
-int accum_add_grams(accum *a, uint32_t doc, const accum_grams *g, unsigned owner, unsigned owners)
+int accum_add_grams(accum *a, uint32_t doc, const accum_grams *g)
 {
 	a->pbase = 0;
 	if (NGIDX_RESERVE(a->next, a->next_cap, g->ntok))
 		return NGIDX_ERR_NOMEM;
-	if (owners == 1)
-		return count_grams(a, doc, g->joined, g->tstart, g->hash, g->start, g->len, g->k);
-	/* this owner's n-grams, kept in order without a branch per n-gram */
-	if (NGIDX_RESERVE(a->hashes, a->hashes_cap, g->k) ||
-	    NGIDX_RESERVE(a->gstart, a->gstart_cap, g->k) ||
-	    NGIDX_RESERVE(a->glen, a->glen_cap, g->k))
-		return NGIDX_ERR_NOMEM;
-	size_t K = 0;
-	for (size_t j = 0; j < g->k; j++) {
-		a->hashes[K] = g->hash[j];
-		a->gstart[K] = g->start[j];
-		a->glen[K] = g->len[j];
-		K += accum_owner(g->hash[j], owners) == owner;
-	}
-	return count_grams(a, doc, g->joined, g->tstart, a->hashes, a->gstart, a->glen, K);
+	return count_grams(a, doc, g->joined, g->tstart, g->hash, g->start, g->len, g->k);
 }
 
 int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk)

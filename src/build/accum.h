@@ -68,7 +68,7 @@ typedef struct accum_grams {
 } accum_grams;
 
 /* Which of @owners accumulators counts the n-gram of hash @h: they own
- * consecutive ranges of hashes. */
+ * consecutive ranges of hashes, so that each n-gram is held by one. */
 static inline unsigned accum_owner(uint64_t h, unsigned owners)
 {
 	return (unsigned)(((h >> 32) * owners) >> 32);
@@ -83,12 +83,11 @@ static inline unsigned accum_owner(uint64_t h, unsigned owners)
 int accum_grams_of(accum *a, const ngidx_tokens *t, accum_grams *g);
 
 /*
- * accum_add_grams - count as document @doc those n-grams of @g that
- * accumulator @owner of @owners owns (accum_owner): every accumulator is
- * given every document, and each n-gram is held by one of them.
- * @return NGIDX_OK or NGIDX_ERR_NOMEM.
+ * accum_add_grams - count the n-grams @g (all or some of a document's: the
+ * pipeline gives each accumulator those it owns, accum_owner) as document
+ * @doc. @return NGIDX_OK or NGIDX_ERR_NOMEM.
  */
-int accum_add_grams(accum *a, uint32_t doc, const accum_grams *g, unsigned owner, unsigned owners);
+int accum_add_grams(accum *a, uint32_t doc, const accum_grams *g);
 
 struct sieve;
 

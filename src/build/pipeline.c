@@ -12,23 +12,23 @@
  * Indexing. A wave of 2 x threads batches goes through two phases, each an
  * OpenMP loop. Phase A, over the batches (dynamic schedule): a worker
  * analyzes each document, records its token and sentence counts, finds
- * its n-grams (hashes, after the sieve) and actor keys and keeps them in
- * the batch, and compresses the batch's frames. Phase B, over the
- * accumulators: there is one per thread, and each owns a range of hashes
- * (accum_owner), so that an n-gram is counted by one accumulator only;
- * each takes every document of the wave in order (accum.c requires
- * increasing ids) and counts the n-grams it owns; the first also counts the
- * actor keys. Owning rather than sharing the n-grams makes the runs those
- * of one accumulator with all the memory: the frequent n-grams are not
- * held, spilled and merged once per thread (200 MB, 2 threads: 380.6 MB of
- * runs with shared n-grams, 303.7 MB owned, as with one thread). Before a
- * document that could push an accumulator past its share of --memory, it
- * spills a sorted run; and before phase B, if one accumulator expects to
- * fill up during the wave, all spill, so that none waits for another at the
- * end of the phase. When the wave is done the main thread writes the
- * documents' records and sentence lists, in order, to temporary files,
- * and their compressed text to the index file itself, whose first section
- * it is.
+ * its n-grams (hashes, after the sieve) and actor keys, keeps them in the
+ * batch, the n-grams sorted out by owner, and compresses the batch's
+ * frames. Phase B, over the accumulators: there is one per thread, and
+ * each owns a range of hashes (accum_owner), so that an n-gram is counted
+ * by one accumulator only; each takes every document of the wave in order
+ * (accum.c requires increasing ids) and counts the n-grams it owns; the
+ * first also counts the actor keys. Owning rather than sharing the
+ * n-grams makes the runs those of one accumulator with all the memory: the
+ * frequent n-grams are not held, spilled and merged once per thread (200
+ * MB, 2 threads: 380.6 MB of runs with shared n-grams, 303.7 MB owned, as
+ * with one thread). Before a document that could push an accumulator past
+ * its share of --memory, it spills a sorted run; and before phase B, if
+ * one accumulator expects to fill up during the wave, all spill, so that
+ * none waits for another at the end of the phase. When the wave is done
+ * the main thread writes the documents' records and sentence lists, in
+ * order, to temporary files, and their compressed text to the index file
+ * itself, whose first section it is.
  *
  * Merging. At the end every accumulator spills what it holds, the runs are
  * merged by key-range partitions in parallel (merge.c), and assemble.c
@@ -149,23 +149,31 @@ typedef struct bdoc {
 	/* a long document: its text in fd[0, long_len), its frames after */
 	int fd;                     /* -1 for others */
 	uint64_t long_len, zlen;
-	/* where its n-grams and keys are in batch.g, and the memory that
+	/* where its tokens and keys are in batch.g, and the memory that
 	 * counting them may need */
-	size_t g_joined, g_tstart, g_gram, g_ngram, g_key, g_nkey;
+	size_t g_joined, g_tstart, g_key, g_nkey;
 	uint64_t need;
 } bdoc;
 
-/* The n-grams and keys of a batch's documents, as phase A found them for
- * phase B (accum.h: accum_grams, accum_key). */
+/* The n-grams of a batch that one accumulator owns (accum.h: accum_grams). */
+typedef struct owned {
+	uint64_t *hash;
+	uint32_t *start;
+	unsigned char *len;
+	size_t n, hash_cap, start_cap, len_cap;
+} owned;
+
+/* The tokens, n-grams and keys of a batch's documents, as phase A found
+ * them for phase B. */
 typedef struct bgrams {
 	char *joined;
 	size_t joined_len, joined_cap;
 	uint32_t *tstart;
 	size_t tstart_len, tstart_cap;
-	uint64_t *hash;
-	uint32_t *start;
-	unsigned char *len;
-	size_t n, hash_cap, start_cap, len_cap;
+	owned *own;                 /* [nown]: by owner */
+	size_t nown;
+	uint32_t *first;            /* [ndocs][nown]: a document's first n-gram in own[] */
+	size_t first_cap;
 	accum_key *keys;            /* their texts: koff[] in ktext */
 	uint32_t *koff;
 	size_t nkeys, keys_cap, koff_cap;
@@ -217,9 +225,13 @@ static void batch_release(batch *b)
 	bgrams *g = &b->g;
 	ngidx_free(g->joined);
 	ngidx_free(g->tstart);
-	ngidx_free(g->hash);
-	ngidx_free(g->start);
-	ngidx_free(g->len);
+	for (size_t o = 0; o < g->nown; o++) {
+		ngidx_free(g->own[o].hash);
+		ngidx_free(g->own[o].start);
+		ngidx_free(g->own[o].len);
+	}
+	ngidx_free(g->own);
+	ngidx_free(g->first);
 	ngidx_free(g->keys);
 	ngidx_free(g->koff);
 	ngidx_free(g->ktext);
@@ -714,33 +726,47 @@ static int process_long(build *B, batch *b, size_t i, int tid, int own, ngidx_er
 	return NGIDX_OK;
 }
 
-/* Keep in @b the n-grams @g and the keys of @ck of its document @x, for
- * phase B. */
-static int keep_grams(batch *b, bdoc *x, const accum_grams *g, const cooc_keys *ck)
+/* Record where document @i of @b starts in each owner's n-grams. */
+static int mark_first(batch *b, size_t i)
 {
 	bgrams *G = &b->g;
+	if (NGIDX_RESERVE(G->first, G->first_cap, (i + 1) * G->nown))
+		return NGIDX_ERR_NOMEM;
+	for (size_t o = 0; o < G->nown; o++)
+		G->first[i * G->nown + o] = (uint32_t)G->own[o].n;
+	return NGIDX_OK;
+}
+
+/* Keep in @b, for phase B, the tokens and n-grams @g of its document @i,
+ * each n-gram with its owner, and the keys of @ck. */
+static int keep_grams(batch *b, size_t i, const accum_grams *g, const cooc_keys *ck)
+{
+	bgrams *G = &b->g;
+	bdoc *x = &b->docs[i];
 	size_t jl = g->tstart[g->ntok];
 	if (NGIDX_RESERVE(G->joined, G->joined_cap, G->joined_len + jl) ||
-	    NGIDX_RESERVE(G->tstart, G->tstart_cap, G->tstart_len + g->ntok + 1) ||
-	    NGIDX_RESERVE(G->hash, G->hash_cap, G->n + g->k) ||
-	    NGIDX_RESERVE(G->start, G->start_cap, G->n + g->k) ||
-	    NGIDX_RESERVE(G->len, G->len_cap, G->n + g->k))
+	    NGIDX_RESERVE(G->tstart, G->tstart_cap, G->tstart_len + g->ntok + 1) || mark_first(b, i))
 		return NGIDX_ERR_NOMEM;
+	for (size_t o = 0; o < G->nown; o++) {
+		owned *w = &G->own[o];
+		if (NGIDX_RESERVE(w->hash, w->hash_cap, w->n + g->k) ||
+		    NGIDX_RESERVE(w->start, w->start_cap, w->n + g->k) ||
+		    NGIDX_RESERVE(w->len, w->len_cap, w->n + g->k))
+			return NGIDX_ERR_NOMEM;
+	}
 	x->g_joined = G->joined_len;
 	x->g_tstart = G->tstart_len;
-	x->g_gram = G->n;
-	x->g_ngram = g->k;
 	memcpy(G->tstart + G->tstart_len, g->tstart, (g->ntok + 1) * sizeof *g->tstart);
-	if (jl) /* else the arrays may be NULL */
+	if (jl) /* else the array may be NULL */
 		memcpy(G->joined + G->joined_len, g->joined, jl);
-	if (g->k) {
-		memcpy(G->hash + G->n, g->hash, g->k * sizeof *g->hash);
-		memcpy(G->start + G->n, g->start, g->k * sizeof *g->start);
-		memcpy(G->len + G->n, g->len, g->k);
-	}
 	G->joined_len += jl;
 	G->tstart_len += g->ntok + 1;
-	G->n += g->k;
+	for (size_t j = 0; j < g->k; j++) {
+		owned *w = &G->own[accum_owner(g->hash[j], (unsigned)G->nown)];
+		w->hash[w->n] = g->hash[j];
+		w->start[w->n] = g->start[j];
+		w->len[w->n++] = g->len[j];
+	}
 	x->g_key = G->nkeys;
 	x->g_nkey = ck ? ck->nk : 0;
 	if (!x->g_nkey)
@@ -770,12 +796,19 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 	worker *w = &B->w[tid];
 	bgrams *G = &b->g;
 	b->sents_len = 0;
-	G->joined_len = G->tstart_len = G->n = G->nkeys = G->ktext_len = 0;
+	if (!G->own && !(G->own = ngidx_calloc((size_t)B->threads, sizeof *G->own)))
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	G->nown = (size_t)B->threads;
+	G->joined_len = G->tstart_len = G->nkeys = G->ktext_len = 0;
+	for (size_t o = 0; o < G->nown; o++)
+		G->own[o].n = 0;
 	for (size_t i = 0; i < b->ndocs; i++) {
 		bdoc *x = &b->docs[i];
 		if (x->fd >= 0) {
 			if (B->pass1)
 				FORWARD_IF_ERROR(process_long(B, b, i, tid, tid, err));
+			else if (mark_first(b, i))
+				return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 			continue;
 		}
 		w->digest += XXH3_64bits_withSeed(b->text + x->text_off, x->text_len,
@@ -811,7 +844,7 @@ static int process_batch(build *B, batch *b, int tid, ngidx_error *err)
 			w->mentions += w->as.nm;
 		}
 		accum_grams g;
-		if (accum_grams_of(w->acc, &w->tok, &g) || keep_grams(b, x, &g, B->dict ? &w->ck : NULL))
+		if (accum_grams_of(w->acc, &w->tok, &g) || keep_grams(b, i, &g, B->dict ? &w->ck : NULL))
 			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	}
 	for (size_t k = 0; k < G->nkeys; k++) /* ktext moves no more */
@@ -858,10 +891,12 @@ static int count_batch(build *B, batch *b, int own, int tid, ngidx_error *err)
 		uint64_t live = accum_live(acc);
 		if (live && live + x->need > B->share)
 			FORWARD_IF_ERROR(spill(B, own, err));
+		const owned *w = &G->own[own];
+		size_t from = G->first[i * G->nown + (size_t)own];
+		size_t to = i + 1 < b->ndocs ? G->first[(i + 1) * G->nown + (size_t)own] : w->n;
 		accum_grams g = { G->joined + x->g_joined, G->tstart + x->g_tstart, x->ntokens,
-		                  G->hash + x->g_gram, G->start + x->g_gram, G->len + x->g_gram,
-		                  x->g_ngram };
-		int rc = accum_add_grams(acc, doc, &g, (unsigned)own, (unsigned)B->threads);
+		                  w->hash + from, w->start + from, w->len + from, to - from };
+		int rc = accum_add_grams(acc, doc, &g);
 		if (!rc && own == 0 && x->g_nkey)
 			rc = accum_add_keys(acc, doc, G->keys + x->g_key, x->g_nkey);
 		if (rc)
