@@ -12,10 +12,12 @@
  * Within a document a term only counts (cur_tf) and, for unigrams, chains
  * its positions through a per-document array next[] (head/tail in the
  * term): no allocation per occurrence. When the document ends, each term it
- * touched appends "gap, tf[, positions]" to its postings buffer in the
- * postings arena; a buffer that fills moves to the arena's end with twice
- * the room (the old space is simply left behind until the next spill, so the
- * waste is bounded by the live data).
+ * touched appends "gap, tf[, positions]" to its postings: in the term
+ * record while they fit in 8 bytes (most terms of a run are in one of its
+ * documents), then in a buffer of the postings arena; a buffer that fills
+ * moves to the arena's end with twice the room (the old space is simply
+ * left behind until the next spill, so the waste is bounded by the live
+ * data).
  *
  * Memory is the sum of the capacities of the arenas, the term array and the
  * table; the pipeline spills when it would pass the worker's share.
@@ -40,12 +42,18 @@
 #define PF_KEY 4   /* n-grams ahead: prefetch the term's text */
 
 /* A term record is one cache line: the n-gram's token count shares a word
- * with its text's offset (term_n, term_key_off). */
+ * with its text's offset (term_n, term_key_off). Postings of up to
+ * POST_INLINE bytes stay in the record (post_cap 0): most terms of a run
+ * are in one of its documents, with an entry of two or three bytes, and an
+ * arena buffer of their own would take 16 bytes or more. */
 typedef struct term {
 	uint64_t hash;
 	uint64_t cf;
 	uint64_t key;       /* n << KEY_N_SHIFT | offset of the text in keys */
-	uint64_t post_off;  /* in post */
+	union {
+		uint64_t off;   /* in a->post, if post_cap */
+		unsigned char in[8];
+	} post;
 	uint32_t key_len;
 	uint32_t post_len, post_cap;
 	uint32_t prev1;     /* last document + 1 (0: none yet) */
@@ -55,6 +63,9 @@ typedef struct term {
 } term;
 
 _Static_assert(sizeof(term) == 64, "a term record is one cache line");
+
+#define POST_INLINE 8
+#define ENTRY_MAX 64 /* a document's entry of at most this is sized exactly */
 
 #define KEY_N_SHIFT 56
 
@@ -221,10 +232,17 @@ static uint32_t find_or_add(accum *a, uint64_t h, const char *s, uint32_t len, u
 	return idx;
 }
 
-/* Make room for @need more bytes in term @t's postings buffer. */
+/* Where term @t's postings are. */
+static inline unsigned char *post_of(accum *a, term *t)
+{
+	return t->post_cap ? a->post + t->post.off : t->post.in;
+}
+
+/* Make room for @need more bytes in term @t's postings. */
 static int post_room(accum *a, term *t, size_t need)
 {
-	if ((size_t)t->post_len + need <= t->post_cap)
+	size_t cap = t->post_cap ? t->post_cap : POST_INLINE;
+	if ((size_t)t->post_len + need <= cap)
 		return NGIDX_OK;
 	size_t ncap = 2 * ((size_t)t->post_len + need);
 	if (ncap < 16)
@@ -232,25 +250,20 @@ static int post_room(accum *a, term *t, size_t need)
 	if (ncap > UINT32_MAX)
 		return NGIDX_ERR_NOMEM;
 	/* The buffer at the end of the arena grows in place. */
-	if (t->post_off + t->post_cap == a->post_len && t->post_cap) {
-		if (NGIDX_RESERVE(a->post, a->post_cap, (size_t)t->post_off + ncap))
+	if (t->post_cap && t->post.off + t->post_cap == a->post_len) {
+		if (NGIDX_RESERVE(a->post, a->post_cap, (size_t)t->post.off + ncap))
 			return NGIDX_ERR_NOMEM;
-		a->post_len = (size_t)t->post_off + ncap;
+		a->post_len = (size_t)t->post.off + ncap;
 		t->post_cap = (uint32_t)ncap;
 		return NGIDX_OK;
 	}
 	if (NGIDX_RESERVE(a->post, a->post_cap, a->post_len + ncap))
 		return NGIDX_ERR_NOMEM;
-	memcpy(a->post + a->post_len, a->post + t->post_off, t->post_len);
-	t->post_off = a->post_len;
+	memcpy(a->post + a->post_len, post_of(a, t), t->post_len); /* before post.off */
+	t->post.off = a->post_len;
 	t->post_cap = (uint32_t)ncap;
 	a->post_len += ncap;
 	return NGIDX_OK;
-}
-
-static inline void put_varint(accum *a, term *t, uint64_t v)
-{
-	t->post_len += (uint32_t)ngidx_varint_put(a->post + t->post_off + t->post_len, v);
 }
 
 /* Term @idx occurs in the current document for the first time. */
@@ -276,25 +289,41 @@ static void chain_pos(accum *a, term *t, uint32_t p)
 /* Append the current document's entry to each term it touched. */
 static int flush_doc(accum *a, uint32_t doc)
 {
+	unsigned char e[ENTRY_MAX];
 	for (size_t k = 0; k < a->ntouched; k++) {
 		term *t = &a->terms[a->touched[k]];
 		uint32_t tf = t->cur_tf;
-		size_t need = 2 * NGIDX_VARINT32_MAX + (term_n(t) == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
-		if (post_room(a, t, need))
-			return NGIDX_ERR_NOMEM;
+		/* A short entry is written in e[] and then given exactly the room
+		 * it takes (so that it may stay in the record); a long one
+		 * straight into room for its bound. */
+		size_t bound = 2 * NGIDX_VARINT32_MAX + (term_n(t) == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
+		unsigned char *p0 = e;
+		if (bound > sizeof e) {
+			if (post_room(a, t, bound))
+				return NGIDX_ERR_NOMEM;
+			p0 = post_of(a, t) + t->post_len;
+		}
 		/* g = doc + 1 - prev1: 0 continues the previous entry's document
 		 * (a document analyzed in pieces, run.h) */
 		int cont = t->prev1 == doc + 1;
-		put_varint(a, t, (uint64_t)doc + 1 - t->prev1);
-		put_varint(a, t, tf);
+		unsigned char *q = p0;
+		q += ngidx_varint_put(q, (uint64_t)doc + 1 - t->prev1);
+		q += ngidx_varint_put(q, tf);
 		if (term_n(t) == 1) {
 			uint32_t prev1 = 0;
 			for (uint32_t p = t->head; p != NONE; p = a->next[p]) {
-				put_varint(a, t, p + a->pbase - prev1);
+				q += ngidx_varint_put(q, p + a->pbase - prev1);
 				prev1 = p + a->pbase + 1;
 			}
 			t->head = t->tail = NONE;
 		}
+		size_t len = (size_t)(q - p0);
+		if (p0 == e) {
+			if (post_room(a, t, len))
+				return NGIDX_ERR_NOMEM;
+			memcpy(post_of(a, t) + t->post_len, e, len);
+		}
+		t->post_len += (uint32_t)len;
 		t->prev1 = doc + 1;
 		t->df += !cont;
 		t->cf += tf;
@@ -598,9 +627,10 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 		 * wait on misses. */
 		if (i + 8 < a->nterms) {
 			__builtin_prefetch(a->keys + term_key_off(&a->terms[i + 8]));
-			__builtin_prefetch(a->post + a->terms[i + 8].post_off);
+			if (a->terms[i + 8].post_cap)
+				__builtin_prefetch(a->post + a->terms[i + 8].post.off);
 		}
-		const term *t = &a->terms[i];
+		term *t = &a->terms[i];
 		unsigned top = (unsigned)(t->hash >> 56);
 		while (k <= top)
 			fence[k++] = w.written;
@@ -612,10 +642,10 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 		if (t->cf > t->df) {
 			ngidx_wfile_put_varint(&w, t->cf - t->df - 1);
 			ngidx_wfile_put_varint(&w, t->post_len);
-			ngidx_wfile_write(&w, a->post + t->post_off, t->post_len);
+			ngidx_wfile_write(&w, post_of(a, t), t->post_len);
 		} else {
 			ngidx_wfile_put_varint(&w, t->post_len - t->df);
-			put_without_tf(&w, a->post + t->post_off, t->post_len, term_n(t));
+			put_without_tf(&w, post_of(a, t), t->post_len, term_n(t));
 		}
 	}
 	while (k < RUN_FENCES)

@@ -738,7 +738,7 @@ static int mark_first(batch *b, size_t i)
 }
 
 /* Keep in @b, for phase B, the tokens and n-grams @g of its document @i,
- * each n-gram with its owner, and the keys of @ck. */
+ * the n-grams sorted out by owner, and the keys of @ck. */
 static int keep_grams(batch *b, size_t i, const accum_grams *g, const cooc_keys *ck)
 {
 	bgrams *G = &b->g;
