@@ -415,16 +415,15 @@ static size_t sift(accum *a, size_t K)
 	return k;
 }
 
-/*
- * Count the @K n-grams (@hash, first token @start, tokens @len) of the
- * current document, whose tokens are joined in @joined with token i at
- * @tstart[i], and flush it as document @doc. a->next must hold a slot per
- * token.
- */
-static int count_grams(accum *a, uint32_t doc, const char *joined, const uint32_t *tstart,
-                       const uint64_t *hash, const uint32_t *start, const unsigned char *len,
-                       size_t K)
+/* Count the n-grams @g of the current document and flush it as document
+ * @doc. a->next must hold a slot per token. */
+static int count_grams(accum *a, uint32_t doc, const accum_grams *g)
 {
+	const char *joined = g->joined;
+	const uint32_t *tstart = g->tstart, *start = g->start;
+	const uint64_t *hash = g->hash;
+	const unsigned char *len = g->len;
+	size_t K = g->k;
 	/* The hashes are all known first: the table probes below prefetch the
 	 * slot PF_SLOT n-grams ahead, the term record PF_TERM ahead and its
 	 * text PF_KEY ahead, so the three cache misses of a lookup (slot,
@@ -457,20 +456,12 @@ static int count_grams(accum *a, uint32_t doc, const char *joined, const uint32_
 	return flush_doc(a, doc);
 }
 
-int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip, uint32_t base)
-{
-	a->pbase = base - (uint32_t)skip;
-	ptrdiff_t got = ngrams(a, tk, skip, 1);
-	if (got < 0)
-		return NGIDX_ERR_NOMEM;
-	size_t K = a->sv ? sift(a, (size_t)got) : (size_t)got;
-	return count_grams(a, doc, a->joined, a->tstart, a->hashes, a->gstart, a->glen, K);
-}
-
-int accum_grams_of(accum *a, const ngidx_tokens *tk, accum_grams *g)
+/* The n-grams of @tk that end at token @skip or later (ngrams), after the
+ * sieve, in @g: @a's scratch. */
+static int grams_from(accum *a, const ngidx_tokens *tk, size_t skip, accum_grams *g)
 {
 	static const uint32_t none[1] = { 0 }; /* no token: ngrams() joins nothing */
-	ptrdiff_t got = ngrams(a, tk, 0, 1);
+	ptrdiff_t got = ngrams(a, tk, skip, 1);
 	if (got < 0)
 		return NGIDX_ERR_NOMEM;
 	g->joined = tk->ntok ? a->joined : "";
@@ -483,12 +474,26 @@ int accum_grams_of(accum *a, const ngidx_tokens *tk, accum_grams *g)
 	return NGIDX_OK;
 }
 
+int accum_add_range(accum *a, uint32_t doc, const ngidx_tokens *tk, size_t skip, uint32_t base)
+{
+	a->pbase = base - (uint32_t)skip;
+	accum_grams g;
+	if (grams_from(a, tk, skip, &g))
+		return NGIDX_ERR_NOMEM;
+	return count_grams(a, doc, &g);
+}
+
+int accum_grams_of(accum *a, const ngidx_tokens *tk, accum_grams *g)
+{
+	return grams_from(a, tk, 0, g);
+}
+
 int accum_add_grams(accum *a, uint32_t doc, const accum_grams *g)
 {
 	a->pbase = 0;
 	if (NGIDX_RESERVE(a->next, a->next_cap, g->ntok))
 		return NGIDX_ERR_NOMEM;
-	return count_grams(a, doc, g->joined, g->tstart, g->hash, g->start, g->len, g->k);
+	return count_grams(a, doc, g);
 }
 
 int accum_add_keys(accum *a, uint32_t doc, const accum_key *k, size_t nk)
