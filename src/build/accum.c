@@ -620,12 +620,8 @@ static void put_without_tf(ngidx_wfile *w, const unsigned char *p, size_t len, u
 int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 {
 	sort_terms(a, 0, a->nterms, 56);
-	ngidx_wfile w;
-	FORWARD_IF_ERROR(ngidx_wfile_open(&w, path, 1u << 20, err));
-	ngidx_wfile_hash_begin(&w);
-	ngidx_wfile_write(&w, RUN_MAGIC, RUN_HEADER);
-	uint64_t fence[RUN_FENCES];
-	unsigned k = 0;
+	run_writer rw;
+	FORWARD_IF_ERROR(run_writer_open(&rw, path, err));
 	for (size_t i = 0; i < a->nterms; i++) {
 		/* The texts and postings are visited in hash order, i.e. at
 		 * random in memory: fetch a few ahead so the copies below do not
@@ -636,45 +632,15 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 				__builtin_prefetch(a->post + a->terms[i + 8].post.off);
 		}
 		term *t = &a->terms[i];
-		unsigned top = (unsigned)(t->hash >> 56);
-		while (k <= top)
-			fence[k++] = w.written;
-		unsigned char n = (unsigned char)term_n(t);
-		ngidx_wfile_write(&w, &n, 1);
-		ngidx_wfile_put_varint(&w, (uint64_t)t->key_len << 1 | (t->cf > t->df));
-		ngidx_wfile_write(&w, a->keys + term_key_off(t), t->key_len);
-		ngidx_wfile_put_varint(&w, t->df);
-		if (t->cf > t->df) {
-			ngidx_wfile_put_varint(&w, t->cf - t->df - 1);
-			ngidx_wfile_put_varint(&w, t->post_len);
-			ngidx_wfile_write(&w, post_of(a, t), t->post_len);
-		} else {
-			ngidx_wfile_put_varint(&w, t->post_len - t->df);
-			put_without_tf(&w, post_of(a, t), t->post_len, term_n(t));
-		}
+		int tf1 = t->cf == t->df;
+		run_writer_head(&rw, t->hash, term_n(t), a->keys + term_key_off(t), t->key_len, t->df, t->cf,
+		                tf1 ? t->post_len - t->df : t->post_len);
+		if (tf1)
+			put_without_tf(&rw.w, post_of(a, t), t->post_len, term_n(t));
+		else
+			ngidx_wfile_write(&rw.w, post_of(a, t), t->post_len);
 	}
-	while (k < RUN_FENCES)
-		fence[k++] = w.written;
-	uint64_t foff = w.written;
-	unsigned char b[8];
-	for (k = 0; k < RUN_FENCES; k++) {
-		ngidx_put64(b, fence[k]);
-		ngidx_wfile_write(&w, b, 8);
-	}
-	ngidx_put64(b, a->nterms);
-	ngidx_wfile_write(&w, b, 8);
-	ngidx_put64(b, foff);
-	ngidx_wfile_write(&w, b, 8);
-	ngidx_put64(b, ngidx_wfile_hash_end(&w));
-	ngidx_wfile_write(&w, b, 8);
-	uint64_t total = w.written;
-	int rc = ngidx_wfile_close(&w, 0, err);
-	if (rc) {
-		unlink(path);
-		return rc;
-	}
-	if (bytes)
-		*bytes = total;
+	FORWARD_IF_ERROR(run_writer_close(&rw, bytes, err));
 	/* Empty, keeping the allocations. */
 	a->nterms = 0;
 	a->keys_len = 0;

@@ -2,11 +2,11 @@
  * merge.c - the final merge of the build.
  *
  * Every run is sorted by (hash, text), so a tournament of one cursor per
- * run (a loser tree: one comparison per level to replace the winner, where
- * a binary heap makes two) yields the n-grams of all runs in lexicon order;
- * the cursors whose current record has the same key form a group: the same
- * n-gram seen by several workers or between several spills. Ties go to the
- * lower run index, so a group's records come in run order.
+ * run that holds keys of the partition (run_tree) yields the n-grams of
+ * all runs in lexicon order; the cursors whose current record has the
+ * same key form a group: the same n-gram seen by several workers or
+ * between several spills. Ties go to the lower run index, so a group's
+ * records come in run order.
  *
  * Each record holds its documents in increasing order (run.h). A document
  * is usually in one record of a group (one worker indexes it between two of
@@ -21,7 +21,7 @@
  * order throughout (an exhausted one is removed by shifting the others, not
  * by swapping in the last).
  *
- * The encoder wants a document's tf before its positions, so src_next
+ * The encoder wants a document's tf before its positions, so run_post_next
  * reads a document's entries once to sum tf, skipping positions, and the
  * positions are decoded on a second pass straight from the run into the
  * encoder, MERGE_POS_CHUNK at a time: no document's positions are ever
@@ -62,140 +62,12 @@
 
 #define MERGE_POS_CHUNK 4096 /* positions decoded at a time (16 KB) */
 
-/* One record of a group, read one document (all its entries) at a time. */
-typedef struct src {
-	const unsigned char *p, *end;  /* entries not read yet */
-	const unsigned char *first;    /* the current document's first entry */
-	uint64_t df;                   /* the record's df, checked at its end */
-	int tf1;                       /* cf == df: no tf stored, each is 1 */
-	uint64_t ndocs;                /* documents read */
-	uint64_t prev1;                /* current document + 1 (0: none yet) */
-	uint64_t tf;                   /* of the current document, in this record */
-	uint32_t doc;
-} src;
-
-/* Skip @k varints at *@p. A varint ends at its first byte below 0x80, so
- * this counts such bytes; the positions pass (emit_positions) decodes
- * them properly. @return 0, or -1 if the record ends first. */
-static int skip_varints(const unsigned char **p, const unsigned char *end, uint64_t k)
-{
-	const unsigned char *q = *p;
-	while (k) {
-		if (q == end)
-			return -1;
-		k -= !(*q++ & 0x80);
-	}
-	*p = q;
-	return 0;
-}
-
-/*
- * Read the next document of @s: its entry and the continuations that
- * follow, summing their tf and skipping their positions (n == 1).
- * @return 1, 0 at the end of the record, or a negated NGIDX_ERR_CORRUPT.
- */
-static int src_next(src *s, unsigned n, ngidx_error *err)
-{
-	if (s->p == s->end) {
-		if (s->ndocs != s->df)
-			return -ERR_CORRUPT(err, "temporary run has %" PRIu64 " documents in a record "
-			                    "of df %" PRIu64, s->ndocs, s->df);
-		return 0;
-	}
-	uint64_t g, tf = 1;
-	s->first = s->p;
-	if (ngidx_varint_get(&s->p, s->end, &g) || (!s->tf1 && ngidx_varint_get(&s->p, s->end, &tf)))
-		goto bad;
-	/* The continuations of the previous document were read with it, so
-	 * g == 0 here continues nothing. The document is prev1 - 1 + g. */
-	if (g == 0 || g > ((uint64_t)1 << 32) - s->prev1)
-		return -ERR_CORRUPT(err, "temporary run has an invalid document gap");
-	if (tf == 0 || tf > UINT32_MAX)
-		return -ERR_CORRUPT(err, "temporary run has an invalid tf");
-	s->prev1 += g;
-	s->doc = (uint32_t)(s->prev1 - 1);
-	s->tf = tf;
-	s->ndocs++;
-	if (n == 1 && skip_varints(&s->p, s->end, tf))
-		goto bad;
-	/* A continuation's g is 0, always the single byte 0 (none when
-	 * cf == df: its tf would make cf larger). */
-	while (!s->tf1 && s->p < s->end && *s->p == 0) {
-		s->p++;
-		if (ngidx_varint_get(&s->p, s->end, &tf) || tf > UINT32_MAX)
-			goto bad;
-		s->tf += tf;
-		if (n == 1 && skip_varints(&s->p, s->end, tf))
-			goto bad;
-	}
-	return 1;
-bad:
-	return -ERR_CORRUPT(err, "temporary run has a malformed postings list");
-}
-
 typedef struct merger {
-	const run_file *runs;
-	run_cursor *cur;
-	size_t ncur, k;         /* cursors; leaves (a power of two >= ncur) */
-	size_t *tree;           /* [1, k): each match's loser; [0]: the winner */
-	unsigned char *live;    /* per cursor: it holds a record */
-	src *srcs;     /* the group's records, in run order */
-	src *scan;     /* copies of them for count_docs */
-	uint32_t *pos; /* MERGE_POS_CHUNK decoded positions */
+	run_tree t;
+	run_post *srcs;  /* the group's records, in run order */
+	run_post *scan;  /* copies of them for count_docs */
+	uint32_t *pos;   /* MERGE_POS_CHUNK decoded positions */
 } merger;
-
-static int cur_less(const merger *m, size_t a, size_t b)
-{
-	int c = run_rec_cmp(&m->cur[a].rec, &m->cur[b].rec);
-	return c < 0 || (c == 0 && a < b);
-}
-
-/* Cursor @a's record comes before @b's: it has one and @b none, or a
- * smaller one (ties: the lower run). */
-static int beats(const merger *m, size_t a, size_t b)
-{
-	if (a >= m->ncur || !m->live[a])
-		return 0;
-	if (b >= m->ncur || !m->live[b])
-		return 1;
-	return cur_less(m, a, b);
-}
-
-/* Play the matches below @node; @return their winner. */
-static size_t play(merger *m, size_t node)
-{
-	if (node >= m->k)
-		return node - m->k;
-	size_t a = play(m, 2 * node), b = play(m, 2 * node + 1);
-	int w = beats(m, a, b);
-	m->tree[node] = w ? b : a;
-	return w ? a : b;
-}
-
-/* The cursor with the smallest record, or SIZE_MAX once all are done. */
-static size_t top(const merger *m)
-{
-	size_t c = m->tree[0];
-	return c < m->ncur && m->live[c] ? c : SIZE_MAX;
-}
-
-/* Advance the winner and replay its matches up to the root. */
-static int pop_advance(merger *m, ngidx_error *err)
-{
-	size_t c = m->tree[0];
-	int rc = run_cursor_next(&m->cur[c], err);
-	if (rc < 0)
-		return -rc;
-	m->live[c] = rc == 1;
-	for (size_t node = (c + m->k) / 2; node; node /= 2)
-		if (beats(m, m->tree[node], c)) {
-			size_t t = m->tree[node];
-			m->tree[node] = c;
-			c = t;
-		}
-	m->tree[0] = c;
-	return NGIDX_OK;
-}
 
 /*
  * Decode the positions of @s's current document (all its entries in the
@@ -203,7 +75,7 @@ static int pop_advance(merger *m, ngidx_error *err)
  * document's last position so far (-1 before the first): each entry's
  * positions are absolute and must all follow it.
  */
-static int emit_positions(merger *m, const src *s, post_enc *enc, int64_t *last,
+static int emit_positions(merger *m, const run_post *s, post_enc *enc, int64_t *last,
                           ngidx_error *err)
 {
 	const unsigned char *p = s->first, *end = s->p;
@@ -231,7 +103,7 @@ static int emit_positions(merger *m, const src *s, post_enc *enc, int64_t *last,
 			int rc = post_enc_add_pos(enc, m->pos, c);
 			if (rc == NGIDX_ERR_NOMEM)
 				return ngidx_err_set(err, rc, "out of memory");
-			if (rc) /* more positions than the tf summed by src_next */
+			if (rc) /* more positions than the tf summed by run_post_next */
 				goto bad;
 			tf -= c;
 		}
@@ -246,12 +118,12 @@ bad:
  * copies, so that the group can still be merged). @return NGIDX_OK with
  * *@df set, or NGIDX_ERR_CORRUPT.
  */
-static int count_docs(merger *m, size_t k, unsigned n, uint64_t *df, ngidx_error *err)
+static int count_docs(merger *m, size_t k, uint64_t *df, ngidx_error *err)
 {
-	src *s = m->scan;
+	run_post *s = m->scan;
 	memcpy(s, m->srcs, k * sizeof *s);
 	for (size_t i = 0; i < k; i++) {
-		int r = src_next(&s[i], n, err);
+		int r = run_post_next(&s[i], err);
 		if (r != 1)
 			return r ? -r : ERR_CORRUPT(err, "temporary run has an empty record");
 	}
@@ -265,7 +137,7 @@ static int count_docs(merger *m, size_t k, unsigned n, uint64_t *df, ngidx_error
 		d++;
 		for (size_t i = 0; i < live;) {
 			if (s[i].doc == doc) {
-				int r = src_next(&s[i], n, err);
+				int r = run_post_next(&s[i], err);
 				if (r < 0)
 					return -r;
 				if (r == 0) { /* order does not matter for a count */
@@ -298,9 +170,9 @@ static int add_doc(post_enc *enc, uint32_t doc, uint64_t tf, ngidx_error *err)
 static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *enc,
                        ngidx_error *err)
 {
-	src *s = m->srcs;
+	run_post *s = m->srcs;
 	for (size_t i = 0; i < k; i++) {
-		int r = src_next(&s[i], n, err);
+		int r = run_post_next(&s[i], err);
 		if (r != 1)
 			return r ? -r : ERR_CORRUPT(err, "temporary run has an empty record");
 	}
@@ -334,7 +206,7 @@ static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *e
 				if ((rc = add_doc(enc, s[at].doc, s[at].tf, err)) ||
 				    (n == 1 && (rc = emit_positions(m, &s[at], enc, &last, err))))
 					return rc;
-				if ((r = src_next(&s[at], n, err)) < 0)
+				if ((r = run_post_next(&s[at], err)) < 0)
 					return -r;
 			} while (r == 1 && s[at].doc < next);
 			if (r == 0) { /* the others keep their order */
@@ -358,7 +230,7 @@ static int merge_group(merger *m, size_t k, unsigned n, uint64_t cf, post_enc *e
 			if (s[i].doc == doc) {
 				if (n == 1 && (rc = emit_positions(m, &s[i], enc, &last, err)))
 					return rc;
-				int r = src_next(&s[i], n, err);
+				int r = run_post_next(&s[i], err);
 				if (r < 0)
 					return -r;
 				if (r == 0)
@@ -418,17 +290,17 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 	int have = 0, rc = NGIDX_OK;
 	post_enc enc;
 	post_enc_init(&enc, &post);
-	m.runs = runs;
-	m.cur = ngidx_calloc(nruns ? nruns : 1, sizeof *m.cur);
-	for (m.k = 1; m.k < nruns; m.k *= 2)
-		;
-	m.ncur = nruns;
-	m.tree = ngidx_calloc(m.k, sizeof *m.tree);
-	m.live = ngidx_calloc(nruns ? nruns : 1, 1);
+	/* Cursors over the runs that hold keys of [lo, hi), in run order: a
+	 * run that holds none would only deepen the tree. */
+	run_cursor *cur = ngidx_calloc(nruns ? nruns : 1, sizeof *cur);
+	size_t ncur = 0;
+	for (size_t i = 0; cur && i < nruns; i++)
+		if (runs[i].fence[lo] < runs[i].fence[hi])
+			run_cursor_init(&cur[ncur++], &runs[i], lo, hi);
 	m.srcs = ngidx_calloc(nruns ? nruns : 1, sizeof *m.srcs);
 	m.scan = ngidx_calloc(nruns ? nruns : 1, sizeof *m.scan);
 	m.pos = ngidx_malloc(MERGE_POS_CHUNK * sizeof *m.pos);
-	if (!m.cur || !m.tree || !m.live || !m.srcs || !m.scan || !m.pos) {
+	if (!cur || !m.srcs || !m.scan || !m.pos) {
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -445,33 +317,32 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 		goto done;
 	have = 4;
 
-	for (size_t i = 0; i < nruns; i++) {
-		run_cursor_init(&m.cur[i], &runs[i], lo, hi);
-		int r = run_cursor_next(&m.cur[i], err);
-		if (r < 0) {
-			rc = -r;
-			goto done;
-		}
-		m.live[i] = r == 1;
-	}
-	m.tree[0] = play(&m, 1);
+	if ((rc = run_tree_init(&m.t, cur, ncur, err)))
+		goto done;
 
-	for (size_t c; (c = top(&m)) != SIZE_MAX;) {
+	for (size_t c; (c = run_tree_top(&m.t)) != SIZE_MAX;) {
 		/* Gather the group of records equal to the smallest key. */
-		run_rec key = m.cur[c].rec;
+		run_rec key = cur[c].rec;
 		uint64_t df = 0, cf = 0;
-		size_t k = 0;
-		for (; c != SIZE_MAX && run_rec_cmp(&m.cur[c].rec, &key) == 0; c = top(&m)) {
-			const run_rec *r = &m.cur[c].rec;
+		size_t k = 0, prev = c;
+		for (; c != SIZE_MAX && run_rec_cmp(&cur[c].rec, &key) == 0; c = run_tree_top(&m.t)) {
+			const run_rec *r = &cur[c].rec;
 			if (r->n != key.n || r->n == 0 || r->n > NGIDX_MAX_N) {
 				rc = ERR_CORRUPT(err, "temporary run has an invalid n-gram length");
 				goto done;
 			}
-			m.srcs[k++] = (src){ .p = r->post, .end = r->post + r->post_len, .df = r->df,
-			                     .tf1 = r->cf == r->df };
+			/* Records of a group come in run order, one a run: a key
+			 * twice in a run would leave its first record to a buffer
+			 * the cursor has reused. */
+			if (k && c <= prev) {
+				rc = ERR_CORRUPT(err, "temporary run has a key twice");
+				goto done;
+			}
+			prev = c;
+			m.srcs[k++] = run_post_of(r);
 			df += r->df;
 			cf += r->cf;
-			if ((rc = pop_advance(&m, err)))
+			if ((rc = run_tree_pop(&m.t, err)))
 				goto done;
 		}
 		if (cf == 0) { /* checked here: pruning would skip the postings */
@@ -486,7 +357,7 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 		if (prunable && (cf < min_count || df < min_df))
 			continue;
 		if (split_docs && k > 1) {
-			if ((rc = count_docs(&m, k, key.n, &df, err)))
+			if ((rc = count_docs(&m, k, &df, err)))
 				goto done;
 			if (prunable && df < min_df)
 				continue;
@@ -535,11 +406,10 @@ done:
 		rc = rc ? rc : r;
 	}
 	post_enc_release(&enc);
-	for (size_t i = 0; m.cur && i < nruns; i++)
-		run_cursor_release(&m.cur[i]);
-	ngidx_free(m.cur);
-	ngidx_free(m.tree);
-	ngidx_free(m.live);
+	run_tree_release(&m.t);
+	for (size_t i = 0; i < ncur; i++)
+		run_cursor_release(&cur[i]);
+	ngidx_free(cur);
 	ngidx_free(m.srcs);
 	ngidx_free(m.scan);
 	ngidx_free(m.pos);

@@ -163,3 +163,185 @@ int run_cursor_next(run_cursor *c, ngidx_error *err)
 	c->pos += k;
 	return 1;
 }
+
+/* ---- writing ------------------------------------------------------------- */
+
+int run_writer_open(run_writer *rw, const char *path, ngidx_error *err)
+{
+	memset(rw, 0, sizeof *rw);
+	rw->path = path;
+	FORWARD_IF_ERROR(ngidx_wfile_open(&rw->w, path, 1u << 20, err));
+	ngidx_wfile_hash_begin(&rw->w);
+	ngidx_wfile_write(&rw->w, RUN_MAGIC, RUN_HEADER);
+	return NGIDX_OK;
+}
+
+void run_writer_head(run_writer *rw, uint64_t hash, unsigned n, const void *text, size_t text_len,
+                     uint64_t df, uint64_t cf, uint64_t post_len)
+{
+	unsigned top = (unsigned)(hash >> 56);
+	while (rw->k <= top)
+		rw->fence[rw->k++] = rw->w.written;
+	unsigned char b = (unsigned char)n;
+	ngidx_wfile_write(&rw->w, &b, 1);
+	ngidx_wfile_put_varint(&rw->w, (uint64_t)text_len << 1 | (cf > df));
+	ngidx_wfile_write(&rw->w, text, text_len);
+	ngidx_wfile_put_varint(&rw->w, df);
+	if (cf > df)
+		ngidx_wfile_put_varint(&rw->w, cf - df - 1);
+	ngidx_wfile_put_varint(&rw->w, post_len);
+	rw->nrec++;
+}
+
+int run_writer_close(run_writer *rw, uint64_t *bytes, ngidx_error *err)
+{
+	while (rw->k < RUN_FENCES)
+		rw->fence[rw->k++] = rw->w.written;
+	uint64_t foff = rw->w.written;
+	unsigned char b[8];
+	for (unsigned k = 0; k < RUN_FENCES; k++) {
+		ngidx_put64(b, rw->fence[k]);
+		ngidx_wfile_write(&rw->w, b, 8);
+	}
+	ngidx_put64(b, rw->nrec);
+	ngidx_wfile_write(&rw->w, b, 8);
+	ngidx_put64(b, foff);
+	ngidx_wfile_write(&rw->w, b, 8);
+	ngidx_put64(b, ngidx_wfile_hash_end(&rw->w));
+	ngidx_wfile_write(&rw->w, b, 8);
+	uint64_t total = rw->w.written;
+	int rc = ngidx_wfile_close(&rw->w, 0, err);
+	if (rc) {
+		unlink(rw->path);
+		return rc;
+	}
+	if (bytes)
+		*bytes = total;
+	return NGIDX_OK;
+}
+
+/* ---- postings ------------------------------------------------------------ */
+
+/* Skip @k varints at *@p. A varint ends at its first byte below 0x80, so
+ * this counts such bytes; whoever needs the positions decodes them
+ * properly. @return 0, or -1 if the record ends first. */
+static int skip_varints(const unsigned char **p, const unsigned char *end, uint64_t k)
+{
+	const unsigned char *q = *p;
+	while (k) {
+		if (q == end)
+			return -1;
+		k -= !(*q++ & 0x80);
+	}
+	*p = q;
+	return 0;
+}
+
+int run_post_next(run_post *s, ngidx_error *err)
+{
+	if (s->p == s->end) {
+		if (s->ndocs != s->df)
+			return -ERR_CORRUPT(err, "temporary run has %" PRIu64 " documents in a record "
+			                    "of df %" PRIu64, s->ndocs, s->df);
+		return 0;
+	}
+	uint64_t g, tf = 1;
+	s->first = s->p;
+	if (ngidx_varint_get(&s->p, s->end, &g) || (!s->tf1 && ngidx_varint_get(&s->p, s->end, &tf)))
+		goto bad;
+	/* The continuations of the previous document were read with it, so
+	 * g == 0 here continues nothing. The document is prev1 - 1 + g. */
+	if (g == 0 || g > ((uint64_t)1 << 32) - s->prev1)
+		return -ERR_CORRUPT(err, "temporary run has an invalid document gap");
+	if (tf == 0 || tf > UINT32_MAX)
+		return -ERR_CORRUPT(err, "temporary run has an invalid tf");
+	s->prev1 += g;
+	s->doc = (uint32_t)(s->prev1 - 1);
+	s->tf = tf;
+	s->ndocs++;
+	if (s->n == 1 && skip_varints(&s->p, s->end, tf))
+		goto bad;
+	/* A continuation's g is 0, always the single byte 0 (none when
+	 * cf == df: its tf would make cf larger). */
+	while (!s->tf1 && s->p < s->end && *s->p == 0) {
+		s->p++;
+		if (ngidx_varint_get(&s->p, s->end, &tf) || tf > UINT32_MAX)
+			goto bad;
+		s->tf += tf;
+		if (s->n == 1 && skip_varints(&s->p, s->end, tf))
+			goto bad;
+	}
+	return 1;
+bad:
+	return -ERR_CORRUPT(err, "temporary run has a malformed postings list");
+}
+
+/* ---- the tournament ------------------------------------------------------ */
+
+/* Cursor @a's record comes before @b's: it has one and @b none, or a
+ * smaller one (ties: the lower cursor). */
+static int beats(const run_tree *t, size_t a, size_t b)
+{
+	if (a >= t->ncur || !t->live[a])
+		return 0;
+	if (b >= t->ncur || !t->live[b])
+		return 1;
+	int c = run_rec_cmp(&t->cur[a].rec, &t->cur[b].rec);
+	return c < 0 || (c == 0 && a < b);
+}
+
+/* Play the matches below @node; @return their winner. */
+static size_t play(run_tree *t, size_t node)
+{
+	if (node >= t->k)
+		return node - t->k;
+	size_t a = play(t, 2 * node), b = play(t, 2 * node + 1);
+	int w = beats(t, a, b);
+	t->tree[node] = w ? b : a;
+	return w ? a : b;
+}
+
+int run_tree_init(run_tree *t, run_cursor *cur, size_t ncur, ngidx_error *err)
+{
+	memset(t, 0, sizeof *t);
+	t->cur = cur;
+	t->ncur = ncur;
+	for (t->k = 1; t->k < ncur; t->k *= 2)
+		;
+	t->tree = ngidx_calloc(t->k, sizeof *t->tree);
+	t->live = ngidx_calloc(ncur ? ncur : 1, 1);
+	if (!t->tree || !t->live)
+		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < ncur; i++) {
+		int r = run_cursor_next(&cur[i], err);
+		if (r < 0)
+			return -r;
+		t->live[i] = r == 1;
+	}
+	t->tree[0] = play(t, 1);
+	return NGIDX_OK;
+}
+
+void run_tree_release(run_tree *t)
+{
+	ngidx_free(t->tree);
+	ngidx_free(t->live);
+	memset(t, 0, sizeof *t);
+}
+
+int run_tree_pop(run_tree *t, ngidx_error *err)
+{
+	size_t c = t->tree[0];
+	int rc = run_cursor_next(&t->cur[c], err);
+	if (rc < 0)
+		return -rc;
+	t->live[c] = rc == 1;
+	for (size_t node = (c + t->k) / 2; node; node /= 2)
+		if (beats(t, t->tree[node], c)) {
+			size_t w = t->tree[node];
+			t->tree[node] = c;
+			c = w;
+		}
+	t->tree[0] = c;
+	return NGIDX_OK;
+}

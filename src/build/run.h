@@ -114,6 +114,82 @@ void run_cursor_init(run_cursor *c, const run_file *f, unsigned lo, unsigned hi)
 int run_cursor_next(run_cursor *c, ngidx_error *err);
 void run_cursor_release(run_cursor *c);
 
+/*
+ * Writing a run: run_writer_open, then for each record in (hash, text)
+ * order run_writer_head followed by exactly @post_len bytes of postings
+ * (ngidx_wfile_write(&rw->w, ...)), then run_writer_close, which appends
+ * the fences and the trailer. @post_len is the length as stored: without
+ * tf bytes when @cf == @df.
+ */
+typedef struct run_writer {
+	ngidx_wfile w;
+	uint64_t fence[RUN_FENCES];
+	unsigned k;           /* fences set so far */
+	uint64_t nrec;
+	const char *path;
+} run_writer;
+
+int run_writer_open(run_writer *rw, const char *path, ngidx_error *err);
+void run_writer_head(run_writer *rw, uint64_t hash, unsigned n, const void *text, size_t text_len,
+                     uint64_t df, uint64_t cf, uint64_t post_len);
+/* @return NGIDX_OK with *@bytes (if not NULL) the file's size, or the
+ * writes' first error, the file removed. */
+int run_writer_close(run_writer *rw, uint64_t *bytes, ngidx_error *err);
+
+/*
+ * The documents of a record's postings, one at a time: run_post_next
+ * reads a document's entry and the continuations that follow, summing
+ * their tf and skipping their positions (n == 1), and checks what a
+ * record promises: the entries' documents increase, tf >= 1, ids below
+ * 2^32, and at the end as many documents as its df.
+ */
+typedef struct run_post {
+	const unsigned char *p, *end;  /* entries not read yet */
+	const unsigned char *first;    /* the current document's first entry */
+	uint64_t df;                   /* the record's df, checked at its end */
+	int tf1;                       /* cf == df: no tf stored, each is 1 */
+	unsigned n;
+	uint64_t ndocs;                /* documents read */
+	uint64_t prev1;                /* current document + 1 (0: none yet) */
+	uint64_t tf;                   /* of the current document, in this record */
+	uint32_t doc;
+} run_post;
+
+static inline run_post run_post_of(const run_rec *r)
+{
+	return (run_post){ .p = r->post, .end = r->post + r->post_len, .df = r->df,
+	                   .tf1 = r->cf == r->df, .n = r->n };
+}
+
+/* @return 1 with the document in s->doc, s->tf, s->first (its entries end
+ * at s->p), 0 at the end of the record, or a negated NGIDX_ERR_CORRUPT. */
+int run_post_next(run_post *s, ngidx_error *err);
+
+/*
+ * A tournament of cursors (a loser tree: one comparison per level to
+ * replace the winner, where a binary heap makes two) yields their records
+ * in (hash, text) order; ties go to the lower cursor index, so equal keys
+ * come in cursor order. The cursors stay the caller's.
+ */
+typedef struct run_tree {
+	run_cursor *cur;
+	size_t ncur, k;         /* cursors; leaves (a power of two >= ncur) */
+	size_t *tree;           /* [1, k): each match's loser; [0]: the winner */
+	unsigned char *live;    /* per cursor: it holds a record */
+} run_tree;
+
+/* Read every cursor's first record and play. */
+int run_tree_init(run_tree *t, run_cursor *cur, size_t ncur, ngidx_error *err);
+void run_tree_release(run_tree *t);
+/* The cursor with the smallest record, or SIZE_MAX once all are done. */
+static inline size_t run_tree_top(const run_tree *t)
+{
+	size_t c = t->tree[0];
+	return c < t->ncur && t->live[c] ? c : SIZE_MAX;
+}
+/* Advance the winner to its next record and replay its matches. */
+int run_tree_pop(run_tree *t, ngidx_error *err);
+
 /* Order of records: hash, then text bytes, then length. */
 static inline int run_rec_cmp(const run_rec *a, const run_rec *b)
 {
