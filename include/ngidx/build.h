@@ -85,6 +85,8 @@ typedef struct ngidx_build_stats {
 	uint64_t long_docs;                /* documents read in pieces */
 	uint64_t runs;                     /* sorted runs spilled */
 	uint64_t run_bytes;                /* their total size */
+	uint64_t run_merges;               /* merges of 8 runs of a worker into
+	                                      one, while the build goes on */
 	int two_pass;                      /* the input was read twice */
 	double first_pass_seconds;         /* of seconds, the first pass's */
 	double seconds;

@@ -145,9 +145,9 @@ static void summary(const ngidx_build_stats *s)
 		        (unsigned long long)s->skipped_docs, (unsigned long long)s->skipped_files,
 		        (unsigned long long)s->bad_utf8_docs);
 	double mb = (double)s->input_bytes / 1e6;
-	fprintf(stderr, "  input %.1f MB, index %.1f MB, %llu runs of %.1f MB, %.2f s, %.1f MB/s\n", mb,
-	        (double)s->index_bytes / 1e6, (unsigned long long)s->runs,
-	        (double)s->run_bytes / 1e6, s->seconds, s->seconds > 0 ? mb / s->seconds : 0.0);
+	fprintf(stderr, "  input %.1f MB, index %.1f MB, %llu runs of %.1f MB (%llu merges), %.2f s, %.1f MB/s\n",
+	        mb, (double)s->index_bytes / 1e6, (unsigned long long)s->runs, (double)s->run_bytes / 1e6,
+	        (unsigned long long)s->run_merges, s->seconds, s->seconds > 0 ? mb / s->seconds : 0.0);
 	if (s->two_pass)
 		fprintf(stderr, "  read twice: first pass %.2f s\n", s->first_pass_seconds);
 }

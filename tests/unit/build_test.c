@@ -52,6 +52,7 @@
 
 #include "ngidx/ngidx.h"
 #include "build/accum.h"
+#include "build/compact.h"
 
 #define TEST_NAME "build"
 #include "test_util.h"
@@ -538,6 +539,17 @@ static void exact_counts(unsigned max_n, const char *name)
 			if (cfg[k].memory == (1u << 20) && max_n >= 3 && !WEAK)
 				cr_assert_gt(st.runs, (uint64_t)cfg[k].threads,
 				             "%s: 1M should spill many runs, got %" PRIu64, out, st.runs);
+			/* Each worker merges every RUN_FANIN runs of a level into one
+			 * (a merge leaves one run for RUN_FANIN): at least
+			 * floor(spills / RUN_FANIN) merges a worker, and never more
+			 * than its spills allow. */
+			uint64_t T = (uint64_t)cfg[k].threads;
+			cr_assert_gt(RUN_FANIN * st.run_merges + RUN_FANIN * T, st.runs,
+			             "%s: %" PRIu64 " runs, %" PRIu64 " merges", out, st.runs, st.run_merges);
+			cr_assert_leq((RUN_FANIN - 1) * st.run_merges, st.runs, "%s: %" PRIu64 " runs, %" PRIu64
+			              " merges", out, st.runs, st.run_merges);
+			if (cfg[k].memory == (1u << 20) && max_n >= 3 && !WEAK && st.runs >= RUN_FANIN * T)
+				cr_assert_gt(st.run_merges, 0, "%s: %" PRIu64 " runs", out, st.runs);
 			size_t len;
 			unsigned char *bytes = read_whole(tp(out), &len);
 			cr_expect_eq(len, st.index_bytes, "%s: stats.index_bytes %" PRIu64 ", the file has %zu bytes",

@@ -31,6 +31,14 @@
  *    two runs with min_df 2: the summed df (2) would keep it, the exact df
  *    (1) drops it.
  *
+ * 2b. Compaction. Each worker's runs of the CONT and SPLIT layouts are
+ *    merged by run_compact in groups of random sizes, once or twice over
+ *    (as the build merges runs of a level into one of the next); the
+ *    final merge of the result must write what it writes for WHOLE. Fixed
+ *    cases: a document going on from one run into the next becomes a
+ *    continuation (exact bytes), so that split_docs 0 prunes by exact df;
+ *    runs out of document order are refused, and leave no output.
+ *
  * 3. Corruption. Hand-made records: malformed varints, truncated
  *    positions, positions out of order across a continuation or across
  *    runs, tf 0, a record starting with a continuation, df or cf
@@ -52,6 +60,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "build/compact.h"
 #include "build/merge.h"
 #include "build/run.h"
 #include "codec/codec.h"
@@ -530,7 +539,8 @@ static void strip_tf(sbuf *o, const unsigned char *p, size_t len, unsigned n)
 			sb_put(&t, g, (size_t)(q - g));
 		}
 	}
-	sb_put(o, t.p, t.len);
+	if (t.len)
+		sb_put(o, t.p, t.len);
 	free(t.p);
 	return;
 asis:
@@ -927,7 +937,7 @@ static int u32_cmp(const void *x, const void *y)
  * random) and their count in *@nruns.
  */
 static char **layout(const model *m, rng *r, int mode, const char *tag, size_t *nruns,
-                     layout_stats *st)
+                     layout_stats *st, unsigned **worker_of)
 {
 	worker *w = xrealloc(NULL, m->nworkers * sizeof *w);
 	for (unsigned k = 0; k < m->nworkers; k++) {
@@ -985,6 +995,7 @@ static char **layout(const model *m, rng *r, int mode, const char *tag, size_t *
 	}
 	/* Interleave the workers' runs; each keeps its own order. */
 	char **out = xrealloc(NULL, (total ? total : 1) * sizeof *out);
+	unsigned *wk = xrealloc(NULL, (total ? total : 1) * sizeof *wk);
 	size_t *next = calloc(m->nworkers, sizeof *next);
 	for (size_t i = 0; i < total; i++) {
 		unsigned k;
@@ -992,7 +1003,12 @@ static char **layout(const model *m, rng *r, int mode, const char *tag, size_t *
 			k = rng_below(r, m->nworkers);
 		while (next[k] == w[k].nruns);
 		out[i] = w[k].runs[next[k]++];
+		wk[i] = k;
 	}
+	if (worker_of)
+		*worker_of = wk;
+	else
+		free(wk);
 	free(next);
 	for (unsigned k = 0; k < m->nworkers; k++) {
 		for (size_t t = 0; t < m->nt; t++)
@@ -1075,7 +1091,7 @@ Test(merge, split_documents_same_output, .init = fixture_setup, .fini = fixture_
 		for (int k = 0; k < 3; k++) {
 			char tag[32];
 			snprintf(tag, sizeof tag, "%s%u", tags[k], rounds);
-			lp[k] = layout(&m, &r, k, tag, &ln[k], &st);
+			lp[k] = layout(&m, &r, k, tag, &ln[k], &st, NULL);
 		}
 		static const unsigned all[] = { 0, 256 }, some[] = { 0, 1, 90, 200, 255, 256 };
 		static const uint32_t prune[][2] = { { 1, 1 }, { 2, 1 }, { 3, 1 }, { 1, 2 }, { 2, 3 } };
@@ -1117,9 +1133,10 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 	layout_stats st = { 0 };
 	char **lp[3];
 	size_t ln[3];
-	lp[L_WHOLE] = layout(&m, &r, L_WHOLE, "w", &ln[L_WHOLE], &st);
-	lp[L_CONT] = layout(&m, &r, L_CONT, "c", &ln[L_CONT], &st);
-	lp[L_SPLIT] = layout(&m, &r, L_SPLIT, "s", &ln[L_SPLIT], &st);
+	unsigned *wk;
+	lp[L_WHOLE] = layout(&m, &r, L_WHOLE, "w", &ln[L_WHOLE], &st, NULL);
+	lp[L_CONT] = layout(&m, &r, L_CONT, "c", &ln[L_CONT], &st, NULL);
+	lp[L_SPLIT] = layout(&m, &r, L_SPLIT, "s", &ln[L_SPLIT], &st, &wk);
 	cr_assert_geq(ln[L_SPLIT], 2);
 
 	mres whole, split, fast;
@@ -1152,11 +1169,207 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 	cr_assert(mres_find(&fast, "p", &e) && e.cf == 2);
 	cr_assert(mres_find(&fast, "\x02s 7", &e) && e.cf == 2);
 	mres_free(&fast);
+	/* Each worker's runs merged into one (run_compact) join document 5's
+	 * pieces: the record of "x y" has df 1, and the fast path (split_docs
+	 * 0) drops it. */
+	char *one[2];
+	for (unsigned k = 0; k < 2; k++) {
+		char *in[8];
+		size_t nin = 0;
+		for (size_t i = 0; i < ln[L_SPLIT]; i++)
+			if (wk[i] == k)
+				in[nin++] = lp[L_SPLIT][i];
+		cr_assert(nin >= 1 && nin <= 8);
+		char name[32];
+		snprintf(name, sizeof name, "s-one-%u.run", k);
+		one[k] = xstrdup(tp(name));
+		ngidx_error err = { 0 };
+		cr_assert_eq(run_compact(in, nin, one[k], NULL, &err), NGIDX_OK, "%s", err.msg);
+	}
+	merge_paths(&fast, one, 2, 0, 256, 2, 1, 0);
+	mres_same(&whole, &fast, "min_df 2, each worker's runs compacted, split_docs 0");
+	cr_assert(!mres_find(&fast, "x y", &e), "\"x y\" kept with df %" PRIu64, e.df);
+	mres_free(&fast);
+	free(one[0]);
+	free(one[1]);
+	free(wk);
 	mres_free(&whole);
 	mres_free(&split);
 	for (int k = 0; k < 3; k++)
 		paths_free(lp[k], ln[k]);
 	model_free(&m);
+}
+
+/* ---- 2b. compaction --------------------------------------------------------- */
+
+/* Records in the runs @p[0, @n). */
+static uint64_t run_records(char *const *p, size_t n)
+{
+	uint64_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		run_file f;
+		ngidx_error err = { 0 };
+		cr_assert_eq(run_file_open(&f, p[i], &err), NGIDX_OK, "%s: %s", p[i], err.msg);
+		k += f.nrec;
+		run_file_close(&f);
+	}
+	return k;
+}
+
+/*
+ * Merge with run_compact each worker's runs of @p[0, @n) (worker @wk[i],
+ * each worker's in its order) in groups of 1 to 5 consecutive runs (1
+ * leaves a run as it is), @levels times over. The inputs are spent: read
+ * by cursors that may punch holes behind them. @return the runs after,
+ * worker after worker, and their count in *@nout; *@merged counts the
+ * compactions.
+ */
+static char **compact_layout(char *const *p, size_t n, const unsigned *wk, unsigned nworkers,
+                             rng *r, int levels, const char *tag, size_t *nout, unsigned *merged)
+{
+	static unsigned seq;
+	char **cur = xrealloc(NULL, (n ? n : 1) * sizeof *cur);
+	unsigned *cw = xrealloc(NULL, (n ? n : 1) * sizeof *cw);
+	size_t nc = 0;
+	for (unsigned k = 0; k < nworkers; k++)
+		for (size_t i = 0; i < n; i++)
+			if (wk[i] == k) {
+				cur[nc] = xstrdup(p[i]);
+				cw[nc++] = k;
+			}
+	for (int lv = 0; lv < levels; lv++) {
+		size_t no = 0;
+		for (size_t i = 0; i < nc;) {
+			size_t j = i, g = 1 + rng_below(r, 5);
+			while (j < nc && j - i < g && cw[j] == cw[i])
+				j++;
+			unsigned w = cw[i];
+			if (j - i > 1) {
+				char name[64];
+				snprintf(name, sizeof name, "%s-m%u.run", tag, seq++);
+				char *out = xstrdup(tp(name));
+				ngidx_error err = { 0 };
+				cr_assert_eq(run_compact(cur + i, j - i, out, NULL, &err), NGIDX_OK, "%s: %s",
+				             out, err.msg);
+				for (size_t t = i; t < j; t++)
+					free(cur[t]);
+				cur[i] = out;
+				(*merged)++;
+			}
+			cur[no] = cur[i];
+			cw[no++] = w;
+			i = j;
+		}
+		nc = no;
+	}
+	free(cw);
+	*nout = nc;
+	return cur;
+}
+
+Test(merge, compacted_runs_same_output, .init = fixture_setup, .fini = fixture_teardown,
+     .timeout = 600)
+{
+	rng r = { test_seed("compacted_runs_same_output") };
+	double stop = now() + test_seconds();
+	unsigned rounds = 0, merged = 0, refused = 0;
+	uint64_t before = 0, after = 0;
+	layout_stats st = { 0 };
+	do {
+		model m;
+		model_random(&m, &r);
+		char **lp[3];
+		size_t ln[3];
+		char tag[32];
+		snprintf(tag, sizeof tag, "kw%u", rounds);
+		lp[L_WHOLE] = layout(&m, &r, L_WHOLE, tag, &ln[L_WHOLE], &st, NULL);
+		for (int k = L_CONT; k <= L_SPLIT; k++) {
+			unsigned *wk;
+			size_t n;
+			snprintf(tag, sizeof tag, "k%c%u", k == L_CONT ? 'c' : 's', rounds);
+			char **p = layout(&m, &r, k, tag, &n, &st, &wk);
+			before += run_records(p, n);
+			lp[k] = compact_layout(p, n, wk, m.nworkers, &r, 1 + (int)rng_below(&r, 2), tag, &ln[k],
+			                       &merged);
+			after += run_records(lp[k], ln[k]);
+			paths_free(p, n);
+			free(wk);
+		}
+		static const unsigned all[] = { 0, 256 }, some[] = { 0, 1, 90, 200, 255, 256 };
+		static const uint32_t prune[][2] = { { 1, 1 }, { 2, 1 }, { 1, 2 }, { 2, 3 } };
+		for (size_t k = 0; k < sizeof prune / sizeof *prune; k++) {
+			refused += compare_layouts(lp, ln, all, 2, prune[k][0], prune[k][1]);
+			refused += compare_layouts(lp, ln, some, sizeof some / sizeof *some, prune[k][0],
+			                           prune[k][1]);
+		}
+		for (int k = 0; k < 3; k++)
+			paths_free(lp[k], ln[k]);
+		model_free(&m);
+		rounds++;
+	} while (rounds < 3 || now() < stop);
+	fprintf(stderr, "merge_test: compaction: %u rounds, %u compactions, %" PRIu64 " records before, %" PRIu64
+	        " after, %" PRIu64 " documents across runs before, %u merges refused without split_docs\n",
+	        rounds, merged, before, after, st.cross, refused);
+	cr_assert_gt(merged, 0, "nothing was compacted");
+	cr_assert_lt(after, before, "compaction merged no record");
+	cr_assert_gt(st.cross, 0, "no document across runs was tested");
+}
+
+Test(merge, compaction_refuses_disorder, .init = fixture_setup, .fini = fixture_teardown)
+{
+	/* "t" in document 5 in the first run and document 3 in the second:
+	 * not the runs of one worker in spill order. */
+	static const unsigned char p5[] = { 6, 1, 0 }, p3[] = { 4, 1, 0 };
+	trec a = { ngidx_hash64("t", 1), 1, "t", 1, 1, 1, p5, sizeof p5 };
+	trec b = { ngidx_hash64("t", 1), 1, "t", 1, 1, 1, p3, sizeof p3 };
+	char *in[2] = { xstrdup(tp("a.run")), xstrdup(tp("b.run")) };
+	run_write(in[0], &a, 1);
+	run_write(in[1], &b, 1);
+	ngidx_error err = { 0 };
+	cr_assert_eq(run_compact(in, 2, tp("ab.run"), NULL, &err), NGIDX_ERR_CORRUPT, "%s", err.msg);
+	cr_assert(strstr(err.msg, "order"), "%s", err.msg);
+	struct stat sb;
+	cr_assert_neq(stat(tp("ab.run"), &sb), 0, "a failed compaction left its output");
+	/* In the other order they merge: documents 3 and 5. */
+	run_write(in[0], &b, 1);
+	run_write(in[1], &a, 1);
+	cr_assert_eq(run_compact(in, 2, tp("ba.run"), NULL, &err), NGIDX_OK, "%s", err.msg);
+	run_file f;
+	cr_assert_eq(run_file_open(&f, tp("ba.run"), &err), NGIDX_OK, "%s", err.msg);
+	run_cursor c;
+	run_cursor_init(&c, &f, 0, 256);
+	cr_assert_eq(run_cursor_next(&c, &err), 1, "%s", err.msg);
+	cr_assert_eq(c.rec.df, 2);
+	cr_assert_eq(c.rec.cf, 2);
+	/* tf dropped (cf == df): gap 4 (document 3), position 0, gap 2
+	 * (document 5), position 0 */
+	static const unsigned char want[] = { 4, 0, 2, 0 };
+	cr_assert_eq(c.rec.post_len, sizeof want);
+	cr_assert(!memcmp(c.rec.post, want, sizeof want));
+	cr_assert_eq(run_cursor_next(&c, &err), 0);
+	run_cursor_release(&c);
+	run_file_close(&f);
+	/* Document 5 going on from one run into the next: positions 1 and 3,
+	 * then 7. One document, a continuation entry (g 0), and the second
+	 * run's record, stored without tf, gets its tf back. */
+	static const unsigned char q1[] = { 6, 2, 1, 1 }, q2[] = { 6, 1, 7 };
+	trec x = { ngidx_hash64("t", 1), 1, "t", 1, 1, 2, q1, sizeof q1 };
+	trec y = { ngidx_hash64("t", 1), 1, "t", 1, 1, 1, q2, sizeof q2 };
+	run_write(in[0], &x, 1);
+	run_write(in[1], &y, 1);
+	cr_assert_eq(run_compact(in, 2, tp("xy.run"), NULL, &err), NGIDX_OK, "%s", err.msg);
+	cr_assert_eq(run_file_open(&f, tp("xy.run"), &err), NGIDX_OK, "%s", err.msg);
+	run_cursor_init(&c, &f, 0, 256);
+	cr_assert_eq(run_cursor_next(&c, &err), 1, "%s", err.msg);
+	cr_assert_eq(c.rec.df, 1);
+	cr_assert_eq(c.rec.cf, 3);
+	static const unsigned char joined[] = { 6, 2, 1, 1, 0, 1, 7 };
+	cr_assert_eq(c.rec.post_len, sizeof joined);
+	cr_assert(!memcmp(c.rec.post, joined, sizeof joined));
+	run_cursor_release(&c);
+	run_file_close(&f);
+	free(in[0]);
+	free(in[1]);
 }
 
 /* ---- 3. corruption ---------------------------------------------------------- */
