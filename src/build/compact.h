@@ -15,6 +15,12 @@
 #include "common/err.h"
 
 #define RUN_FANIN 8 /* runs of a level merged into one of the next */
+/* The last level: its runs are merged only at the end. A merge holds a
+ * record of each input at a time, and a record of level L holds up to
+ * RUN_FANIN^L spills' worth of a frequent word (60 KB a spill with
+ * --memory 256M): stopping at level 2 keeps what a merge holds a small
+ * share of --memory, whatever the size of the corpus. */
+#define RUN_TOP_LEVEL 2
 
 /*
  * Merge the runs @in[0, @k) into the run @out. The runs must be those of

@@ -30,14 +30,14 @@
  * order, to temporary files, and their compressed text to the index file
  * itself, whose first section it is.
  *
- * Merging. A worker that has spilled RUN_FANIN runs of one level merges
- * them at once into one run of the next level (compact.c), on its own
- * thread: each n-gram's text and header is then written once for many
- * spills, and the runs at the end are few (1 GB, --memory 256M: 238 runs
- * of 3.2 GB became 28 of 2.0 GB). At the end every accumulator spills what
- * it holds, the runs are merged by key-range partitions in parallel
- * (merge.c), and assemble.c writes the index from the partitions and the
- * document files.
+ * Merging. A worker that has spilled RUN_FANIN runs of one level below
+ * RUN_TOP_LEVEL merges them at once into one run of the next level
+ * (compact.c), on its own thread: each n-gram's text and header is then
+ * written once for many spills, and the runs at the end are few (1 GB,
+ * --memory 256M: 238 runs of 3.2 GB became 28 of 2.0 GB). At the end every
+ * accumulator spills what it holds, the runs are merged by key-range
+ * partitions in parallel (merge.c), and assemble.c writes the index from
+ * the partitions and the document files.
  *
  * Two passes. With min_count or min_df >= 2 and inputs that can be read
  * again, all of the above first runs once with nothing accumulated or
@@ -62,8 +62,8 @@
  * the sieve takes at most M/2 + M/8 instead.
  * The merge needs a few MB per partition and 64 KB per run (less when that
  * would pass M/2); a worker merging RUN_FANIN runs, 64 KB per run and two
- * 1 MB file buffers (and, in both, room for the largest record read). The reader's line buffer grows to the
- * longest line up to long_doc.
+ * 1 MB file buffers (and, in both, room for the largest record read). The
+ * reader's line buffer grows to the longest line up to long_doc.
  */
 #include "ngidx/build.h"
 #include "accum.h"
@@ -411,13 +411,15 @@ static void set_perr(build *B, int rc, const ngidx_error *e, const char *fallbac
 	}
 }
 
-/* While a worker's last RUN_FANIN runs are of one level, merge them into
- * one run of the next level. Levels never increase towards the newest
- * run: the run below the last RUN_FANIN of a level is of a higher one. */
+/* While a worker's last RUN_FANIN runs are of one level below
+ * RUN_TOP_LEVEL, merge them into one run of the next level. Levels never
+ * increase towards the newest run: the run below the last RUN_FANIN of a
+ * level is of a higher one, or of the top level. */
 static int compact_tail(build *B, int tid, ngidx_error *err)
 {
 	worker *w = &B->w[tid];
-	while (w->nruns >= RUN_FANIN && w->level[w->nruns - RUN_FANIN] == w->level[w->nruns - 1]) {
+	while (w->nruns >= RUN_FANIN && w->level[w->nruns - 1] < RUN_TOP_LEVEL &&
+	       w->level[w->nruns - RUN_FANIN] == w->level[w->nruns - 1]) {
 		size_t at = w->nruns - RUN_FANIN;
 		char *path = ngidx_strdupf("%s/run-%d-%u", B->tmpdir, tid, w->seq++);
 		if (!path)
