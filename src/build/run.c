@@ -1,5 +1,7 @@
 /*
- * run.c - reading sorted runs back (the writer is accum_spill in accum.c).
+ * run.c - sorted runs: writing them (for accum_spill and run_compact),
+ * reading them back, walking a record's documents, and the tournament of
+ * cursors that the merges play.
  *
  * A run is verified whole (XXH64 over the file) when it is opened: runs are
  * written and read by the same process moments apart, but a full disk, a

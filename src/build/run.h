@@ -1,11 +1,12 @@
 /*
  * run.h - sorted runs: the spill files of the build.
  *
- * Ownership: a run_cursor borrows the mapping of its run_file; the run_file
- * owns the mapping.
+ * Ownership: a run_cursor borrows its run_file (whose descriptor it reads);
+ * a run_tree borrows its cursors.
  *
- * A run holds the postings a worker accumulated since its previous spill,
- * one record per distinct n-gram, sorted by (hash, text bytes):
+ * A run holds the postings a worker accumulated since its previous spill
+ * (or, merged by run_compact, those of several consecutive spills), one
+ * record per distinct n-gram, sorted by (hash, text bytes):
  *
  *   header   8 B magic "NGXRUN\0\2"
  *   records  u8 n | varint text length << 1 | (cf > df) | text |
