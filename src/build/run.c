@@ -168,6 +168,8 @@ int run_cursor_next(run_cursor *c, ngidx_error *err)
 
 /* ---- writing ------------------------------------------------------------- */
 
+#define RUN_TEXT_INLINE 128 /* texts up to this go out with their header */
+
 int run_writer_open(run_writer *rw, const char *path, ngidx_error *err)
 {
 	memset(rw, 0, sizeof *rw);
@@ -184,14 +186,25 @@ void run_writer_head(run_writer *rw, uint64_t hash, unsigned n, const void *text
 	unsigned top = (unsigned)(hash >> 56);
 	while (rw->k <= top)
 		rw->fence[rw->k++] = rw->w.written;
-	unsigned char b = (unsigned char)n;
-	ngidx_wfile_write(&rw->w, &b, 1);
-	ngidx_wfile_put_varint(&rw->w, (uint64_t)text_len << 1 | (cf > df));
-	ngidx_wfile_write(&rw->w, text, text_len);
-	ngidx_wfile_put_varint(&rw->w, df);
+	/* One write for the header of a text of common length: a record is
+	 * about 20 bytes, and runs hold hundreds of millions of them. */
+	unsigned char b[1 + 4 * NGIDX_VARINT64_MAX + RUN_TEXT_INLINE];
+	size_t k = 0;
+	b[k++] = (unsigned char)n;
+	k += ngidx_varint_put(b + k, (uint64_t)text_len << 1 | (cf > df));
+	if (text_len <= RUN_TEXT_INLINE) {
+		memcpy(b + k, text, text_len);
+		k += text_len;
+	} else {
+		ngidx_wfile_write(&rw->w, b, k);
+		ngidx_wfile_write(&rw->w, text, text_len);
+		k = 0;
+	}
+	k += ngidx_varint_put(b + k, df);
 	if (cf > df)
-		ngidx_wfile_put_varint(&rw->w, cf - df - 1);
-	ngidx_wfile_put_varint(&rw->w, post_len);
+		k += ngidx_varint_put(b + k, cf - df - 1);
+	k += ngidx_varint_put(b + k, post_len);
+	ngidx_wfile_write(&rw->w, b, k);
 	rw->nrec++;
 }
 
@@ -282,7 +295,7 @@ bad:
 
 /* Cursor @a's record comes before @b's: it has one and @b none, or a
  * smaller one (ties: the lower cursor). */
-static int beats(const run_tree *t, size_t a, size_t b)
+static inline int beats(const run_tree *t, size_t a, size_t b)
 {
 	if (a >= t->ncur || !t->live[a])
 		return 0;
