@@ -26,15 +26,12 @@
 #include "run.h"
 #include "sieve.h"
 #include "codec/codec.h"
-#include "common/endian.h"
 #include "common/err.h"
 #include "common/hash.h"
 #include "common/mem.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define NONE UINT32_MAX
 #define PF_SLOT 16 /* n-grams ahead: prefetch the table slot */
@@ -592,31 +589,6 @@ static void sort_terms(accum *a, size_t lo, size_t hi, int shift)
 	}
 }
 
-/* Write the postings @p[0, @len) of a term whose every tf is 1 (cf == df,
- * so no continuation either) without their tf bytes (each the varint 1,
- * one byte): per entry the gap, then for a unigram its one position. */
-static void put_without_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n)
-{
-	unsigned char buf[4096];
-	size_t k = 0;
-	for (size_t i = 0; i < len;) {
-		if (k + 2 * NGIDX_VARINT32_MAX > sizeof buf) {
-			ngidx_wfile_write(w, buf, k);
-			k = 0;
-		}
-		do /* the gap */
-			buf[k++] = p[i];
-		while (p[i++] & 0x80);
-		assert(p[i] == 1);
-		i++;
-		if (n == 1)
-			do
-				buf[k++] = p[i];
-			while (p[i++] & 0x80);
-	}
-	ngidx_wfile_write(w, buf, k);
-}
-
 int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 {
 	sort_terms(a, 0, a->nterms, 56);
@@ -636,7 +608,7 @@ int accum_spill(accum *a, const char *path, uint64_t *bytes, ngidx_error *err)
 		run_writer_head(&rw, t->hash, term_n(t), a->keys + term_key_off(t), t->key_len, t->df, t->cf,
 		                tf1 ? t->post_len - t->df : t->post_len);
 		if (tf1)
-			put_without_tf(&rw.w, post_of(a, t), t->post_len, term_n(t));
+			run_put_without_tf(&rw.w, post_of(a, t), t->post_len, term_n(t));
 		else
 			ngidx_wfile_write(&rw.w, post_of(a, t), t->post_len);
 	}

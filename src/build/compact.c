@@ -30,36 +30,6 @@ typedef struct part {
 	uint32_t first, last;
 } part;
 
-/* Copy one varint from *@p to @b; @return its length. */
-static size_t copy_varint(unsigned char *b, const unsigned char **p)
-{
-	size_t k = 0;
-	do
-		b[k++] = **p;
-	while (*(*p)++ & 0x80);
-	return k;
-}
-
-/* Write the entries @p[0, @len) of a record stored without tf (cf == df)
- * with a tf of 1 each: the gap, 1, then for a unigram its one position. */
-static void put_with_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n)
-{
-	unsigned char buf[4096];
-	size_t k = 0;
-	const unsigned char *end = p + len;
-	while (p < end) {
-		if (k + 2 * NGIDX_VARINT64_MAX + 1 > sizeof buf) {
-			ngidx_wfile_write(w, buf, k);
-			k = 0;
-		}
-		k += copy_varint(buf + k, &p);
-		buf[k++] = 1;
-		if (n == 1)
-			k += copy_varint(buf + k, &p);
-	}
-	ngidx_wfile_write(w, buf, k);
-}
-
 /* Check the records' documents and write them as one record. */
 static int put_group(run_writer *rw, part *g, size_t k, ngidx_error *err)
 {
@@ -104,10 +74,13 @@ static int put_group(run_writer *rw, part *g, size_t k, ngidx_error *err)
 		unsigned char b[NGIDX_VARINT64_MAX + 1];
 		size_t m = 0;
 		b[m++] = 1;
-		if (g[i].r.n == 1)
-			m += copy_varint(b + m, &p);
+		if (g[i].r.n == 1) {
+			uint64_t pos = 0;
+			(void)ngidx_varint_get(&p, end, &pos);
+			m += ngidx_varint_put(b + m, pos);
+		}
 		ngidx_wfile_write(&rw->w, b, m);
-		put_with_tf(&rw->w, p, (size_t)(end - p), g[i].r.n);
+		run_put_with_tf(&rw->w, p, (size_t)(end - p), g[i].r.n);
 	}
 	return NGIDX_OK;
 }

@@ -411,6 +411,12 @@ static void set_perr(build *B, int rc, const ngidx_error *e, const char *fallbac
 	}
 }
 
+/* A new run's path for worker @tid, or NULL. */
+static char *run_path(build *B, int tid)
+{
+	return ngidx_strdupf("%s/run-%d-%u", B->tmpdir, tid, B->w[tid].seq++);
+}
+
 /* While a worker's last RUN_FANIN runs are of one level below
  * RUN_TOP_LEVEL, merge them into one run of the next level. Levels never
  * increase towards the newest run: the run below the last RUN_FANIN of a
@@ -421,7 +427,7 @@ static int compact_tail(build *B, int tid, ngidx_error *err)
 	while (w->nruns >= RUN_FANIN && w->level[w->nruns - 1] < RUN_TOP_LEVEL &&
 	       w->level[w->nruns - RUN_FANIN] == w->level[w->nruns - 1]) {
 		size_t at = w->nruns - RUN_FANIN;
-		char *path = ngidx_strdupf("%s/run-%d-%u", B->tmpdir, tid, w->seq++);
+		char *path = run_path(B, tid);
 		if (!path)
 			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		int rc = run_compact(w->runs + at, RUN_FANIN, path, NULL, err);
@@ -447,7 +453,7 @@ static int spill(build *B, int tid, ngidx_error *err)
 	if (NGIDX_RESERVE(w->runs, w->runs_cap, w->nruns + 1) ||
 	    NGIDX_RESERVE(w->level, w->level_cap, w->nruns + 1))
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	char *path = ngidx_strdupf("%s/run-%d-%u", B->tmpdir, tid, w->seq++);
+	char *path = run_path(B, tid);
 	if (!path)
 		return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	uint64_t bytes = 0;
@@ -1289,8 +1295,8 @@ static int merge_all(build *B, ngidx_error *err)
 	if (!paths || !runs || !parts)
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 	/* Two read buffers per run and partition, at most half of --memory in
-	 * all: 4 GB with --memory 256M makes 1,700 runs, whose 32 KB buffers
-	 * would take 220 MB. */
+	 * all: 100 MB with --memory 1M leaves 442 runs (27,140 spills,
+	 * merged up to level 2), whose 32 KB buffers would take 58 MB. */
 	size_t chunk = RUN_CHUNK;
 	while (chunk > (4u << 10) && 2 * (uint64_t)chunk * nparts * nruns > B->o->memory / 2)
 		chunk /= 2;

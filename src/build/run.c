@@ -15,6 +15,7 @@
 #include "common/hash.h"
 #include "common/mem.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -233,6 +234,53 @@ int run_writer_close(run_writer *rw, uint64_t *bytes, ngidx_error *err)
 	if (bytes)
 		*bytes = total;
 	return NGIDX_OK;
+}
+
+/* Copy one varint from *@p to @b; @return its length. */
+static size_t copy_varint(unsigned char *b, const unsigned char **p)
+{
+	size_t k = 0;
+	do
+		b[k++] = **p;
+	while (*(*p)++ & 0x80);
+	return k;
+}
+
+void run_put_without_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n)
+{
+	unsigned char buf[4096];
+	size_t k = 0;
+	const unsigned char *end = p + len;
+	while (p < end) {
+		if (k + 2 * NGIDX_VARINT64_MAX > sizeof buf) {
+			ngidx_wfile_write(w, buf, k);
+			k = 0;
+		}
+		k += copy_varint(buf + k, &p); /* the gap */
+		assert(*p == 1);
+		p++;
+		if (n == 1)
+			k += copy_varint(buf + k, &p);
+	}
+	ngidx_wfile_write(w, buf, k);
+}
+
+void run_put_with_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n)
+{
+	unsigned char buf[4096];
+	size_t k = 0;
+	const unsigned char *end = p + len;
+	while (p < end) {
+		if (k + 2 * NGIDX_VARINT64_MAX + 1 > sizeof buf) {
+			ngidx_wfile_write(w, buf, k);
+			k = 0;
+		}
+		k += copy_varint(buf + k, &p);
+		buf[k++] = 1;
+		if (n == 1)
+			k += copy_varint(buf + k, &p);
+	}
+	ngidx_wfile_write(w, buf, k);
 }
 
 /* ---- postings ------------------------------------------------------------ */

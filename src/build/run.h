@@ -137,6 +137,13 @@ void run_writer_head(run_writer *rw, uint64_t hash, unsigned n, const void *text
  * writes' first error, the file removed. */
 int run_writer_close(run_writer *rw, uint64_t *bytes, ngidx_error *err);
 
+/* Postings of a record whose every tf is 1 (cf == df, so no continuation
+ * either) are stored without their tf bytes (each the varint 1): per entry
+ * the gap, then for a unigram its one position. Write @p[0, @len) with tf
+ * bytes without them, or back. */
+void run_put_without_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n);
+void run_put_with_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n);
+
 /*
  * The documents of a record's postings, one at a time: run_post_next
  * reads a document's entry and the continuations that follow, summing
