@@ -33,10 +33,19 @@ void accum_free(accum *a);
  * between the passes of a build, whose documents may go to other workers. */
 void accum_drop_scratch(accum *a);
 
-/* Bytes of live data (what a spill would write, roughly). */
+/* The largest share an accumulator takes: its texts are addressed with 32
+ * bits, and a run of 3 GiB is long enough for any corpus. */
+#define ACCUM_SHARE_MAX ((uint64_t)3 << 30)
+
+/* Bytes held: the term records, texts and postings, and the hash table
+ * (which keeps its size from one spill to the next); 0 when empty. */
 uint64_t accum_live(const accum *a);
-/* Bytes that adding a document of @t would need at most. */
+/* Bytes that adding a document of @t would need at most, besides the
+ * table's growth (accum_table_need). */
 uint64_t accum_doc_need(const accum *a, const ngidx_tokens *t);
+/* Bytes that the table would grow by if @new_terms terms were added: a
+ * document adds at most as many terms as it has n-grams and keys. */
+uint64_t accum_table_need(const accum *a, uint64_t new_terms);
 /* Distinct n-grams held. */
 size_t accum_size(const accum *a);
 

@@ -58,7 +58,8 @@
  * M/128T text (64 KB to 1 MB), their compressed copy, and their n-grams
  * kept for phase B (13 bytes each, about 7 bytes per byte of text), so
  * about M/7 at most, with the analysis buffers; each accumulator's share
- * is (M - M/4 - the sieve's "twice", at most M/8) / T; in the first pass
+ * is (M - M/4 - the sieve's "twice", at most M/8) / T, at most
+ * ACCUM_SHARE_MAX, and covers its table's growth; in the first pass
  * the sieve takes at most M/2 + M/8 instead.
  * The merge needs a few MB per partition and 64 KB per run (less when that
  * would pass M/2); a worker merging RUN_FANIN runs, 64 KB per run and two
@@ -721,7 +722,8 @@ static int process_long(build *B, batch *b, size_t i, int tid, int own, ngidx_er
 			resume = first + (uint64_t)stop;
 		}
 		uint64_t live = accum_live(acc);
-		if (!B->pass1 && live && live + need > B->share)
+		if (!B->pass1 && live &&
+		    live + need + accum_table_need(acc, (uint64_t)B->o->max_n * t->ntok + (dict ? w->ck.nk : 0)) > B->share)
 			FORWARD_IF_ERROR(spill(B, own, err));
 		rc = B->pass1 ? accum_sieve_range(acc, B->sv, t, C)
 		              : accum_add_range(acc, doc, t, C, base);
@@ -924,12 +926,12 @@ static int count_batch(build *B, batch *b, int own, int tid, ngidx_error *err)
 				FORWARD_IF_ERROR(process_long(B, b, i, tid, 0, err));
 			continue;
 		}
-		uint64_t live = accum_live(acc);
-		if (live && live + x->need > B->share)
-			FORWARD_IF_ERROR(spill(B, own, err));
 		const owned *w = &G->own[own];
 		size_t from = G->first[i * G->nown + (size_t)own];
 		size_t to = i + 1 < b->ndocs ? G->first[(i + 1) * G->nown + (size_t)own] : w->n;
+		uint64_t live = accum_live(acc);
+		if (live && live + x->need + accum_table_need(acc, to - from + (own ? 0 : x->g_nkey)) > B->share)
+			FORWARD_IF_ERROR(spill(B, own, err));
 		accum_grams g = { G->joined + x->g_joined, G->tstart + x->g_tstart, x->ntokens,
 		                  w->hash + from, w->start + from, w->len + from, to - from };
 		int rc = accum_add_grams(acc, doc, &g);
@@ -1453,6 +1455,8 @@ int ngidx_build(const ngidx_build_opts *o, ngidx_build_stats *st, ngidx_error *e
 	if (two_pass)
 		sieve_size(o, in_flags ? UINT64_MAX : in_bytes, &seen_bytes, &twice_bytes);
 	B.share = (o->memory - o->memory / 4 - twice_bytes) / (uint64_t)B.threads;
+	if (B.share > ACCUM_SHARE_MAX)
+		B.share = ACCUM_SHARE_MAX;
 
 	char *outdir = ngidx_dirname(o->output);
 	if (!outdir)

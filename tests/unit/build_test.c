@@ -35,6 +35,9 @@
  * 5. The owners of the n-grams (accum_owner): with T threads, T
  *    accumulators each own one range of hashes.
  *
+ * 6. An accumulator's memory: what a document adds stays within what the
+ *    pipeline reserves for it.
+ *
  * Random tests print their seed on stderr; NGIDX_SEED=<seed> replays it.
  */
 #include <criterion/criterion.h>
@@ -53,6 +56,7 @@
 #include "ngidx/ngidx.h"
 #include "build/accum.h"
 #include "build/compact.h"
+#include "text/analyze.h"
 
 #define TEST_NAME "build"
 #include "test_util.h"
@@ -1295,4 +1299,76 @@ Test(build, owners_split_the_hashes)
 			cr_assert(n[o] + 1 >= N / T && n[o] <= N / T + 1, "T %u: owner %u has %u of %u",
 			          T, o, n[o], N);
 	}
+}
+
+/* ---- 6. the accumulator's memory ------------------------------------------ */
+
+/*
+ * What a document adds to an accumulator's live bytes stays within what the
+ * pipeline reserves for it before adding it (accum.h): accum_doc_need, the
+ * keys' accum_keys_need and the table's growth, accum_table_need, for as
+ * many new terms as the document has n-grams and keys. Random documents of
+ * mostly new words (so that the table grows many times), long ones among
+ * them, are added as the pipeline adds them, spilling when the share would
+ * be passed; the accumulator is then empty (live 0) and keeps working.
+ */
+Test(build, accumulator_grows_within_its_need, .init = fixture_setup, .fini = fixture_teardown)
+{
+	rng r = { test_seed("accumulator_grows_within_its_need") };
+	enum { MAX_N = 3, DOCS = 600 };
+	const uint64_t share = 4u << 20;
+	accum *a;
+	cr_assert_eq(accum_create(&a, MAX_N, share), NGIDX_OK);
+	ngidx_tokens tok;
+	ngidx_tokens_init(&tok);
+	sbuf text = { 0 };
+	char path[300], ktext[4][32];
+	unsigned spills = 0, grew = 0;
+	for (uint32_t doc = 0; doc < DOCS; doc++) {
+		text.len = 0;
+		sb_puts(&text, "");
+		uint32_t words = rng_below(&r, 10) ? 1 + rng_below(&r, 300) : 2000 + rng_below(&r, 8000);
+		for (uint32_t w = 0; w < words; w++) {
+			/* a frequent word now and then, else one of 2^24 */
+			uint32_t v = rng_below(&r, 4) ? rng32(&r) >> 8 : rng_below(&r, 20);
+			char word[16];
+			snprintf(word, sizeof word, "%sw%x", w ? " " : "", v);
+			sb_puts(&text, word);
+		}
+		cr_assert_eq(ngidx_analyze(&tok, text.p, text.len, 0), NGIDX_OK);
+		/* keys: one word at a position, and a text with a space */
+		accum_key k[2];
+		size_t nk = 0, klen = 0;
+		if (tok.ntok && rng_below(&r, 2)) {
+			snprintf(ktext[0], sizeof ktext[0], "@a%u", rng_below(&r, 1000));
+			k[nk++] = (accum_key){ ktext[0], (uint32_t)strlen(ktext[0]), rng_below(&r, (uint32_t)tok.ntok), 1 };
+			snprintf(ktext[1], sizeof ktext[1], "@a%u @b%u", rng_below(&r, 50), rng_below(&r, 50));
+			k[nk++] = (accum_key){ ktext[1], (uint32_t)strlen(ktext[1]), 0, 1 + rng_below(&r, 3) };
+			klen = k[0].len + k[1].len;
+		}
+		uint64_t live = accum_live(a);
+		uint64_t tneed = accum_table_need(a, (uint64_t)MAX_N * tok.ntok + nk);
+		uint64_t need = accum_doc_need(a, &tok) + accum_keys_need(nk, klen) + tneed;
+		if (live && live + need > share) {
+			snprintf(path, sizeof path, "%s/run%u", g_dir, spills++);
+			uint64_t bytes;
+			ngidx_error err = { 0 };
+			cr_assert_eq(accum_spill(a, path, &bytes, &err), NGIDX_OK, "%s", err.msg);
+			cr_assert_eq(accum_live(a), 0u);
+			cr_assert_eq(accum_size(a), 0u);
+			live = 0;
+		}
+		grew += tneed > 0;
+		cr_assert_eq(accum_add_range(a, doc, &tok, 0, 0), NGIDX_OK);
+		cr_assert_eq(accum_add_keys(a, doc, k, nk), NGIDX_OK);
+		uint64_t now = accum_live(a);
+		if (live)
+			cr_assert_leq(now - live, need, "document %u (%zu tokens): live %" PRIu64 " -> %" PRIu64
+			              ", need %" PRIu64, doc, tok.ntok, live, now, need);
+	}
+	cr_assert_geq(spills, 3u, "the share should fill: %u spills", spills);
+	cr_assert_geq(grew, 3u, "the table should grow: %u times", grew);
+	ngidx_tokens_release(&tok);
+	free(text.p);
+	accum_free(a);
 }
