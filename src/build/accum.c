@@ -5,8 +5,8 @@
  * string J, so that every n-gram is a substring of J and its canonical text
  * (the lexicon key) needs no copying to be hashed or compared. For each
  * start i and each n, the n-gram's hash is XXH3 of its text, and an
- * open-addressing table (linear probing, power-of-two size, load <= 1/2)
- * maps it to a term record. Equal hashes are always confirmed by comparing
+ * open-addressing table (linear probing, load <= 3/4, sized to the share:
+ * TABLE_SHARE) maps it to a term record. Equal hashes are always confirmed by comparing
  * the text, so a collision never merges two n-grams.
  *
  * A term record holds only what lasts from one document to the next (32

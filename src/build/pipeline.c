@@ -412,6 +412,14 @@ static void set_perr(build *B, int rc, const ngidx_error *e, const char *fallbac
 	}
 }
 
+/* Whether accumulator @acc, not empty, must spill before it takes a
+ * document that needs @need bytes and adds at most @new_terms terms. */
+static int must_spill(const build *B, const accum *acc, uint64_t need, uint64_t new_terms)
+{
+	uint64_t live = accum_live(acc);
+	return live && live + need + accum_table_need(acc, new_terms) > B->share;
+}
+
 /* A new run's path for worker @tid, or NULL. */
 static char *run_path(build *B, int tid)
 {
@@ -721,9 +729,7 @@ static int process_long(build *B, batch *b, size_t i, int tid, int own, ngidx_er
 			w->mentions += w->as.nm;
 			resume = first + (uint64_t)stop;
 		}
-		uint64_t live = accum_live(acc);
-		if (!B->pass1 && live &&
-		    live + need + accum_table_need(acc, (uint64_t)B->o->max_n * t->ntok + (dict ? w->ck.nk : 0)) > B->share)
+		if (!B->pass1 && must_spill(B, acc, need, (uint64_t)B->o->max_n * t->ntok + (dict ? w->ck.nk : 0)))
 			FORWARD_IF_ERROR(spill(B, own, err));
 		rc = B->pass1 ? accum_sieve_range(acc, B->sv, t, C)
 		              : accum_add_range(acc, doc, t, C, base);
@@ -929,8 +935,7 @@ static int count_batch(build *B, batch *b, int own, int tid, ngidx_error *err)
 		const owned *w = &G->own[own];
 		size_t from = G->first[i * G->nown + (size_t)own];
 		size_t to = i + 1 < b->ndocs ? G->first[(i + 1) * G->nown + (size_t)own] : w->n;
-		uint64_t live = accum_live(acc);
-		if (live && live + x->need + accum_table_need(acc, to - from + (own ? 0 : x->g_nkey)) > B->share)
+		if (must_spill(B, acc, x->need, to - from + (own ? 0 : x->g_nkey)))
 			FORWARD_IF_ERROR(spill(B, own, err));
 		accum_grams g = { G->joined + x->g_joined, G->tstart + x->g_tstart, x->ntokens,
 		                  w->hash + from, w->start + from, w->len + from, to - from };
