@@ -43,8 +43,11 @@ BIN_LINK := -Wl,-Bstatic -lutf8proc -lzstd -lz -ljemalloc_pic -lgomp -Wl,-Bdynam
 else
 BIN_LINK := -fopenmp $(LDLIBS) $(MALLOC_LIB)
 endif
+# The stress build: hashes of 3 bits (collisions everywhere), and runs
+# merged past level 1 once a worker holds 9 (compact.h), as they are past
+# level 2 beyond 64 runs on large corpora.
 ifneq ($(WEAK_HASH),)
-ALL_CFLAGS += -DNGIDX_WEAK_HASH
+ALL_CFLAGS += -DNGIDX_WEAK_HASH -DRUN_TOP_LEVEL=1 -DRUN_MAX_RUNS=9
 endif
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/text/*.c src/corpus/*.c \
@@ -142,7 +145,7 @@ COMPARE_ARGS ?=
 cli-test: $(BIN) ## run the shell tests of the command-line tool
 	@NGIDX=$(BIN) COMPARE_ARGS="$(COMPARE_ARGS)" tests/cli/run.sh
 
-weakhash: ## rebuild with a 3-bit hash and rerun the collision-sensitive tests
+weakhash: ## rebuild with a 3-bit hash and few runs, rerun the sensitive tests
 	@$(MAKE) --no-print-directory BUILD=build-weak WEAK_HASH=1 all build-weak/tests/build_test
 	@build-weak/tests/build_test
 	@NGIDX=build-weak/ngidx tests/cli/compare.sh --quick

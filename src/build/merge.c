@@ -26,6 +26,10 @@
  * positions are decoded on a second pass straight from the run into the
  * encoder, MERGE_POS_CHUNK at a time: no document's positions are ever
  * held whole (a 1 GB document can have ten million occurrences of a word).
+ * Nor is a record: both passes read the run through run_in, a chunk at a
+ * time (the second from the file again when the document's entries are no
+ * longer in memory), so the frequent words' records, which grow with the
+ * corpus, cost a chunk each.
  *
  * df. A record's df counts its distinct documents, so the sum over a group
  * counts a split document once per record holding it. When the build split
@@ -65,7 +69,9 @@
 typedef struct merger {
 	run_tree t;
 	run_post *srcs;  /* the group's records, in run order */
-	run_post *scan;  /* copies of them for count_docs */
+	run_post *scan;  /* copies of them for count_docs ... */
+	run_buf *sbuf;   /* ... which read through these */
+	run_buf doc;     /* for reading a document's entries again */
 	uint32_t *pos;   /* MERGE_POS_CHUNK decoded positions */
 } merger;
 
@@ -78,17 +84,21 @@ typedef struct merger {
 static int emit_positions(merger *m, const run_post *s, post_enc *enc, int64_t *last,
                           ngidx_error *err)
 {
-	const unsigned char *p = s->first, *end = s->p;
-	while (p < end) {
+	run_in in = run_post_doc(s, &m->doc);
+	for (;;) {
 		uint64_t g, tf = 1;
-		if (ngidx_varint_get(&p, end, &g) || (!s->tf1 && ngidx_varint_get(&p, end, &tf)))
+		FORWARD_IF_ERROR(run_in_need(&in, 2 * NGIDX_VARINT64_MAX, err));
+		if (in.p == in.e)
+			break;
+		if (ngidx_varint_get(&in.p, in.e, &g) || (!s->tf1 && ngidx_varint_get(&in.p, in.e, &tf)))
 			goto bad;
 		uint64_t prev1 = 0; /* previous position + 1 in this entry */
 		while (tf) {
 			size_t c = tf < MERGE_POS_CHUNK ? (size_t)tf : MERGE_POS_CHUNK;
 			for (size_t i = 0; i < c; i++) {
 				uint32_t v;
-				if (ngidx_varint_get32(&p, end, &v))
+				FORWARD_IF_ERROR(run_in_need(&in, NGIDX_VARINT32_MAX, err));
+				if (ngidx_varint_get32(&in.p, in.e, &v))
 					goto bad;
 				m->pos[i] = (uint32_t)(prev1 + v);
 				prev1 += (uint64_t)v + 1;
@@ -123,6 +133,7 @@ static int count_docs(merger *m, size_t k, uint64_t *df, ngidx_error *err)
 	run_post *s = m->scan;
 	memcpy(s, m->srcs, k * sizeof *s);
 	for (size_t i = 0; i < k; i++) {
+		s[i].in.b = &m->sbuf[i];
 		int r = run_post_next(&s[i], err);
 		if (r != 1)
 			return r ? -r : ERR_CORRUPT(err, "temporary run has an empty record");
@@ -299,11 +310,16 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 			run_cursor_init(&cur[ncur++], &runs[i], lo, hi);
 	m.srcs = ngidx_calloc(nruns ? nruns : 1, sizeof *m.srcs);
 	m.scan = ngidx_calloc(nruns ? nruns : 1, sizeof *m.scan);
+	m.sbuf = ngidx_calloc(nruns ? nruns : 1, sizeof *m.sbuf);
 	m.pos = ngidx_malloc(MERGE_POS_CHUNK * sizeof *m.pos);
-	if (!cur || !m.srcs || !m.scan || !m.pos) {
+	if (!cur || !m.srcs || !m.scan || !m.sbuf || !m.pos) {
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	/* The merge's own buffers read a chunk at a time, as the cursors do. */
+	m.doc.chunk = nruns ? runs[0].chunk : RUN_CHUNK;
+	for (size_t i = 0; i < nruns; i++)
+		m.sbuf[i].chunk = m.doc.chunk;
 	if ((rc = ngidx_wfile_open(&lex, out->lex_path, 1u << 20, err)))
 		goto done;
 	have = 1;
@@ -339,7 +355,7 @@ int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi
 				goto done;
 			}
 			prev = c;
-			m.srcs[k++] = run_post_of(r);
+			m.srcs[k++] = run_post_of(r, &cur[c].post);
 			df += r->df;
 			cf += r->cf;
 			if ((rc = run_tree_pop(&m.t, err)))
@@ -412,6 +428,10 @@ done:
 	ngidx_free(cur);
 	ngidx_free(m.srcs);
 	ngidx_free(m.scan);
+	for (size_t i = 0; m.sbuf && i < nruns; i++)
+		ngidx_free(m.sbuf[i].p);
+	ngidx_free(m.sbuf);
+	ngidx_free(m.doc.p);
 	ngidx_free(m.pos);
 	return rc;
 }

@@ -73,8 +73,10 @@ struct merge_act_rec {
  * @return NGIDX_OK, NGIDX_ERR_NOMEM, NGIDX_ERR_IO/NOSPACE (writing),
  * NGIDX_ERR_CORRUPT (a run's contents are inconsistent), NGIDX_ERR_ARG
  * (more than 2^32 documents). Thread-safe for distinct @out (the runs are
- * only read). Memory: O(nruns) plus one postings block of the encoder
- * (post_enc.h), whatever the size of a document.
+ * only read). Memory: three chunks per run (run_cursor, run_in; and one
+ * more per run of a group whose df count_docs counts) plus one postings
+ * block of the encoder (post_enc.h), whatever the size of a record or a
+ * document.
  */
 int merge_partition(const run_file *runs, size_t nruns, unsigned lo, unsigned hi,
                     uint32_t min_df, uint32_t min_count, int split_docs, merge_out *out,

@@ -31,7 +31,8 @@
  * itself, whose first section it is.
  *
  * Merging. A worker that has spilled RUN_FANIN runs of one level below
- * RUN_TOP_LEVEL merges them at once into one run of the next level
+ * RUN_TOP_LEVEL (or of any level, once it holds RUN_MAX_RUNS runs) merges
+ * them at once into one run of the next level
  * (compact.c), on its own thread: each n-gram's text and header is then
  * written once for many spills, and the runs at the end are few (1 GB,
  * --memory 256M: 238 runs of 3.2 GB became 28 of 2.0 GB). At the end every
@@ -61,10 +62,12 @@
  * is (M - M/4 - the sieve's "twice", at most M/8) / T, at most
  * ACCUM_SHARE_MAX, and covers its table's growth; in the first pass
  * the sieve takes at most M/2 + M/8 instead.
- * The merge needs a few MB per partition and 64 KB per run (less when that
- * would pass M/2); a worker merging RUN_FANIN runs, 64 KB per run and two
- * 1 MB file buffers (and, in both, room for the largest record read). The
- * reader's line buffer grows to the longest line up to long_doc.
+ * The merge needs a few MB per partition and three chunks of 32 KB per run
+ * and partition (less when that would pass M/2); a worker merging
+ * RUN_FANIN runs, three chunks per run and two 1 MB file buffers: records
+ * longer than a chunk are read in pieces (run.h), so neither grows with
+ * the corpus. The reader's line buffer grows to the longest line up to
+ * long_doc.
  */
 #include "ngidx/build.h"
 #include "accum.h"
@@ -270,7 +273,7 @@ typedef struct worker {
 	ZSTD_CCtx *zc;
 	unsigned seq;               /* runs named */
 	char **runs;                /* its runs, oldest first, and their */
-	unsigned char *level;       /* levels: non-increasing (compact_tail) */
+	unsigned char *level;       /* levels: non-increasing (compact_runs) */
 	size_t nruns, runs_cap, level_cap;
 	uint64_t spills, spill_bytes, merges;
 	uint64_t grow;              /* what its accumulator took in the last wave */
@@ -426,16 +429,40 @@ static char *run_path(build *B, int tid)
 	return ngidx_strdupf("%s/run-%d-%u", B->tmpdir, tid, B->w[tid].seq++);
 }
 
-/* While a worker's last RUN_FANIN runs are of one level below
- * RUN_TOP_LEVEL, merge them into one run of the next level. Levels never
- * increase towards the newest run: the run below the last RUN_FANIN of a
- * level is of a higher one, or of the top level. */
-static int compact_tail(build *B, int tid, ngidx_error *err)
+/*
+ * The first of RUN_FANIN consecutive runs of worker @w to merge next, or
+ * SIZE_MAX. Levels never increase towards the newest run, so the runs of a
+ * level are consecutive:
+ *   - the last RUN_FANIN runs, if they are of one level below
+ *     RUN_TOP_LEVEL (spills merged as they come: no such level ever holds
+ *     RUN_FANIN runs for long);
+ *   - else, while the worker holds more than RUN_MAX_RUNS runs, the oldest
+ *     RUN_FANIN of the lowest level that has as many: their merge goes
+ *     where they were, after the runs of higher levels, before the rest
+ *     of its own.
+ */
+static size_t runs_to_merge(const worker *w)
+{
+	size_t n = w->nruns;
+	if (n >= RUN_FANIN && w->level[n - RUN_FANIN] == w->level[n - 1] &&
+	    w->level[n - 1] < RUN_TOP_LEVEL)
+		return n - RUN_FANIN;
+	if (n <= RUN_MAX_RUNS)
+		return SIZE_MAX;
+	for (size_t end = n, at; end; end = at) {
+		for (at = end - 1; at && w->level[at - 1] == w->level[end - 1]; at--)
+			;
+		if (end - at >= RUN_FANIN)
+			return at;
+	}
+	return SIZE_MAX;
+}
+
+/* Merge worker @tid's runs while runs_to_merge says so. */
+static int compact_runs(build *B, int tid, ngidx_error *err)
 {
 	worker *w = &B->w[tid];
-	while (w->nruns >= RUN_FANIN && w->level[w->nruns - 1] < RUN_TOP_LEVEL &&
-	       w->level[w->nruns - RUN_FANIN] == w->level[w->nruns - 1]) {
-		size_t at = w->nruns - RUN_FANIN;
+	for (size_t at; (at = runs_to_merge(w)) != SIZE_MAX;) {
 		char *path = run_path(B, tid);
 		if (!path)
 			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
@@ -444,13 +471,16 @@ static int compact_tail(build *B, int tid, ngidx_error *err)
 			ngidx_free(path);
 			return rc;
 		}
-		for (size_t i = at; i < w->nruns; i++) {
+		for (size_t i = at; i < at + RUN_FANIN; i++) {
 			unlink(w->runs[i]);
 			ngidx_free(w->runs[i]);
 		}
 		w->runs[at] = path;
 		w->level[at]++;
-		w->nruns = at + 1;
+		size_t rest = w->nruns - at - RUN_FANIN;
+		memmove(w->runs + at + 1, w->runs + at + RUN_FANIN, rest * sizeof *w->runs);
+		memmove(w->level + at + 1, w->level + at + RUN_FANIN, rest * sizeof *w->level);
+		w->nruns -= RUN_FANIN - 1;
 		w->merges++;
 	}
 	return NGIDX_OK;
@@ -475,7 +505,7 @@ static int spill(build *B, int tid, ngidx_error *err)
 	w->level[w->nruns++] = 0;
 	w->spills++;
 	w->spill_bytes += bytes;
-	return compact_tail(B, tid, err);
+	return compact_runs(B, tid, err);
 }
 
 /* ---------------------------------------------------------- long documents */
@@ -1301,11 +1331,11 @@ static int merge_all(build *B, ngidx_error *err)
 	size_t opened = 0;
 	if (!paths || !runs || !parts)
 		rc = ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
-	/* Two read buffers per run and partition, at most half of --memory in
-	 * all: 100 MB with --memory 1M leaves 442 runs (27,140 spills,
-	 * merged up to level 2), whose 32 KB buffers would take 58 MB. */
+	/* Three read buffers of a chunk per run and partition (the cursor's two
+	 * and one for a record longer than a chunk), at most half of --memory
+	 * in all. */
 	size_t chunk = RUN_CHUNK;
-	while (chunk > (4u << 10) && 2 * (uint64_t)chunk * nparts * nruns > B->o->memory / 2)
+	while (chunk > (4u << 10) && 3 * (uint64_t)chunk * nparts * nruns > B->o->memory / 2)
 		chunk /= 2;
 	for (size_t i = 0; i < nruns && !rc; i++, opened++) {
 		rc = run_file_open(&runs[i], paths[i], err);

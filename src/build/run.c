@@ -96,22 +96,27 @@ void run_cursor_init(run_cursor *c, const run_file *f, unsigned lo, unsigned hi)
 	c->pos = f->fence[lo];
 	c->end = f->fence[hi];
 	c->boff = c->pos;
+	c->last = c->pos;
 	c->punched = c->pos;
+	c->post.chunk = f->chunk;
 }
 
 void run_cursor_release(run_cursor *c)
 {
 	ngidx_free(c->buf[0]);
 	ngidx_free(c->buf[1]);
+	ngidx_free(c->post.p);
 	memset(c, 0, sizeof *c);
 }
 
-/* Parse the record at @p[0, @n): @return its length, 0 if it does not fit
- * (or is malformed: then the caller reads more until it cannot). */
-static size_t parse(run_rec *r, const unsigned char *p, size_t n)
+/* Parse the header of the record at @p[0, @n), of the @left bytes left in
+ * the range: @return its length, with r->post_len checked against @left,
+ * or 0 if it does not fit in @n (or is malformed: then the caller reads
+ * more until it cannot). */
+static size_t parse(run_rec *r, const unsigned char *p, size_t n, uint64_t left)
 {
 	const unsigned char *q = p, *end = p + n;
-	uint64_t v, tx, extra = 0;
+	uint64_t tx, extra = 0;
 	if (n < 1)
 		return 0;
 	r->n = *q++;
@@ -121,30 +126,34 @@ static size_t parse(run_rec *r, const unsigned char *p, size_t n)
 	r->text_len = (size_t)(tx >> 1);
 	q += r->text_len;
 	if (ngidx_varint_get(&q, end, &r->df) || ((tx & 1) && ngidx_varint_get(&q, end, &extra)) ||
-	    extra >= UINT64_MAX - r->df || ngidx_varint_get(&q, end, &v) || v > (uint64_t)(end - q))
+	    extra >= UINT64_MAX - r->df || ngidx_varint_get(&q, end, &r->post_len) ||
+	    r->post_len > left - (uint64_t)(q - p))
 		return 0;
 	r->cf = r->df + (tx & 1) + extra;
 	r->post = q;
-	r->post_len = (size_t)v;
+	r->post_mem = r->post_len < (uint64_t)(end - q) ? (size_t)r->post_len : (size_t)(end - q);
 	r->hash = ngidx_hash64((const char *)r->text, r->text_len);
-	return (size_t)(q + v - p);
+	return (size_t)(q - p);
 }
 
 int run_cursor_next(run_cursor *c, ngidx_error *err)
 {
 	if (c->pos >= c->end)
 		return 0;
-	/* In the buffer of the last record, if it holds the next one whole. */
+	uint64_t left = c->end - c->pos;
+	/* In the buffer of the last record, if it holds the next one's header. */
 	size_t at = (size_t)(c->pos - c->boff);
-	size_t k = c->pos < c->boff + c->blen ? parse(&c->rec, c->buf[c->cur] + at, c->blen - at) : 0;
-	/* Else read it into the other buffer, more until it fits. */
+	size_t k = c->pos < c->boff + c->blen ? parse(&c->rec, c->buf[c->cur] + at, c->blen - at, left) : 0;
+	if (k && c->rec.post_mem < c->rec.post_len && k + c->rec.post_len <= c->f->chunk)
+		k = 0; /* it fits whole in a chunk read from its start */
+	/* Else read a chunk into the other buffer, more until the header fits:
+	 * the postings of a record longer than a chunk are read in pieces. */
 	if (!k)
-		ngidx_punch_read(c->f->fd, &c->punched, c->pos, RUN_PUNCH);
+		ngidx_punch_read(c->f->fd, &c->punched, c->last, RUN_PUNCH);
 	for (size_t want = c->f->chunk; !k; want *= 2) {
 		int o = !c->cur;
-		uint64_t left = c->end - c->pos;
 		size_t n = left < want ? (size_t)left : want;
-		if (c->cap[o] > 8 * c->f->chunk && n <= c->f->chunk) { /* shrink after a big record */
+		if (c->cap[o] > 8 * c->f->chunk && n <= c->f->chunk) { /* shrink after a big header */
 			ngidx_free(c->buf[o]);
 			c->buf[o] = NULL;
 			c->cap[o] = 0;
@@ -154,7 +163,7 @@ int run_cursor_next(run_cursor *c, ngidx_error *err)
 		int rc = ngidx_pread_all(c->f->fd, c->buf[o], n, c->pos, err);
 		if (rc)
 			return -rc;
-		k = parse(&c->rec, c->buf[o], n);
+		k = parse(&c->rec, c->buf[o], n, left);
 		if (!k && n == left)
 			return -ERR_CORRUPT(err, "temporary run is corrupt at byte %" PRIu64, c->pos);
 		if (k) {
@@ -163,8 +172,38 @@ int run_cursor_next(run_cursor *c, ngidx_error *err)
 			c->blen = n;
 		}
 	}
-	c->pos += k;
+	c->rec.post_off = c->pos + k;
+	c->rec.fd = c->f->fd;
+	c->last = c->pos;
+	c->pos += k + c->rec.post_len;
 	return 1;
+}
+
+int run_in_fill(run_in *in, ngidx_error *err)
+{
+	size_t keep = (size_t)(in->e - in->p);
+	uint64_t left = in->stop - in->off;
+	run_buf *b = in->b;
+	if (!left)
+		return NGIDX_OK;
+	assert(keep <= RUN_IN_KEEP);
+	/* At least RUN_IN_KEEP bytes a time, so that one fill meets a need. */
+	size_t chunk = b->chunk > RUN_IN_KEEP ? b->chunk : RUN_IN_KEEP;
+	if (!b->p) {
+		b->cap = chunk + RUN_IN_KEEP;
+		if (!(b->p = ngidx_malloc(b->cap)))
+			return ngidx_err_set(err, NGIDX_ERR_NOMEM, "out of memory");
+	}
+	assert(b->cap >= chunk + RUN_IN_KEEP);
+	size_t n = left < chunk ? (size_t)left : chunk;
+	uint64_t at = run_in_tell(in);
+	memmove(b->p, in->p, keep);
+	FORWARD_IF_ERROR(ngidx_pread_all(in->fd, b->p + keep, n, in->off, err));
+	in->base = in->p = b->p;
+	in->base_off = at;
+	in->e = b->p + keep + n;
+	in->off += n;
+	return NGIDX_OK;
 }
 
 /* ---- writing ------------------------------------------------------------- */
@@ -236,13 +275,17 @@ int run_writer_close(run_writer *rw, uint64_t *bytes, ngidx_error *err)
 	return NGIDX_OK;
 }
 
-/* Copy one varint from *@p to @b; @return its length. */
-static size_t copy_varint(unsigned char *b, const unsigned char **p)
+/* Copy one varint from *@p (never at or past @end) to @b; @return its
+ * length. */
+static size_t copy_varint(unsigned char *b, const unsigned char **p, const unsigned char *end)
 {
 	size_t k = 0;
-	do
-		b[k++] = **p;
-	while (*(*p)++ & 0x80);
+	while (*p < end && k < NGIDX_VARINT64_MAX) {
+		unsigned char c = *(*p)++;
+		b[k++] = c;
+		if (!(c & 0x80))
+			break;
+	}
 	return k;
 }
 
@@ -256,61 +299,72 @@ void run_put_without_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsi
 			ngidx_wfile_write(w, buf, k);
 			k = 0;
 		}
-		k += copy_varint(buf + k, &p); /* the gap */
+		k += copy_varint(buf + k, &p, end); /* the gap */
 		assert(*p == 1);
 		p++;
 		if (n == 1)
-			k += copy_varint(buf + k, &p);
+			k += copy_varint(buf + k, &p, end);
 	}
 	ngidx_wfile_write(w, buf, k);
 }
 
-void run_put_with_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n)
+int run_put_with_tf(ngidx_wfile *w, run_in *in, unsigned n, ngidx_error *err)
 {
 	unsigned char buf[4096];
 	size_t k = 0;
-	const unsigned char *end = p + len;
-	while (p < end) {
+	for (;;) {
+		FORWARD_IF_ERROR(run_in_need(in, 2 * NGIDX_VARINT64_MAX, err));
+		if (in->p == in->e)
+			break;
 		if (k + 2 * NGIDX_VARINT64_MAX + 1 > sizeof buf) {
 			ngidx_wfile_write(w, buf, k);
 			k = 0;
 		}
-		k += copy_varint(buf + k, &p);
+		k += copy_varint(buf + k, &in->p, in->e);
 		buf[k++] = 1;
 		if (n == 1)
-			k += copy_varint(buf + k, &p);
+			k += copy_varint(buf + k, &in->p, in->e);
 	}
 	ngidx_wfile_write(w, buf, k);
+	return NGIDX_OK;
 }
 
 /* ---- postings ------------------------------------------------------------ */
 
-/* Skip @k varints at *@p. A varint ends at its first byte below 0x80, so
+/* Skip @k varints of @in. A varint ends at its first byte below 0x80, so
  * this counts such bytes; whoever needs the positions decodes them
- * properly. @return 0, or -1 if the record ends first. */
-static int skip_varints(const unsigned char **p, const unsigned char *end, uint64_t k)
+ * properly. @return 0, 1 if the record ends first, or a read error. */
+static int skip_varints(run_in *in, uint64_t k, ngidx_error *err)
 {
-	const unsigned char *q = *p;
 	while (k) {
-		if (q == end)
-			return -1;
-		k -= !(*q++ & 0x80);
+		if (in->p == in->e) {
+			if (in->off == in->stop)
+				return 1;
+			FORWARD_IF_ERROR(run_in_fill(in, err));
+		}
+		const unsigned char *q = in->p, *e = in->e;
+		while (k && q < e)
+			k -= !(*q++ & 0x80);
+		in->p = q;
 	}
-	*p = q;
 	return 0;
 }
 
 int run_post_next(run_post *s, ngidx_error *err)
 {
-	if (s->p == s->end) {
+	run_in *in = &s->in;
+	int rc;
+	if ((rc = run_in_need(in, 2 * NGIDX_VARINT64_MAX, err)))
+		return -rc;
+	if (in->p == in->e) {
 		if (s->ndocs != s->df)
 			return -ERR_CORRUPT(err, "temporary run has %" PRIu64 " documents in a record "
 			                    "of df %" PRIu64, s->ndocs, s->df);
 		return 0;
 	}
 	uint64_t g, tf = 1;
-	s->first = s->p;
-	if (ngidx_varint_get(&s->p, s->end, &g) || (!s->tf1 && ngidx_varint_get(&s->p, s->end, &tf)))
+	s->first = run_in_tell(in);
+	if (ngidx_varint_get(&in->p, in->e, &g) || (!s->tf1 && ngidx_varint_get(&in->p, in->e, &tf)))
 		goto bad;
 	/* The continuations of the previous document were read with it, so
 	 * g == 0 here continues nothing. The document is prev1 - 1 + g. */
@@ -322,21 +376,46 @@ int run_post_next(run_post *s, ngidx_error *err)
 	s->doc = (uint32_t)(s->prev1 - 1);
 	s->tf = tf;
 	s->ndocs++;
-	if (s->n == 1 && skip_varints(&s->p, s->end, tf))
-		goto bad;
+	if (s->n == 1 && (rc = skip_varints(in, tf, err)))
+		goto fail;
 	/* A continuation's g is 0, always the single byte 0 (none when
 	 * cf == df: its tf would make cf larger). */
-	while (!s->tf1 && s->p < s->end && *s->p == 0) {
-		s->p++;
-		if (ngidx_varint_get(&s->p, s->end, &tf) || tf > UINT32_MAX)
+	while (!s->tf1) {
+		if ((rc = run_in_need(in, 1 + NGIDX_VARINT64_MAX, err)))
+			return -rc;
+		if (in->p == in->e || *in->p != 0)
+			break;
+		in->p++;
+		if (ngidx_varint_get(&in->p, in->e, &tf) || tf > UINT32_MAX)
 			goto bad;
 		s->tf += tf;
-		if (s->n == 1 && skip_varints(&s->p, s->end, tf))
-			goto bad;
+		if (s->n == 1 && (rc = skip_varints(in, tf, err)))
+			goto fail;
 	}
 	return 1;
+fail:
+	if (rc != 1)
+		return -rc;
 bad:
 	return -ERR_CORRUPT(err, "temporary run has a malformed postings list");
+}
+
+run_in run_post_doc(const run_post *s, run_buf *b)
+{
+	run_in in = s->in;
+	uint64_t to = run_in_tell(&s->in);
+	if (s->first >= s->in.base_off) { /* still in memory */
+		in.p = in.base + (s->first - s->in.base_off);
+		in.e = s->in.p;
+		in.off = in.stop = to;
+		return in;
+	}
+	static const unsigned char none[1];
+	in.p = in.e = in.base = none; /* nothing in memory */
+	in.base_off = in.off = s->first;
+	in.stop = to;
+	in.b = b;
+	return in;
 }
 
 /* ---- the tournament ------------------------------------------------------ */

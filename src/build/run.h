@@ -59,17 +59,69 @@
 #define RUN_PUNCH (1u << 20)  /* bytes a cursor has read before it gives them
                                  back to the file system */
 
-/* One record, pointing into its cursor's buffer: valid until the cursor's
- * next call but one (the merge reads a group after advancing past it). */
+/* One record: its header in its cursor's buffer, valid until the cursor's
+ * next call but one (the merge reads a group after advancing past it), and
+ * its postings there too when they fit in the chunk read; the rest of them
+ * are read from the file (run_in), in pieces. */
 typedef struct run_rec {
 	uint64_t hash;      /* of the text: computed, not stored */
 	unsigned n;
 	const unsigned char *text;
 	size_t text_len;
 	uint64_t df, cf;
-	const unsigned char *post;
-	size_t post_len;
+	const unsigned char *post; /* the first post_mem bytes of the postings */
+	size_t post_mem;
+	uint64_t post_len;  /* bytes of postings in all */
+	uint64_t post_off;  /* their offset in the file */
+	int fd;             /* the run's */
 } run_rec;
+
+/* A buffer that readers of postings (run_in) refill, @chunk bytes at a time;
+ * owned by whoever keeps it (a cursor, a merge). */
+typedef struct run_buf {
+	unsigned char *p;
+	size_t cap, chunk;
+} run_buf;
+
+#define RUN_IN_KEEP 64 /* bytes a reader may ask for at once (run_in_need) */
+
+/*
+ * The postings of a record, or a stretch of them, read in pieces: the bytes
+ * in memory [p, e) (at first those in the cursor's buffer), then the file's
+ * [off, stop) through the buffer @b. Whatever the size of a record, reading
+ * it takes one chunk of memory.
+ */
+typedef struct run_in {
+	const unsigned char *p, *e;  /* bytes in memory not read yet */
+	const unsigned char *base;   /* the start of those bytes' window ... */
+	uint64_t base_off;           /* ... and its offset in the file */
+	uint64_t off, stop;          /* the file's bytes not in memory yet */
+	int fd;
+	run_buf *b;
+} run_in;
+
+static inline run_in run_in_of(const run_rec *r, run_buf *b)
+{
+	return (run_in){ .p = r->post, .e = r->post + r->post_mem, .base = r->post,
+	                 .base_off = r->post_off, .off = r->post_off + r->post_mem,
+	                 .stop = r->post_off + r->post_len, .fd = r->fd, .b = b };
+}
+
+/* Keep [p, e) and read what follows, up to a chunk. @return NGIDX_OK (also
+ * at the end), NGIDX_ERR_NOMEM or an I/O error. */
+int run_in_fill(run_in *in, ngidx_error *err);
+
+/* At least @k (<= RUN_IN_KEEP) bytes at in->p, or all that are left. */
+static inline int run_in_need(run_in *in, size_t k, ngidx_error *err)
+{
+	return (size_t)(in->e - in->p) >= k || in->off == in->stop ? NGIDX_OK : run_in_fill(in, err);
+}
+
+/* The file offset of in->p. */
+static inline uint64_t run_in_tell(const run_in *in)
+{
+	return in->base_off + (uint64_t)(in->p - in->base);
+}
 
 typedef struct run_file {
 	int fd;
@@ -88,12 +140,16 @@ void run_file_close(run_file *r);
 /*
  * A cursor reads its range with pread into two buffers in turn, so that the
  * record it returned last stays valid while it reads the next: hundreds of
- * runs merged at once cost two chunks each (plus the largest record),
- * where mapped runs would each keep whole folios of the page cache
- * resident. The bytes it has read go back to the file system every
- * RUN_PUNCH bytes (a hole punched in whole 4 KiB blocks of its range), so
- * that the runs shrink as the partitions they merge into grow: the runs
- * are read once, and the merge's disk peak is their size, not the sum.
+ * runs merged at once cost two chunks each, where mapped runs would each
+ * keep whole folios of the page cache resident. A record that does not fit
+ * in its chunk is not read whole: the cursor reads its header and steps
+ * over its postings, which the merge reads in pieces through the cursor's
+ * third buffer (run_in, @post), so that a word's postings of any size cost
+ * a chunk. The bytes it has read go back to the file system every
+ * RUN_PUNCH bytes (a hole punched in whole 4 KiB blocks of its range, up
+ * to the record it returned last), so that the runs shrink as the
+ * partitions they merge into grow: the runs are read once, and the
+ * merge's disk peak is their size, not the sum.
  */
 typedef struct run_cursor {
 	const run_file *f;
@@ -103,8 +159,10 @@ typedef struct run_cursor {
 	int cur;              /* the buffer of the last record */
 	uint64_t boff;        /* file offset of buf[cur][0] */
 	size_t blen;          /* bytes of the file in buf[cur] */
+	uint64_t last;        /* file offset of the last record */
 	uint64_t punched;     /* the range's bytes before this are freed
 	                         (ngidx_punch_read) */
+	run_buf post;         /* for reading the last record's postings */
 	run_rec rec;          /* current record (valid after run_cursor_next) */
 } run_cursor;
 
@@ -142,7 +200,8 @@ int run_writer_close(run_writer *rw, uint64_t *bytes, ngidx_error *err);
  * the gap, then for a unigram its one position. Write @p[0, @len) with tf
  * bytes without them, or back. */
 void run_put_without_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n);
-void run_put_with_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigned n);
+/* run_put_with_tf reads its postings from @in to their end. */
+int run_put_with_tf(ngidx_wfile *w, run_in *in, unsigned n, ngidx_error *err);
 
 /*
  * The documents of a record's postings, one at a time: run_post_next
@@ -152,8 +211,9 @@ void run_put_with_tf(ngidx_wfile *w, const unsigned char *p, size_t len, unsigne
  * 2^32, and at the end as many documents as its df.
  */
 typedef struct run_post {
-	const unsigned char *p, *end;  /* entries not read yet */
-	const unsigned char *first;    /* the current document's first entry */
+	run_in in;                     /* entries not read yet */
+	uint64_t first;                /* file offset of the current document's
+	                                  first entry */
 	uint64_t df;                   /* the record's df, checked at its end */
 	int tf1;                       /* cf == df: no tf stored, each is 1 */
 	unsigned n;
@@ -163,14 +223,19 @@ typedef struct run_post {
 	uint32_t doc;
 } run_post;
 
-static inline run_post run_post_of(const run_rec *r)
+/* Walk @r's postings, reading them through @b. */
+static inline run_post run_post_of(const run_rec *r, run_buf *b)
 {
-	return (run_post){ .p = r->post, .end = r->post + r->post_len, .df = r->df,
-	                   .tf1 = r->cf == r->df, .n = r->n };
+	return (run_post){ .in = run_in_of(r, b), .df = r->df, .tf1 = r->cf == r->df, .n = r->n };
 }
 
+/* The entries of @s's current document, read again (from memory if they
+ * still are, else from the file through @b). */
+run_in run_post_doc(const run_post *s, run_buf *b);
+
 /* @return 1 with the document in s->doc, s->tf, s->first (its entries end
- * at s->p), 0 at the end of the record, or a negated NGIDX_ERR_CORRUPT. */
+ * where s->in is), 0 at the end of the record, or a negated
+ * NGIDX_ERR_CORRUPT or read error. */
 int run_post_next(run_post *s, ngidx_error *err);
 
 /*

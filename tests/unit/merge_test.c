@@ -611,14 +611,19 @@ static void mres_free(mres *m)
 	free(m->o.act_path);
 }
 
+/* Merge the runs @paths; @chunk > 0 reads each run @chunk bytes at a time or
+ * fewer (from 1 up, run after run), so that most records are read in
+ * pieces (run_in), their headers too. */
 static void merge_paths(mres *res, char *const *paths, size_t nruns, unsigned lo, unsigned hi,
-                        uint32_t min_df, uint32_t min_count, int split)
+                        uint32_t min_df, uint32_t min_count, int split, size_t chunk)
 {
 	static unsigned seq;
 	run_file *rf = xrealloc(NULL, (nruns ? nruns : 1) * sizeof *rf);
 	ngidx_error err = { 0 };
 	for (size_t i = 0; i < nruns; i++)
 		cr_assert_eq(run_file_open(&rf[i], paths[i], &err), NGIDX_OK, "%s: %s", paths[i], err.msg);
+	for (size_t i = 0; chunk && i < nruns; i++)
+		rf[i].chunk = 1 + (i * 37 + seq) % chunk;
 	memset(res, 0, sizeof *res);
 	char name[64];
 	unsigned s = seq++;
@@ -1040,7 +1045,7 @@ static unsigned compare_layouts(char **const lp[3], const size_t ln[3], const un
 		unsigned lo = cuts[c], hi = cuts[c + 1];
 		char what[96];
 		mres ref, x;
-		merge_paths(&ref, lp[L_WHOLE], ln[L_WHOLE], lo, hi, min_df, min_count, 0);
+		merge_paths(&ref, lp[L_WHOLE], ln[L_WHOLE], lo, hi, min_df, min_count, 0, 0);
 		static const struct {
 			int mode, split;
 			const char *name;
@@ -1053,13 +1058,14 @@ static unsigned compare_layouts(char **const lp[3], const size_t ln[3], const un
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
 			snprintf(what, sizeof what, "%s, min_df %u, min_count %u, keys [%u, %u)", v[k].name,
 			         min_df, min_count, lo, hi);
-			merge_paths(&x, lp[v[k].mode], ln[v[k].mode], lo, hi, min_df, min_count, v[k].split);
+			merge_paths(&x, lp[v[k].mode], ln[v[k].mode], lo, hi, min_df, min_count, v[k].split,
+			            k & 1 ? 0 : 300);
 			mres_same(&ref, &x, what);
 			mres_free(&x);
 		}
 		/* Without split_docs a split document is an error, never a wrong
 		 * index: the summed df disagrees with the documents found. */
-		merge_paths(&x, lp[L_SPLIT], ln[L_SPLIT], lo, hi, min_df, min_count, 0);
+		merge_paths(&x, lp[L_SPLIT], ln[L_SPLIT], lo, hi, min_df, min_count, 0, 300);
 		if (x.rc) {
 			cr_assert_eq(x.rc, NGIDX_ERR_CORRUPT, "%s", x.err.msg);
 			refused++;
@@ -1140,8 +1146,8 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 	cr_assert_geq(ln[L_SPLIT], 2);
 
 	mres whole, split, fast;
-	merge_paths(&whole, lp[L_WHOLE], ln[L_WHOLE], 0, 256, 2, 1, 0);
-	merge_paths(&split, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1, 1);
+	merge_paths(&whole, lp[L_WHOLE], ln[L_WHOLE], 0, 256, 2, 1, 0, 0);
+	merge_paths(&split, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1, 1, 0);
 	mres_same(&whole, &split, "min_df 2, document 5 across two runs");
 	merge_term e;
 	cr_assert(!mres_find(&split, "x y", &e), "\"x y\" kept with df %" PRIu64, e.df);
@@ -1157,12 +1163,12 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 	cr_assert_eq(e.cf, 2);
 	cr_assert_eq(split.o.nactor_terms, 2);
 	/* The summed df keeps "x y", and the encoder finds one document. */
-	merge_paths(&fast, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1, 0);
+	merge_paths(&fast, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 2, 1, 0, 0);
 	cr_assert_eq(fast.rc, NGIDX_ERR_CORRUPT, "split_docs 0: %d %s", fast.rc, fast.err.msg);
 	mres_free(&fast);
 	/* min_count 3: "x y" and "p q" (2 occurrences) go; the unigrams and
 	 * the actor-like count term (2) stay. */
-	merge_paths(&fast, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 1, 3, 1);
+	merge_paths(&fast, lp[L_SPLIT], ln[L_SPLIT], 0, 256, 1, 3, 1, 0);
 	cr_assert_eq(fast.rc, NGIDX_OK, "%s", fast.err.msg);
 	cr_assert(!mres_find(&fast, "x y", &e), "\"x y\" kept with cf %" PRIu64, e.cf);
 	cr_assert(!mres_find(&fast, "p q", &e), "\"p q\" kept with cf %" PRIu64, e.cf);
@@ -1186,7 +1192,7 @@ Test(merge, exact_df_prunes_split_document, .init = fixture_setup, .fini = fixtu
 		ngidx_error err = { 0 };
 		cr_assert_eq(run_compact(in, nin, one[k], NULL, &err), NGIDX_OK, "%s", err.msg);
 	}
-	merge_paths(&fast, one, 2, 0, 256, 2, 1, 0);
+	merge_paths(&fast, one, 2, 0, 256, 2, 1, 0, 0);
 	mres_same(&whole, &fast, "min_df 2, each worker's runs compacted, split_docs 0");
 	cr_assert(!mres_find(&fast, "x y", &e), "\"x y\" kept with df %" PRIu64, e.df);
 	mres_free(&fast);
@@ -1249,7 +1255,10 @@ static char **compact_layout(char *const *p, size_t n, const unsigned *wk, unsig
 				snprintf(name, sizeof name, "%s-m%u.run", tag, seq++);
 				char *out = xstrdup(tp(name));
 				ngidx_error err = { 0 };
-				cr_assert_eq(run_compact(cur + i, j - i, out, NULL, &err), NGIDX_OK, "%s: %s",
+				/* Read with small chunks one time in two: records
+				 * in pieces, and copied in pieces. */
+				size_t chunk = rng_below(r, 2) ? RUN_CHUNK : 1 + rng_below(r, 400);
+				cr_assert_eq(run_compact_chunk(cur + i, j - i, chunk, out, NULL, &err), NGIDX_OK, "%s: %s",
 				             out, err.msg);
 				for (size_t t = i; t < j; t++)
 					free(cur[t]);
@@ -1408,11 +1417,17 @@ static int merge_crecs(const crec *c, size_t nr, int split, ngidx_error *err)
 		run_write(paths[i], &t, 1);
 		free(post.p);
 	}
-	mres res;
-	merge_paths(&res, paths, nr, 0, 256, 1, 1, split);
+	/* Read whole, and in pieces of at most 9 bytes: the same verdict. */
+	mres res, small;
+	merge_paths(&res, paths, nr, 0, 256, 1, 1, split, 0);
+	merge_paths(&small, paths, nr, 0, 256, 1, 1, split, 9);
+	cr_assert_eq(small.rc, res.rc, "read in pieces: %s; whole: %s", small.err.msg, res.err.msg);
+	if (!res.rc)
+		mres_same(&res, &small, "records read in pieces");
 	if (err)
 		*err = res.err;
 	mres_free(&res);
+	mres_free(&small);
 	paths_free(paths, nr);
 	return res.rc;
 }
@@ -1497,7 +1512,7 @@ Test(merge, corrupt_runs_rejected, .init = fixture_setup, .fini = fixture_teardo
 	run_write(tp("nb.run"), &tb, 1);
 	char *paths[2] = { xstrdup(tp("na.run")), xstrdup(tp("nb.run")) };
 	mres res;
-	merge_paths(&res, paths, 2, 0, 256, 1, 1, 1);
+	merge_paths(&res, paths, 2, 0, 256, 1, 1, 1, 0);
 	cr_assert_eq(res.rc, NGIDX_ERR_CORRUPT, "mixed n: %s", res.err.msg);
 	mres_free(&res);
 	free(paths[0]);
@@ -1554,4 +1569,136 @@ Test(merge, cursors_free_what_they_read, .init = fixture_setup, .fini = fixture_
 	run_file_close(&f);
 	free(texts);
 	free(recs);
+}
+
+/* The postings of a word in @nd documents from @doc0 on (tf 1 to 4, run.h's
+ * layout with tf), with their documents and tf in @docs, @tfs; @return cf. */
+static uint64_t big_postings(sbuf *o, rng *r, uint32_t doc0, uint32_t nd, uint32_t *docs,
+                             uint32_t *tfs)
+{
+	uint64_t cf = 0, prev1 = 0;
+	for (uint32_t i = 0; i < nd; i++) {
+		uint32_t doc = doc0 + 3 * i + rng_below(r, 3), tf = 1 + rng_below(r, 4);
+		sb_varint(o, doc + 1 - prev1);
+		sb_varint(o, tf);
+		for (uint32_t k = 0; k < tf; k++)
+			sb_varint(o, rng_below(r, 50)); /* position gaps */
+		prev1 = doc + 1;
+		docs[i] = doc;
+		tfs[i] = tf;
+		cf += tf;
+	}
+	return cf;
+}
+
+/* Copies of one run (a merge frees what it reads, and checks the whole). */
+static void big_runs(const char *name, trec *recs, size_t nr, unsigned copies)
+{
+	for (unsigned i = 0; i < copies; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "%s%u.run", name, i);
+		run_write(tp(path), recs, nr);
+	}
+}
+
+/* A record longer than a chunk is read in pieces: the postings of a word in
+ * 300,000 documents (about 2 MB), read 4 KB at a time, come out whole
+ * through buffers of a chunk; merged (alone, or with the same word's record
+ * of a later spill) and compacted, they give the bytes of a whole read. */
+Test(merge, big_record_read_in_pieces, .init = fixture_setup, .fini = fixture_teardown)
+{
+	rng r = { test_seed("big_record_read_in_pieces") };
+	enum { ND = 300000, CHUNK = 4096 };
+	uint32_t *docs = xrealloc(NULL, 2 * ND * sizeof *docs), *tfs = xrealloc(NULL, 2 * ND * sizeof *tfs);
+	sbuf pa = { 0 }, pb = { 0 }, ps = { 0 };
+	uint64_t cfa = big_postings(&pa, &r, 0, ND, docs, tfs);
+	uint64_t cfb = big_postings(&pb, &r, 3 * ND + 5, ND, docs + ND, tfs + ND);
+	sb_varint(&ps, 8);
+	sb_varint(&ps, 1);
+	sb_varint(&ps, 0);
+	trec a[] = { { ngidx_hash64("w", 1), 1, "w", 1, ND, cfa, (const unsigned char *)pa.p, pa.len },
+	             { ngidx_hash64("v", 1), 1, "v", 1, 1, 1, (const unsigned char *)ps.p, ps.len },
+	             { ngidx_hash64("x", 1), 1, "x", 1, 1, 1, (const unsigned char *)ps.p, ps.len } };
+	trec b[] = { { ngidx_hash64("w", 1), 1, "w", 1, ND, cfb, (const unsigned char *)pb.p, pb.len } };
+	big_runs("biga", a, 3, 5);
+	big_runs("bigb", b, 1, 5);
+
+	/* The cursor and the walk of the record. */
+	run_file f;
+	ngidx_error err = { 0 };
+	cr_assert_eq(run_file_open(&f, tp("biga0.run"), &err), NGIDX_OK, "%s", err.msg);
+	f.chunk = CHUNK;
+	run_cursor c;
+	run_cursor_init(&c, &f, 0, RUN_FENCES - 1);
+	int g, seen = 0;
+	while ((g = run_cursor_next(&c, &err)) == 1) {
+		if (c.rec.text_len != 1 || c.rec.text[0] != 'w')
+			continue;
+		seen = 1;
+		cr_assert_eq(c.rec.post_len, pa.len);
+		cr_assert_lt(c.rec.post_mem, CHUNK);
+		run_post s = run_post_of(&c.rec, &c.post);
+		uint32_t i = 0;
+		while ((g = run_post_next(&s, &err)) == 1) {
+			CHECK(i < ND && s.doc == docs[i] && s.tf == tfs[i], "document %u differs", i);
+			i++;
+		}
+		cr_assert_eq(g, 0, "%s", err.msg);
+		cr_assert_eq(i, ND);
+	}
+	cr_assert_eq(g, 0, "%s", err.msg);
+	cr_assert(seen);
+	cr_assert_leq(c.cap[0] + c.cap[1], 2 * CHUNK, "the cursor held %zu bytes", c.cap[0] + c.cap[1]);
+	cr_assert_leq(c.post.cap, CHUNK + RUN_IN_KEEP, "the record was read with %zu bytes", c.post.cap);
+	run_cursor_release(&c);
+	run_file_close(&f);
+
+	/* Merged read whole and in pieces; alone and with the later record. */
+	char *p[8];
+	static const char *const names[8] = { "biga1.run", "biga2.run", "bigb1.run", "biga3.run",
+	                                      "biga4.run", "bigb2.run", "biga0c.run", "bigb3.run" };
+	for (int i = 0; i < 8; i++)
+		p[i] = xstrdup(tp(names[i]));
+	mres whole, pieces;
+	merge_paths(&whole, p, 1, 0, 256, 1, 1, 0, 0);
+	merge_paths(&pieces, p + 3, 1, 0, 256, 1, 1, 0, CHUNK);
+	cr_assert_eq(whole.rc, NGIDX_OK, "%s", whole.err.msg);
+	mres_same(&whole, &pieces, "one run read in pieces");
+	cr_assert_eq(whole.o.nterms, 3);
+	mres_free(&whole);
+	mres_free(&pieces);
+	merge_paths(&whole, p + 1, 2, 0, 256, 1, 1, 0, 0);
+	merge_paths(&pieces, p + 4, 2, 0, 256, 1, 1, 0, CHUNK);
+	cr_assert_eq(whole.rc, NGIDX_OK, "%s", whole.err.msg);
+	mres_same(&whole, &pieces, "two runs read in pieces");
+	mres_free(&whole);
+	mres_free(&pieces);
+
+	/* Compacted whole and in pieces: the same run. */
+	big_runs("biga0c", a, 3, 1);
+	rename(tp("biga0c0.run"), p[6]);
+	char *whole_in[] = { p[6], p[7] }, *pieces_in[] = { p[0], p[2] }; /* unread copies */
+	big_runs("biga", a, 3, 2);
+	big_runs("bigb", b, 1, 2);
+	cr_assert_eq(run_compact(whole_in, 2, tp("bigc-whole.run"), NULL, &err), NGIDX_OK, "%s", err.msg);
+	cr_assert_eq(run_compact_chunk(pieces_in, 2, CHUNK, tp("bigc-pieces.run"), NULL, &err), NGIDX_OK,
+	             "%s", err.msg);
+	same_file(tp("bigc-whole.run"), tp("bigc-pieces.run"), "runs compacted in pieces");
+	char *cm[] = { xstrdup(tp("bigc-pieces.run")) }, *sep[] = { p[0], p[2] };
+	big_runs("biga", a, 3, 2);
+	big_runs("bigb", b, 1, 2);
+	merge_paths(&whole, sep, 2, 0, 256, 1, 1, 0, 0);
+	merge_paths(&pieces, cm, 1, 0, 256, 1, 1, 0, CHUNK);
+	cr_assert_eq(whole.rc, NGIDX_OK, "%s", whole.err.msg);
+	mres_same(&whole, &pieces, "the compacted run");
+	mres_free(&whole);
+	mres_free(&pieces);
+	free(cm[0]);
+	for (int i = 0; i < 8; i++)
+		free(p[i]);
+	free(pa.p);
+	free(pb.p);
+	free(ps.p);
+	free(docs);
+	free(tfs);
 }
