@@ -17,8 +17,9 @@
 #define RUN_FANIN 8 /* runs of a level merged into one of the next */
 /* Runs of RUN_TOP_LEVEL or above are merged only while a worker holds more
  * than RUN_MAX_RUNS runs. A merge rewrites its runs, and past level 2 that
- * costs more than the final merge saves (100 MB, --memory 1M: 13.4-15.8 s
- * merging up to level 2, 18.8-20.4 s merging every level); the limit keeps
+ * costs more than the final merge saves (100 MB, --memory 1M: 13.4 and
+ * 15.8 s merging up to level 2, 16.3 to 20.4 s merging every level; bench/
+ * RESULTS.md, "merges read records in pieces"); the limit keeps
  * the final merge's runs, and its buffers (three chunks a run), bounded
  * whatever the size of the corpus. */
 #ifndef RUN_TOP_LEVEL /* both lowered by the weakhash build, to be tested */
