@@ -1656,7 +1656,7 @@ Test(merge, big_record_read_in_pieces, .init = fixture_setup, .fini = fixture_te
 	/* Merged read whole and in pieces; alone and with the later record. */
 	char *p[8];
 	static const char *const names[8] = { "biga1.run", "biga2.run", "bigb1.run", "biga3.run",
-	                                      "biga4.run", "bigb2.run", "biga0c.run", "bigb3.run" };
+	                                      "biga4.run", "bigb2.run", "bigd0.run", "bigb3.run" };
 	for (int i = 0; i < 8; i++)
 		p[i] = xstrdup(tp(names[i]));
 	mres whole, pieces;
@@ -1675,8 +1675,7 @@ Test(merge, big_record_read_in_pieces, .init = fixture_setup, .fini = fixture_te
 	mres_free(&pieces);
 
 	/* Compacted whole and in pieces: the same run. */
-	big_runs("biga0c", a, 3, 1);
-	rename(tp("biga0c0.run"), p[6]);
+	big_runs("bigd", a, 3, 1);
 	char *whole_in[] = { p[6], p[7] }, *pieces_in[] = { p[0], p[2] }; /* unread copies */
 	big_runs("biga", a, 3, 2);
 	big_runs("bigb", b, 1, 2);
