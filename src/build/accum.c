@@ -45,6 +45,7 @@
 #define PF_SLOT 16 /* n-grams ahead: prefetch the table slot */
 #define PF_TERM 8  /* n-grams ahead: prefetch the term record */
 #define PF_KEY 4   /* n-grams ahead: prefetch the term's text */
+#define PF_POST 8  /* terms ahead: prefetch where flush_doc appends an entry */
 
 /* A term record: its text, its postings (in the record while they take
  * at most POST_INLINE bytes: most terms of a run are in one of its
@@ -376,48 +377,75 @@ static void chain_pos(accum *a, cur *c, uint32_t p)
 	c->tail = p;
 }
 
-/* Append the current document's entry to each term it touched. */
+/* Append an n-gram's entry (gap @g, frequency @tf) to term @t: its room
+ * is known before it is written, so it goes straight into the postings. */
+static int put_gram_entry(accum *a, term *t, uint64_t g, uint32_t tf)
+{
+	size_t len = varint_len(g) + varint_len(tf);
+	unsigned char *p = post_room(a, t, len);
+	if (!p)
+		return NGIDX_ERR_NOMEM;
+	p += t->post_len;
+	p += ngidx_varint_put(p, g);
+	ngidx_varint_put(p, tf);
+	t->post_len += (uint32_t)len;
+	return NGIDX_OK;
+}
+
+/* Append a word's entry (gap @g, then @c's frequency and positions) to
+ * term @t. It is written apart (on the stack, or in a->entry when long)
+ * and then given exactly the room it takes: so that it may stay in the
+ * record, and so that a buffer's room is post_cap(post_len). */
+static int put_word_entry(accum *a, term *t, const cur *c, uint64_t g)
+{
+	unsigned char e[ENTRY_MAX], *p0 = e;
+	size_t bound = (2 + (size_t)c->tf) * NGIDX_VARINT32_MAX;
+	if (bound > sizeof e) {
+		if (NGIDX_RESERVE(a->entry, a->entry_cap, bound))
+			return NGIDX_ERR_NOMEM;
+		p0 = a->entry;
+	}
+	unsigned char *q = p0;
+	q += ngidx_varint_put(q, g);
+	q += ngidx_varint_put(q, c->tf);
+	uint32_t prev1 = 0;
+	for (uint32_t at = c->head; at != NONE; at = a->next[at]) {
+		q += ngidx_varint_put(q, at + a->pbase - prev1);
+		prev1 = at + a->pbase + 1;
+	}
+	size_t len = (size_t)(q - p0);
+	unsigned char *p = post_room(a, t, len);
+	if (!p)
+		return NGIDX_ERR_NOMEM;
+	memcpy(p + t->post_len, p0, len);
+	t->post_len += (uint32_t)len;
+	return NGIDX_OK;
+}
+
+/* Append the current document's entry to each term it touched, the
+ * place of each entry prefetched PF_POST terms ahead. */
 static int flush_doc(accum *a, uint32_t doc)
 {
-	unsigned char e[ENTRY_MAX];
 	for (size_t k = 0; k < a->ntouched; k++) {
 		const cur *c = &a->cur[k];
 		term *t = &a->terms[c->idx];
 		uint32_t tf = c->tf;
+		if (k + PF_POST < a->ntouched) {
+			const term *u = &a->terms[a->cur[k + PF_POST].idx];
+			if (u->post_len > POST_INLINE)
+				__builtin_prefetch(a->post + u->post.off + u->post_len, 1);
+		}
 		t->prev1 = c->prev1;
 		if (t->cf + tf < tf)
 			return NGIDX_ERR_NOMEM; /* 2^32 occurrences: a share is less */
-		/* The entry is written apart (in e[], or a->entry when long) and
-		 * then given exactly the room it takes: so that it may stay in
-		 * the record, and so that a buffer's room is post_cap(post_len). */
-		size_t bound = 2 * NGIDX_VARINT32_MAX + (c->n == 1 ? (size_t)tf * NGIDX_VARINT32_MAX : 0);
-		unsigned char *p0 = e;
-		if (bound > sizeof e) {
-			if (NGIDX_RESERVE(a->entry, a->entry_cap, bound))
-				return NGIDX_ERR_NOMEM;
-			p0 = a->entry;
-		}
 		/* g = doc + 1 - prev1: 0 continues the previous entry's document
 		 * (a document analyzed in pieces, run.h) */
-		int cont = t->prev1 == doc + 1;
-		unsigned char *q = p0;
-		q += ngidx_varint_put(q, (uint64_t)doc + 1 - t->prev1);
-		q += ngidx_varint_put(q, tf);
-		if (c->n == 1) {
-			uint32_t prev1 = 0;
-			for (uint32_t p = c->head; p != NONE; p = a->next[p]) {
-				q += ngidx_varint_put(q, p + a->pbase - prev1);
-				prev1 = p + a->pbase + 1;
-			}
-		}
-		size_t len = (size_t)(q - p0);
-		unsigned char *p = post_room(a, t, len);
-		if (!p)
-			return NGIDX_ERR_NOMEM;
-		memcpy(p + t->post_len, p0, len);
-		t->post_len += (uint32_t)len;
+		uint64_t g = (uint64_t)doc + 1 - t->prev1;
+		int rc = c->n == 1 ? put_word_entry(a, t, c, g) : put_gram_entry(a, t, g, tf);
+		if (rc)
+			return rc;
 		t->prev1 = doc + 1;
-		t->df += !cont;
+		t->df += g != 0;
 		t->cf += tf;
 	}
 	a->ntouched = 0;
