@@ -593,6 +593,18 @@ int ngidx_index_postings_size(const ngidx_index *x, ngidx_postings_size *out, ng
 	return NGIDX_OK;
 }
 
+/* The stored tf - 1 of @m documents to their tf; nonzero if one is out of
+ * range. No early exit, so that the loop vectorizes. */
+static inline uint32_t tf_of_stored(uint32_t *tf, uint32_t m)
+{
+	uint32_t bad = 0;
+	for (uint32_t i = 0; i < m; i++) {
+		bad |= tf[i] == UINT32_MAX;
+		tf[i]++;
+	}
+	return bad;
+}
+
 /* get_values fills g[0..m) or fails; -fanalyzer cannot see into the
  * decoder (another file) and reports g as uninitialized. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -609,18 +621,20 @@ static int load_block(ngidx_postings *p, uint64_t b, ngidx_error *err)
 		return -ERR_CORRUPT(err, "postings block %llu out of bounds", (unsigned long long)b);
 	const unsigned char *start = p->base + so, *end = p->base + eo;
 	uint32_t m = b + 1 < p->nblocks ? NGIDX_BLOCK : (uint32_t)(p->df - (p->nblocks - 1) * NGIDX_BLOCK);
-	int64_t prev = b == 0 ? -1 : (int64_t)skip_last(p, b - 1);
+	/* next: the least id the next document may have */
+	uint64_t next = b == 0 ? 0 : (uint64_t)skip_last(p, b - 1) + 1;
 	const unsigned char *q = start;
 	uint32_t g[NGIDX_BLOCK];
 	if (get_values(&q, end, g, m))
 		return -ERR_CORRUPT(err, "postings block %llu: bad document ids", (unsigned long long)b);
 	for (uint32_t i = 0; i < m; i++) {
-		prev += (int64_t)g[i] + 1;
-		if (prev >= (int64_t)p->idx->ndocs)
-			return -ERR_CORRUPT(err, "postings block %llu: document id out of range",
-			                    (unsigned long long)b);
-		p->docs[i] = (uint32_t)prev;
+		next += g[i];
+		p->docs[i] = (uint32_t)next++;
 	}
+	/* ids increase: if the last is in range, all are (and none wrapped) */
+	if (next > p->idx->ndocs)
+		return -ERR_CORRUPT(err, "postings block %llu: document id out of range",
+		                    (unsigned long long)b);
 	if (p->skip && p->docs[m - 1] != skip_last(p, b))
 		return -ERR_CORRUPT(err, "postings block %llu disagrees with its skip entry",
 		                    (unsigned long long)b);
@@ -634,11 +648,9 @@ static int load_block(ngidx_postings *p, uint64_t b, ngidx_error *err)
 	} else {
 		if (get_values(&q, end, p->tfs, m))
 			return -ERR_CORRUPT(err, "postings block %llu: bad frequencies", (unsigned long long)b);
-		for (uint32_t i = 0; i < m; i++) {
-			if (p->tfs[i] == UINT32_MAX)
-				return -ERR_CORRUPT(err, "postings: frequency out of range");
-			p->tfs[i]++;
-		}
+		/* a full block's trip count a constant: the loop vectorizes */
+		if (m == NGIDX_BLOCK ? tf_of_stored(p->tfs, NGIDX_BLOCK) : tf_of_stored(p->tfs, m))
+			return -ERR_CORRUPT(err, "postings: frequency out of range");
 	}
 	p->blk = b;
 	p->nb = m;

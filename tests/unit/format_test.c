@@ -1296,6 +1296,76 @@ Test(format, postings_encoder_round_trip, .init = fixture_setup, .fini = fixture
 		glist_free(&lists[i]);
 }
 
+/* Append to @post an n-gram list (no positions) of @m <= NGIDX_BLOCK
+ * documents 9, 10, ... with every stored tf - 1 zero but the one at @at,
+ * @v: a pfor block for 128 values, a Rice group for fewer. */
+static void put_gram_list(sbuf *post, tent *t, uint32_t m, uint32_t at, uint32_t v)
+{
+	uint32_t vals[NGIDX_BLOCK] = { 9 }; /* gaps: the first id, then 0 */
+	uint8_t enc[2 * 4 * NGIDX_BLOCK + 64];
+	t->post_off = post->len;
+	t->df = m;
+	t->cf = m + 1;
+	t->n = 2;
+	for (int k = 0; k < 2; k++) {
+		size_t len = m == NGIDX_BLOCK ? ngidx_pfor_encode(vals, m, enc) : ngidx_rice_encode(vals, m, enc);
+		sb_put(post, enc, len);
+		memset(vals, 0, sizeof vals);
+		vals[at] = v;
+	}
+}
+
+/* Walk list @id to its end: it must end well, or with an error whose
+ * message holds @want. */
+static void walk_list(const ngidx_index *x, uint64_t id, const char *want)
+{
+	ngidx_postings *p;
+	ngidx_error err = { 0 };
+	cr_assert_eq(ngidx_postings_open(x, id, &p, &err), NGIDX_OK, "%s", err.msg);
+	int k;
+	while ((k = ngidx_postings_next(p, &err)) == 1)
+		;
+	ngidx_postings_free(p);
+	if (want)
+		cr_assert(k < 0 && strstr(err.msg, want), "list %" PRIu64 ": %d '%s', want '%s'", id, k,
+		          err.msg, want);
+	else
+		cr_assert_eq(k, 0, "list %" PRIu64 ": %s", id, err.msg);
+}
+
+/*
+ * Document ids and frequencies at the edge of their range, in a block of
+ * 128 (pfor) and one of 5 (Rice): the cursor reads the last id below the
+ * document count and a tf of UINT32_MAX, and refuses one more, naming it.
+ */
+Test(format, postings_values_at_their_limits, .init = fixture_setup, .fini = fixture_teardown)
+{
+	sbuf post = { 0 };
+	tent lex[5] = { 0 };
+	put_gram_list(&post, &lex[0], NGIDX_BLOCK, 7, UINT32_MAX - 1); /* ids 9..136 */
+	put_gram_list(&post, &lex[1], 5, 2, UINT32_MAX - 1);           /* ids 9..13 */
+	put_gram_list(&post, &lex[2], NGIDX_BLOCK, 100, UINT32_MAX);
+	put_gram_list(&post, &lex[3], 5, 4, UINT32_MAX);
+	lex[4].post_off = post.len;
+	fake_index fk;
+	fake_index_make(&fk, (const unsigned char *)post.p, post.len, lex, 4);
+	ngidx_index *x = fk.x;
+	x->ndocs = 137;
+	walk_list(x, 0, NULL);
+	walk_list(x, 1, NULL);
+	walk_list(x, 2, "frequency out of range");
+	walk_list(x, 3, "frequency out of range");
+	x->ndocs = 136;
+	walk_list(x, 0, "document id out of range");
+	walk_list(x, 1, NULL);
+	x->ndocs = 14;
+	walk_list(x, 1, NULL);
+	x->ndocs = 13;
+	walk_list(x, 1, "document id out of range");
+	fake_index_free(&fk);
+	free(post.p);
+}
+
 /* ---- 2. whole indexes against the model ----------------------------------- */
 
 Test(format, lines_corpus_against_model, .init = fixture_setup, .fini = fixture_teardown, .timeout = 300)
@@ -1823,7 +1893,7 @@ Test(format, verify_stray_bytes, .init = fixture_setup, .fini = fixture_teardown
 		cr_assert_eq(idx_term_at(idx, id, &rec), 0);
 		const unsigned char *base = orig + l.off[ps] + rec.post_off, *q = base;
 		const unsigned char *end = base + rec.post_len;
-		uint64_t v;
+		uint64_t v = 0;
 		for (uint32_t k = 0; k < t.df; k++) /* document gaps */
 			cr_assert_eq(ngidx_varint_get(&q, end, &v), 0);
 		const unsigned char *last = NULL;
